@@ -1,0 +1,63 @@
+package apperr
+
+func kind(typ string, status int, msg string) *Kind {
+	return &Kind{Type: typ, Status: status, Msg: msg}
+}
+
+// General, routing, project and key errors.
+var (
+	Unknown             = kind("general_unknown", 500, "Server Error")
+	ServerError         = kind("general_server_error", 500, "Server Error")
+	ArgumentInvalid     = kind("general_argument_invalid", 400, "Invalid parameter.")
+	BadRequest          = kind("general_bad_request", 400, "There was an error processing your request.")
+	RouteNotFound       = kind("general_route_not_found", 404, "The requested route was not found. Please refer to the API docs and try again.")
+	UnauthorizedScope   = kind("general_unauthorized_scope", 401, "The current user or API key does not have the required scopes to access the requested resource.")
+	UnknownOrigin       = kind("general_unknown_origin", 403, "The request originated from an unknown origin. If you trust this domain, please list it as a trusted platform in the Appwrite console.")
+	ServiceDisabled     = kind("general_service_disabled", 403, "The requested service is disabled.")
+	RateLimitExceeded   = kind("general_rate_limit_exceeded", 429, "Rate limit for the current endpoint has been exceeded. Please try again after some time.")
+	QueryInvalid        = kind("general_query_invalid", 400, "The query's syntax is invalid.")
+	CursorNotFound      = kind("general_cursor_not_found", 400, "The cursor is invalid. This can happen if the item represented by the cursor has been deleted.")
+	SMTPDisabled        = kind("general_smtp_disabled", 503, "SMTP is disabled on this server.")
+	PhoneDisabled       = kind("general_phone_disabled", 503, "Phone provider is not configured.")
+	PayloadTooLarge     = kind("general_argument_invalid", 400, "The request body is too large.")
+	ProjectNotFound     = kind("project_not_found", 404, "Project with the requested ID could not be found.")
+	ProjectKeyExpired   = kind("project_key_expired", 401, "The project key has expired. Please generate a new key.")
+	ProjectExists       = kind("project_already_exists", 409, "Project with the requested ID already exists.")
+	PlatformNotFound    = kind("platform_not_found", 404, "Platform with the requested ID could not be found.")
+	KeyNotFound         = kind("key_not_found", 404, "Key with the requested ID could not be found.")
+	DocumentConflict    = kind("document_update_conflict", 409, "Remote document is newer than local.")
+	ProviderDisabled    = kind("project_provider_disabled", 412, "The chosen OAuth provider is disabled.")
+	ProviderUnsupported = kind("project_provider_unsupported", 400, "The chosen OAuth provider is unsupported.")
+)
+
+// User, session, token and identity errors.
+var (
+	UserCountExceeded         = kind("user_count_exceeded", 400, "The current project has exceeded the maximum number of users.")
+	UserJWTInvalid            = kind("user_jwt_invalid", 401, "The JWT token is invalid. Please check the value of the X-Appwrite-JWT header to ensure the correct token is being used.")
+	UserAlreadyExists         = kind("user_already_exists", 409, "A user with the same id, email, or phone already exists in this project.")
+	UserEmailAlreadyExists    = kind("user_email_already_exists", 409, "A user with the same email already exists in the current project.")
+	UserPhoneAlreadyExists    = kind("user_phone_already_exists", 409, "A user with the same phone number already exists in the current project.")
+	UserBlocked               = kind("user_blocked", 401, "The current user has been blocked.")
+	UserInvalidToken          = kind("user_invalid_token", 401, "Invalid token passed in the request.")
+	UserInvalidCredentials    = kind("user_invalid_credentials", 401, "Invalid credentials. Please check the email and password.")
+	UserPasswordReset         = kind("user_password_reset_required", 412, "The current user requires a password reset.")
+	UserSessionExists         = kind("user_session_already_exists", 401, "Creation of a session is prohibited when a session is active.")
+	UserSessionNotFound       = kind("user_session_not_found", 404, "The current user session could not be found.")
+	UserNotFound              = kind("user_not_found", 404, "User with the requested ID could not be found.")
+	UserIdentityNotFound      = kind("user_identity_not_found", 404, "The identity could not be found.")
+	UserUnauthorized          = kind("user_unauthorized", 401, "The current user is not authorized to perform the requested action.")
+	UserAuthMethodUnsupported = kind("user_auth_method_unsupported", 501, "The requested authentication method is either disabled or unsupported. Please check the supported authentication methods in the Appwrite console.")
+	UserAnonymousConsole      = kind("user_anonymous_console_prohibited", 401, "Anonymous users are not allowed to sign in to the console.")
+	PasswordRecentlyUsed      = kind("password_recently_used", 400, "The password you are trying to use is similar to your previous password. For your security, please choose a different password and try again.")
+	PasswordPersonalData      = kind("password_personal_data", 400, "The password you are trying to use contains references to your name, email, phone or userID. For your security, please choose a different password and try again.")
+	UserTargetExists          = kind("user_target_already_exists", 409, "A target with the same ID already exists.")
+	UserTargetNotFound        = kind("user_target_not_found", 404, "The target could not be found.")
+	UserEmailVerified         = kind("user_email_already_verified", 409, "The email is already verified.")
+	UserPhoneVerified         = kind("user_phone_already_verified", 409, "The phone is already verified.")
+	UserPhoneNotFound         = kind("user_phone_not_found", 400, "The current user does not have a phone number.")
+	UserEmailNotFound         = kind("user_email_not_found", 400, "The current user does not have an email.")
+	UserMoreFactorsRequired   = kind("user_more_factors_required", 401, "More factors are required to complete the sign in process.")
+	UserChallengeRequired     = kind("user_challenge_required", 401, "A recently successful challenge is required to complete this action.")
+	UserKeyAndSessionSet      = kind("user_key_and_session_set", 403, "Cannot use an API key and session at the same time.")
+	UserDeletionPending       = kind("user_deletion_pending", 409, "The user is being deleted.")
+)

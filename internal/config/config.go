@@ -1,0 +1,187 @@
+// Package config reads Gatehouse's settings from flags and the environment
+// into one struct. Every flag has an environment twin: --database is
+// GATEHOUSE_DATABASE, and a flag given on the command line wins.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the whole server configuration.
+type Config struct {
+	Addr        string // listen address
+	Database    string // sqlite:PATH or postgres://...
+	AdminKey    string // instance admin key; generated on first start when empty
+	PublicURL   string // external base URL, e.g. https://auth.example.com
+	RateLimits  bool   // GATEHOUSE_RATE_LIMITS=on|off
+	RedisURL    string // optional shared rate-limit counters
+	MetricsAddr string // optional Prometheus listener
+	LogFormat   string // json, text or auto
+	LogLevel    string // debug, info, warn, error
+
+	// Argon2id parameters for new password hashes.
+	HashMemoryKiB uint32
+	HashTime      uint32
+	HashThreads   uint8
+	HashWorkers   int // concurrent hashes; 0 means the number of CPUs
+
+	ShutdownTimeout time.Duration
+}
+
+// Defaults returns the configuration used when nothing is set.
+func Defaults() Config {
+	return Config{
+		Addr:            ":8080",
+		Database:        "sqlite:data/gatehouse.db",
+		RateLimits:      true,
+		LogFormat:       "auto",
+		LogLevel:        "info",
+		HashMemoryKiB:   19 * 1024,
+		HashTime:        2,
+		HashThreads:     1,
+		ShutdownTimeout: 20 * time.Second,
+	}
+}
+
+// Load fills a Config from defaults, then the environment, then flags in args.
+func Load(name string, args []string, getenv func(string) string) (Config, error) {
+	c := Defaults()
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	var rate string
+	str := func(p *string, flagName, usage string) {
+		if v := getenv(envName(flagName)); v != "" {
+			*p = v
+		}
+		fs.StringVar(p, flagName, *p, usage)
+	}
+	str(&c.Addr, "addr", "listen address")
+	str(&c.Database, "database", "sqlite:PATH or a postgres:// URL")
+	str(&c.AdminKey, "admin_key", "instance admin key (generated once when empty)")
+	str(&c.PublicURL, "public_url", "external base URL used in links and callbacks")
+	rate = "on"
+	if !c.RateLimits {
+		rate = "off"
+	}
+	str(&rate, "rate_limits", "on or off")
+	str(&c.RedisURL, "redis_url", "redis:// URL for shared rate-limit counters")
+	str(&c.MetricsAddr, "metrics_addr", "address for Prometheus metrics (off when empty)")
+	str(&c.LogFormat, "log_format", "json, text or auto")
+	str(&c.LogLevel, "log_level", "debug, info, warn or error")
+
+	var mem, tm, threads, workers, shutdown string
+	mem = strconv.Itoa(int(c.HashMemoryKiB))
+	tm = strconv.Itoa(int(c.HashTime))
+	threads = strconv.Itoa(int(c.HashThreads))
+	workers = "0"
+	shutdown = c.ShutdownTimeout.String()
+	str(&mem, "hash_memory_kib", "argon2id memory in KiB")
+	str(&tm, "hash_time", "argon2id iterations")
+	str(&threads, "hash_threads", "argon2id parallelism")
+	str(&workers, "hash_workers", "concurrent password hashes (0: one per CPU)")
+	str(&shutdown, "shutdown_timeout", "how long in-flight requests may finish on SIGTERM")
+
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	var errs []error
+	switch strings.ToLower(rate) {
+	case "on", "true", "1", "enabled":
+		c.RateLimits = true
+	case "off", "false", "0", "disabled":
+		c.RateLimits = false
+	default:
+		errs = append(errs, fmt.Errorf("rate_limits: want on or off, got %q", rate))
+	}
+	num := func(name, v string, min, max int) int {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < min || n > max {
+			errs = append(errs, fmt.Errorf("%s: want a whole number from %d to %d, got %q", name, min, max, v))
+		}
+		return n
+	}
+	c.HashMemoryKiB = uint32(num("hash_memory_kib", mem, 8, 4*1024*1024))
+	c.HashTime = uint32(num("hash_time", tm, 1, 100))
+	c.HashThreads = uint8(num("hash_threads", threads, 1, 255))
+	c.HashWorkers = num("hash_workers", workers, 0, 1024)
+	d, err := time.ParseDuration(shutdown)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("shutdown_timeout: %w", err))
+	}
+	c.ShutdownTimeout = d
+	if err := errors.Join(errs...); err != nil {
+		return c, err
+	}
+	return c, c.Validate()
+}
+
+func envName(flagName string) string {
+	return "GATEHOUSE_" + strings.ToUpper(flagName)
+}
+
+// Validate reports every problem with c at once.
+func (c *Config) Validate() error {
+	var errs []error
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		errs = append(errs, fmt.Errorf("addr: %w", err))
+	}
+	if _, _, err := c.Engine(); err != nil {
+		errs = append(errs, err)
+	}
+	if c.PublicURL != "" {
+		u, err := url.Parse(c.PublicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("public_url: want an http(s) URL, got %q", c.PublicURL))
+		}
+	}
+	if c.AdminKey != "" && len(c.AdminKey) < 32 {
+		errs = append(errs, errors.New("admin_key: must be at least 32 characters"))
+	}
+	if c.RedisURL != "" {
+		if u, err := url.Parse(c.RedisURL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") {
+			errs = append(errs, fmt.Errorf("redis_url: want a redis:// URL, got %q", c.RedisURL))
+		}
+	}
+	switch c.LogFormat {
+	case "auto", "json", "text":
+	default:
+		errs = append(errs, fmt.Errorf("log_format: want json, text or auto, got %q", c.LogFormat))
+	}
+	return errors.Join(errs...)
+}
+
+// Engine splits Database into the engine name ("sqlite" or "postgres") and
+// the driver's data source.
+func (c *Config) Engine() (engine, dsn string, err error) {
+	switch {
+	case strings.HasPrefix(c.Database, "sqlite:"):
+		p := strings.TrimPrefix(c.Database, "sqlite:")
+		p = strings.TrimPrefix(p, "//")
+		if p == "" {
+			return "", "", errors.New("database: sqlite: needs a file path")
+		}
+		return "sqlite", p, nil
+	case strings.HasPrefix(c.Database, "postgres://"), strings.HasPrefix(c.Database, "postgresql://"):
+		return "postgres", c.Database, nil
+	}
+	return "", "", fmt.Errorf("database: want sqlite:PATH or a postgres:// URL, got %q", redact(c.Database))
+}
+
+// redact hides a password in a URL so configuration errors never print it.
+func redact(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.User == nil {
+		return s
+	}
+	return u.Redacted()
+}
+
+// FromEnv is Load with the process environment.
+func FromEnv(name string, args []string) (Config, error) { return Load(name, args, os.Getenv) }

@@ -1,0 +1,196 @@
+// Package storage defines the records Gatehouse keeps, the Store interface
+// every database engine implements, and the sentinel errors it returns.
+// Capability packages depend on this package only, never on a SQL driver.
+package storage
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Project is one tenant: its users, sessions and settings are its own.
+type Project struct {
+	ID          string
+	Name        string
+	TeamID      string
+	Description string
+	Settings    ProjectSettings
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// ProjectSettings is stored as one JSON document so later features add
+// fields without a migration. Zero values mean "the default".
+type ProjectSettings struct {
+	Logo         string `json:"logo,omitempty"`
+	URL          string `json:"url,omitempty"`
+	LegalName    string `json:"legalName,omitempty"`
+	LegalCountry string `json:"legalCountry,omitempty"`
+	LegalState   string `json:"legalState,omitempty"`
+	LegalCity    string `json:"legalCity,omitempty"`
+	LegalAddress string `json:"legalAddress,omitempty"`
+	LegalTaxID   string `json:"legalTaxId,omitempty"`
+
+	Auth     AuthSettings    `json:"auth"`
+	Services map[string]bool `json:"services,omitempty"` // false disables a service
+	APIs     map[string]bool `json:"apis,omitempty"`     // false disables rest, graphql, realtime
+}
+
+// AuthSettings are the per-project sign-in rules (Appwrite's auths map).
+type AuthSettings struct {
+	Limit                int             `json:"limit"`
+	Duration             int             `json:"duration"`    // session length in seconds
+	MaxSessions          int             `json:"maxSessions"` // 1..100
+	PasswordHistory      int             `json:"passwordHistory"`
+	PasswordDictionary   bool            `json:"passwordDictionary"`
+	PersonalDataCheck    bool            `json:"personalDataCheck"`
+	SessionAlerts        bool            `json:"sessionAlerts"`
+	InvalidateSessions   bool            `json:"invalidateSessions"`
+	MockNumbers          []MockNumber    `json:"mockNumbers"`
+	Methods              map[string]bool `json:"methods"` // absent means enabled
+	MembershipsUserName  bool            `json:"membershipsUserName"`
+	MembershipsUserEmail bool            `json:"membershipsUserEmail"`
+	MembershipsMFA       bool            `json:"membershipsMfa"`
+}
+
+// MockNumber is a phone number that answers with a fixed code and sends nothing.
+type MockNumber struct {
+	Phone string `json:"phone"`
+	OTP   string `json:"otp"`
+}
+
+// Default auth values of a new project.
+const (
+	DefaultDuration    = 31536000
+	DefaultMaxSessions = 10
+)
+
+// NewAuthSettings returns the settings a new project starts with.
+func NewAuthSettings() AuthSettings {
+	return AuthSettings{
+		Duration:           DefaultDuration,
+		MaxSessions:        DefaultMaxSessions,
+		InvalidateSessions: true,
+		MockNumbers:        []MockNumber{},
+		Methods:            map[string]bool{},
+	}
+}
+
+// MethodEnabled reports whether an auth method (emailPassword, anonymous,
+// JWT...) is on. Methods are on unless switched off.
+func (a AuthSettings) MethodEnabled(m string) bool {
+	on, ok := a.Methods[m]
+	return !ok || on
+}
+
+// Platform is an app allowed to call the project: web platforms give the
+// hostnames used for CORS and redirect URLs.
+type Platform struct {
+	ID        string
+	ProjectID string
+	Type      string
+	Name      string
+	Key       string // bundle or package id of native apps
+	Store     string
+	Hostname  string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Key is a project API key. Only the hash of its secret is stored.
+type Key struct {
+	ID         string
+	ProjectID  string
+	Name       string
+	Scopes     []string
+	Expire     time.Time // zero: never
+	SecretHash string
+	Prefix     string // first characters of the secret, shown to identify it
+	AccessedAt time.Time
+	SDKs       []string
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+// User is an account in a project.
+type User struct {
+	ProjectID         string
+	ID                string
+	Name              string
+	Email             string // lower-case; "" when none
+	Phone             string // E.164; "" when none
+	PasswordHash      string // "" when the user has no password
+	Hash              string // algorithm name as Appwrite reports it
+	HashOptions       json.RawMessage
+	PasswordUpdate    time.Time
+	PasswordHistory   []string
+	Registration      time.Time
+	Status            bool
+	Labels            []string
+	EmailVerification bool
+	PhoneVerification bool
+	MFA               bool
+	Reset             bool
+	Prefs             json.RawMessage // a JSON object
+	AccessedAt        time.Time
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+}
+
+// Client describes the device a request came from, parsed from its
+// User-Agent and address.
+type Client struct {
+	IP                  string `json:"ip"`
+	OSCode              string `json:"osCode"`
+	OSName              string `json:"osName"`
+	OSVersion           string `json:"osVersion"`
+	ClientType          string `json:"clientType"`
+	ClientCode          string `json:"clientCode"`
+	ClientName          string `json:"clientName"`
+	ClientVersion       string `json:"clientVersion"`
+	ClientEngine        string `json:"clientEngine"`
+	ClientEngineVersion string `json:"clientEngineVersion"`
+	DeviceName          string `json:"deviceName"`
+	DeviceBrand         string `json:"deviceBrand"`
+	DeviceModel         string `json:"deviceModel"`
+	CountryCode         string `json:"countryCode"`
+}
+
+// Session is a signed-in device. The secret is stored only as a hash.
+type Session struct {
+	ProjectID                 string
+	ID                        string
+	UserID                    string
+	SecretHash                string
+	Provider                  string
+	ProviderUID               string
+	ProviderAccessToken       string
+	ProviderAccessTokenExpiry time.Time
+	ProviderRefreshToken      string
+	Client                    Client
+	Factors                   []string
+	MFAUpdatedAt              time.Time
+	Expire                    time.Time
+	CreatedAt                 time.Time
+	UpdatedAt                 time.Time
+}
+
+// Log is one entry of a user's security log.
+type Log struct {
+	ProjectID string
+	ID        string
+	UserID    string
+	Event     string
+	Mode      string // "default" for the user's own actions, "admin" for keys
+	Actor     string // who acted: the user, or an API key's name
+	UserEmail string
+	UserName  string
+	Client    Client
+	Time      time.Time
+}
+
+// Page selects part of a list.
+type Page struct {
+	Limit  int
+	Offset int
+}

@@ -1,0 +1,201 @@
+package sqlstore
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/gatehouse-auth/gatehouse/internal/storage"
+)
+
+const sessionCols = `project_id, id, user_id, secret_hash, provider, provider_uid, provider_access_token,
+	provider_access_token_expiry, provider_refresh_token, client, factors, mfa_updated_at, expire, created_at, updated_at`
+
+type sessionDest struct {
+	s                           storage.Session
+	client, factors             string
+	tokExp, mfaUpd, exp, cr, up int64
+}
+
+func (d *sessionDest) targets() []any {
+	s := &d.s
+	return []any{&s.ProjectID, &s.ID, &s.UserID, &s.SecretHash, &s.Provider, &s.ProviderUID, &s.ProviderAccessToken,
+		&d.tokExp, &s.ProviderRefreshToken, &d.client, &d.factors, &d.mfaUpd, &d.exp, &d.cr, &d.up}
+}
+
+func (d *sessionDest) finish() (*storage.Session, error) {
+	s := &d.s
+	if err := json.Unmarshal([]byte(d.client), &s.Client); err != nil {
+		return nil, fmt.Errorf("session client: %w", err)
+	}
+	if err := json.Unmarshal([]byte(d.factors), &s.Factors); err != nil {
+		return nil, fmt.Errorf("session factors: %w", err)
+	}
+	s.ProviderAccessTokenExpiry, s.MFAUpdatedAt = fromMicros(d.tokExp), fromMicros(d.mfaUpd)
+	s.Expire, s.CreatedAt, s.UpdatedAt = fromMicros(d.exp), fromMicros(d.cr), fromMicros(d.up)
+	return s, nil
+}
+
+func scanSession(sc interface{ Scan(...any) error }) (*storage.Session, error) {
+	var d sessionDest
+	if err := sc.Scan(d.targets()...); err != nil {
+		return nil, notFound(err)
+	}
+	return d.finish()
+}
+
+func sessionArgs(s *storage.Session) []any {
+	return []any{s.ProjectID, s.ID, s.UserID, s.SecretHash, s.Provider, s.ProviderUID, s.ProviderAccessToken,
+		micros(s.ProviderAccessTokenExpiry), s.ProviderRefreshToken, jsonText(s.Client), jsonText(strs(s.Factors)),
+		micros(s.MFAUpdatedAt), micros(s.Expire), micros(s.CreatedAt), micros(s.UpdatedAt)}
+}
+
+// prefixed turns "a, b" into "p.a, p.b".
+func prefixed(p, cols string) string {
+	parts := strings.Split(cols, ",")
+	for i, c := range parts {
+		parts[i] = p + "." + strings.TrimSpace(c)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// prepare readies the hot query on the read pool.
+func (s *Store) prepare(ctx context.Context) error {
+	q := `SELECT ` + prefixed("s", sessionCols) + `, ` + prefixed("u", userCols) + `
+		FROM sessions s JOIN users u ON u.project_id = s.project_id AND u.id = s.user_id
+		WHERE s.secret_hash = $1 AND s.project_id = $2`
+	st, err := s.r.PrepareContext(ctx, s.rebind(q))
+	if err != nil {
+		return fmt.Errorf("prepare session lookup: %w", err)
+	}
+	s.sessionBySecret = st
+	return nil
+}
+
+func (s *Store) SessionBySecret(ctx context.Context, projectID, secretHash string) (*storage.Session, *storage.User, error) {
+	var sd sessionDest
+	var ud userDest
+	dest := append(sd.targets(), ud.targets()...)
+	if err := s.sessionBySecret.QueryRowContext(ctx, secretHash, projectID).Scan(dest...); err != nil {
+		return nil, nil, notFound(err)
+	}
+	sess, err := sd.finish()
+	if err != nil {
+		return nil, nil, err
+	}
+	u, err := ud.finish()
+	if err != nil {
+		return nil, nil, err
+	}
+	return sess, u, nil
+}
+
+func (s *Store) CreateSession(ctx context.Context, sess *storage.Session, max int) ([]string, error) {
+	var removed []string
+	err := s.inTx(ctx, func(q querier) error {
+		removed = removed[:0]
+		_, err := q.ExecContext(ctx, `INSERT INTO sessions (`+sessionCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+			sessionArgs(sess)...)
+		if err != nil {
+			return fmt.Errorf("insert session: %w", err)
+		}
+		if max <= 0 {
+			return nil
+		}
+		// Keep the newest max sessions; the one just made is always among them.
+		rows, err := q.QueryContext(ctx, `SELECT id FROM sessions WHERE project_id = $1 AND user_id = $2 AND id <> $3
+			ORDER BY created_at DESC, id DESC LIMIT -1 OFFSET $4`, sess.ProjectID, sess.UserID, sess.ID, max-1)
+		if s.engine == "postgres" {
+			rows, err = q.QueryContext(ctx, `SELECT id FROM sessions WHERE project_id = $1 AND user_id = $2 AND id <> $3
+				ORDER BY created_at DESC, id DESC OFFSET $4`, sess.ProjectID, sess.UserID, sess.ID, max-1)
+		}
+		if err != nil {
+			return fmt.Errorf("find old sessions: %w", err)
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			removed = append(removed, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, id := range removed {
+			if _, err := q.ExecContext(ctx, `DELETE FROM sessions WHERE project_id = $1 AND id = $2`, sess.ProjectID, id); err != nil {
+				return fmt.Errorf("remove old session: %w", err)
+			}
+		}
+		return nil
+	})
+	return removed, err
+}
+
+func (s *Store) GetSession(ctx context.Context, projectID, userID, id string) (*storage.Session, error) {
+	row, err := s.queryRow(ctx, `SELECT `+sessionCols+` FROM sessions WHERE project_id = $1 AND user_id = $2 AND id = $3`, projectID, userID, id)
+	if err != nil {
+		return nil, err
+	}
+	return scanSession(row)
+}
+
+func (s *Store) ListSessions(ctx context.Context, projectID, userID string) ([]*storage.Session, error) {
+	rows, err := s.query(ctx, `SELECT `+sessionCols+` FROM sessions WHERE project_id = $1 AND user_id = $2 ORDER BY created_at, id`, projectID, userID)
+	if err != nil {
+		return nil, fmt.Errorf("list sessions: %w", err)
+	}
+	defer rows.Close()
+	var out []*storage.Session
+	for rows.Next() {
+		sess, err := scanSession(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, sess)
+	}
+	return out, rows.Err()
+}
+
+func (s *Store) UpdateSession(ctx context.Context, projectID, userID, id string, fn func(*storage.Session) error) (*storage.Session, error) {
+	var out *storage.Session
+	err := s.inTx(ctx, func(q querier) error {
+		sess, err := scanSession(q.QueryRowContext(ctx, `SELECT `+sessionCols+` FROM sessions WHERE project_id = $1 AND user_id = $2 AND id = $3`+s.forUpdate(),
+			projectID, userID, id))
+		if err != nil {
+			return err
+		}
+		if err := fn(sess); err != nil {
+			return err
+		}
+		a := sessionArgs(sess)
+		_, err = q.ExecContext(ctx, `UPDATE sessions SET provider_access_token = $7, provider_access_token_expiry = $8, provider_refresh_token = $9,
+			client = $10, factors = $11, mfa_updated_at = $12, expire = $13, updated_at = $15 WHERE project_id = $1 AND id = $2`, a...)
+		if err != nil {
+			return fmt.Errorf("update session: %w", err)
+		}
+		out = sess
+		return nil
+	})
+	return out, err
+}
+
+func (s *Store) DeleteSession(ctx context.Context, projectID, userID, id string) error {
+	res, err := s.exec(ctx, `DELETE FROM sessions WHERE project_id = $1 AND user_id = $2 AND id = $3`, projectID, userID, id)
+	if err != nil {
+		return fmt.Errorf("delete session: %w", err)
+	}
+	return affected(res)
+}
+
+func (s *Store) DeleteSessions(ctx context.Context, projectID, userID, keep string) (int, error) {
+	res, err := s.exec(ctx, `DELETE FROM sessions WHERE project_id = $1 AND user_id = $2 AND id <> $3`, projectID, userID, keep)
+	if err != nil {
+		return 0, fmt.Errorf("delete sessions: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}

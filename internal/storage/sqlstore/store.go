@@ -1,0 +1,341 @@
+// Package sqlstore implements storage.Store once for both SQLite (modernc,
+// no cgo) and PostgreSQL (pgx). Queries are written in the subset both
+// engines share, with $n placeholders; a thin dialect rewrites them for
+// SQLite and recognises unique violations.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/gatehouse-auth/gatehouse/internal/storage"
+)
+
+var _ storage.Store = (*Store)(nil)
+
+// Store is a storage.Store over database/sql.
+type Store struct {
+	engine string
+	w      *sql.DB // writes and transactions (one connection on SQLite)
+	r      *sql.DB // reads; the same pool as w on PostgreSQL
+
+	mu    sync.Mutex
+	stmts map[string]*sql.Stmt // prepared once, keyed by query text
+
+	sessionBySecret *sql.Stmt
+}
+
+// Open connects to engine ("sqlite" or "postgres") at dsn, applies the
+// migrations and prepares the hot queries.
+func Open(ctx context.Context, engine, dsn string) (*Store, error) {
+	s := &Store{engine: engine, stmts: map[string]*sql.Stmt{}}
+	switch engine {
+	case "sqlite":
+		if err := s.openSQLite(dsn); err != nil {
+			return nil, err
+		}
+	case "postgres":
+		db, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		// Sized for a few cores: enough connections to keep PostgreSQL busy
+		// while requests wait on the network, few enough that several nodes
+		// stay under max_connections.
+		n := 4 * runtime.GOMAXPROCS(0)
+		if n < 8 {
+			n = 8
+		}
+		db.SetMaxOpenConns(n)
+		db.SetMaxIdleConns(n)
+		db.SetConnMaxIdleTime(5 * time.Minute)
+		s.w, s.r = db, db
+	default:
+		return nil, fmt.Errorf("unknown database engine %q", engine)
+	}
+	if err := s.Ping(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if err := s.prepare(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Store) openSQLite(path string) error {
+	if path != ":memory:" {
+		if dir := filepath.Dir(path); dir != "" {
+			if err := os.MkdirAll(dir, 0o700); err != nil {
+				return fmt.Errorf("create database folder: %w", err)
+			}
+		}
+	}
+	// WAL lets readers run beside the single writer; busy_timeout waits
+	// for the write lock instead of failing; immediate transactions take
+	// the write lock up front so two read-then-write transactions cannot
+	// deadlock each other.
+	base := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
+		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
+	w, err := sql.Open("sqlite", base+"&_txlock=immediate")
+	if err != nil {
+		return fmt.Errorf("open sqlite: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	r, err := sql.Open("sqlite", base+"&_pragma=query_only(1)")
+	if err != nil {
+		w.Close()
+		return fmt.Errorf("open sqlite: %w", err)
+	}
+	n := 2 * runtime.GOMAXPROCS(0)
+	if n < 4 {
+		n = 4
+	}
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	r.SetConnMaxLifetime(0)
+	s.w, s.r = w, r
+	return nil
+}
+
+// Engine names the database engine.
+func (s *Store) Engine() string { return s.engine }
+
+// Close releases the pools.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	for _, st := range s.stmts {
+		st.Close()
+	}
+	s.mu.Unlock()
+	if s.sessionBySecret != nil {
+		s.sessionBySecret.Close()
+	}
+	err := s.w.Close()
+	if s.r != s.w {
+		err = errors.Join(err, s.r.Close())
+	}
+	return err
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.w.PingContext(ctx); err != nil {
+		return fmt.Errorf("ping database: %w", err)
+	}
+	return nil
+}
+
+var placeholder = regexp.MustCompile(`\$(\d+)`)
+
+// rebind turns $n into SQLite's numbered ?n, which like $n may repeat.
+func (s *Store) rebind(q string) string {
+	if s.engine != "sqlite" {
+		return q
+	}
+	return placeholder.ReplaceAllString(q, "?$1")
+}
+
+// isConflict reports whether err is a unique or primary key violation.
+func isConflict(err error) bool {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code == "23505"
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		c := se.Code()
+		return c == sqlite3.SQLITE_CONSTRAINT_UNIQUE || c == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
+}
+
+// querier is a pool or a transaction.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// stmt returns query prepared on db, preparing it on first use, so every
+// query is rebound and parsed once per process.
+func (s *Store) stmt(ctx context.Context, db *sql.DB, query string) (*sql.Stmt, error) {
+	key := query
+	if db == s.r && s.r != s.w {
+		key = "r:" + query
+	}
+	s.mu.Lock()
+	st, ok := s.stmts[key]
+	s.mu.Unlock()
+	if ok {
+		return st, nil
+	}
+	st, err := db.PrepareContext(ctx, s.rebind(query))
+	if err != nil {
+		return nil, fmt.Errorf("prepare: %w", err)
+	}
+	s.mu.Lock()
+	if old, ok := s.stmts[key]; ok {
+		st.Close()
+		st = old
+	} else {
+		s.stmts[key] = st
+	}
+	s.mu.Unlock()
+	return st, nil
+}
+
+// exec runs a write outside a transaction.
+func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	st, err := s.stmt(ctx, s.w, query)
+	if err != nil {
+		return nil, err
+	}
+	res, err := st.ExecContext(ctx, args...)
+	if err != nil && isConflict(err) {
+		return nil, fmt.Errorf("%w: %v", storage.ErrConflict, err)
+	}
+	return res, err
+}
+
+// queryRow runs a read on the read pool.
+func (s *Store) queryRow(ctx context.Context, query string, args ...any) (*sql.Row, error) {
+	st, err := s.stmt(ctx, s.r, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryRowContext(ctx, args...), nil
+}
+
+func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := s.stmt(ctx, s.r, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+// txq wraps a transaction so queries inside it are rebound too.
+type txq struct {
+	tx *sql.Tx
+	s  *Store
+}
+
+func (t txq) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	res, err := t.tx.ExecContext(ctx, t.s.rebind(q), args...)
+	if err != nil && isConflict(err) {
+		return nil, fmt.Errorf("%w: %v", storage.ErrConflict, err)
+	}
+	return res, err
+}
+
+func (t txq) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(ctx, t.s.rebind(q), args...)
+}
+
+func (t txq) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(ctx, t.s.rebind(q), args...)
+}
+
+// inTx runs fn in one transaction on the write pool, retrying a few times
+// when PostgreSQL reports a serialization failure or deadlock.
+func (s *Store) inTx(ctx context.Context, fn func(q querier) error) error {
+	for attempt := 0; ; attempt++ {
+		tx, err := s.w.BeginTx(ctx, nil)
+		if err != nil {
+			return fmt.Errorf("begin: %w", err)
+		}
+		err = fn(txq{tx: tx, s: s})
+		if err == nil {
+			err = tx.Commit()
+			if err == nil {
+				return nil
+			}
+			err = fmt.Errorf("commit: %w", err)
+		} else {
+			tx.Rollback()
+		}
+		var pe *pgconn.PgError
+		if attempt < 3 && errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01") {
+			continue
+		}
+		return err
+	}
+}
+
+// forUpdate locks a row read inside a transaction on PostgreSQL; SQLite's
+// immediate transactions already hold the only write lock.
+func (s *Store) forUpdate() string {
+	if s.engine == "postgres" {
+		return " FOR UPDATE"
+	}
+	return ""
+}
+
+func notFound(err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return storage.ErrNotFound
+	}
+	return err
+}
+
+func affected(res sql.Result) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return storage.ErrNotFound
+	}
+	return nil
+}
+
+// micros stores a time as Unix microseconds, the zero time as 0.
+func micros(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMicro()
+}
+
+func fromMicros(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.UnixMicro(v).UTC()
+}
+
+// nullable stores "" as NULL, for columns with unique indexes.
+func nullable(v string) any {
+	if v == "" {
+		return nil
+	}
+	return v
+}
+
+// likeEscape escapes a user's search text for LIKE ... ESCAPE '\'.
+func likeEscape(v string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return r.Replace(v)
+}

@@ -1,0 +1,145 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/gatehouse-auth/gatehouse/internal/storage"
+)
+
+const userCols = `project_id, id, name, email, phone, password_hash, hash, hash_options, password_update, password_history,
+	registration, status, labels, email_verification, phone_verification, mfa, reset, prefs, accessed_at, created_at, updated_at`
+
+// userDest holds the scan targets of one user row.
+type userDest struct {
+	u                            storage.User
+	email, phone, pw, hashOpts   sql.NullString
+	history, labels, prefs       string
+	pwUpdate, reg, acc, cre, upd int64
+}
+
+func (d *userDest) targets() []any {
+	u := &d.u
+	return []any{&u.ProjectID, &u.ID, &u.Name, &d.email, &d.phone, &d.pw, &u.Hash, &d.hashOpts, &d.pwUpdate, &d.history,
+		&d.reg, &u.Status, &d.labels, &u.EmailVerification, &u.PhoneVerification, &u.MFA, &u.Reset, &d.prefs, &d.acc, &d.cre, &d.upd}
+}
+
+func (d *userDest) finish() (*storage.User, error) {
+	u := &d.u
+	u.Email, u.Phone, u.PasswordHash = d.email.String, d.phone.String, d.pw.String
+	if d.hashOpts.Valid {
+		u.HashOptions = json.RawMessage(d.hashOpts.String)
+	}
+	if err := json.Unmarshal([]byte(d.history), &u.PasswordHistory); err != nil {
+		return nil, fmt.Errorf("user password history: %w", err)
+	}
+	if err := json.Unmarshal([]byte(d.labels), &u.Labels); err != nil {
+		return nil, fmt.Errorf("user labels: %w", err)
+	}
+	u.Prefs = json.RawMessage(d.prefs)
+	u.PasswordUpdate, u.Registration = fromMicros(d.pwUpdate), fromMicros(d.reg)
+	u.AccessedAt, u.CreatedAt, u.UpdatedAt = fromMicros(d.acc), fromMicros(d.cre), fromMicros(d.upd)
+	return u, nil
+}
+
+func scanUser(sc interface{ Scan(...any) error }) (*storage.User, error) {
+	var d userDest
+	if err := sc.Scan(d.targets()...); err != nil {
+		return nil, notFound(err)
+	}
+	return d.finish()
+}
+
+func userArgs(u *storage.User) []any {
+	var hashOpts any
+	if len(u.HashOptions) > 0 {
+		hashOpts = string(u.HashOptions)
+	}
+	prefs := string(u.Prefs)
+	if prefs == "" {
+		prefs = "{}"
+	}
+	return []any{u.ProjectID, u.ID, u.Name, nullable(u.Email), nullable(u.Phone), nullable(u.PasswordHash), u.Hash, hashOpts,
+		micros(u.PasswordUpdate), jsonText(strs(u.PasswordHistory)), micros(u.Registration), u.Status, jsonText(strs(u.Labels)),
+		u.EmailVerification, u.PhoneVerification, u.MFA, u.Reset, prefs, micros(u.AccessedAt), micros(u.CreatedAt), micros(u.UpdatedAt)}
+}
+
+func (s *Store) CreateUser(ctx context.Context, u *storage.User) error {
+	_, err := s.exec(ctx, `INSERT INTO users (`+userCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)`,
+		userArgs(u)...)
+	if err != nil {
+		return fmt.Errorf("insert user: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) GetUser(ctx context.Context, projectID, id string) (*storage.User, error) {
+	row, err := s.queryRow(ctx, `SELECT `+userCols+` FROM users WHERE project_id = $1 AND id = $2`, projectID, id)
+	if err != nil {
+		return nil, err
+	}
+	return scanUser(row)
+}
+
+func (s *Store) UserByEmail(ctx context.Context, projectID, email string) (*storage.User, error) {
+	row, err := s.queryRow(ctx, `SELECT `+userCols+` FROM users WHERE project_id = $1 AND email = $2`, projectID, email)
+	if err != nil {
+		return nil, err
+	}
+	return scanUser(row)
+}
+
+func (s *Store) UpdateUser(ctx context.Context, projectID, id string, fn func(*storage.User) error) (*storage.User, error) {
+	var out *storage.User
+	err := s.inTx(ctx, func(q querier) error {
+		u, err := scanUser(q.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE project_id = $1 AND id = $2`+s.forUpdate(), projectID, id))
+		if err != nil {
+			return err
+		}
+		if err := fn(u); err != nil {
+			return err
+		}
+		a := userArgs(u)
+		_, err = q.ExecContext(ctx, `UPDATE users SET name = $3, email = $4, phone = $5, password_hash = $6, hash = $7, hash_options = $8,
+			password_update = $9, password_history = $10, registration = $11, status = $12, labels = $13, email_verification = $14,
+			phone_verification = $15, mfa = $16, reset = $17, prefs = $18, accessed_at = $19, updated_at = $21
+			WHERE project_id = $1 AND id = $2`, a...)
+		if err != nil {
+			return fmt.Errorf("update user: %w", err)
+		}
+		out = u
+		return nil
+	})
+	return out, err
+}
+
+func (s *Store) DeleteUser(ctx context.Context, projectID, id string) error {
+	res, err := s.exec(ctx, `DELETE FROM users WHERE project_id = $1 AND id = $2`, projectID, id)
+	if err != nil {
+		return fmt.Errorf("delete user: %w", err)
+	}
+	return affected(res)
+}
+
+func (s *Store) CountUsers(ctx context.Context, projectID string) (int, error) {
+	var n int
+	row, err := s.queryRow(ctx, `SELECT COUNT(*) FROM users WHERE project_id = $1`, projectID)
+	if err != nil {
+		return 0, err
+	}
+	if err := row.Scan(&n); err != nil {
+		return 0, fmt.Errorf("count users: %w", err)
+	}
+	return n, nil
+}
+
+func (s *Store) TouchUser(ctx context.Context, projectID, id string, at time.Time) error {
+	_, err := s.exec(ctx, `UPDATE users SET accessed_at = $3 WHERE project_id = $1 AND id = $2`, projectID, id, micros(at))
+	if err != nil {
+		return fmt.Errorf("touch user: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,81 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Sentinel errors. Capability packages turn them into the right Appwrite
+// error for their context.
+var (
+	ErrNotFound = errors.New("storage: not found")
+	ErrConflict = errors.New("storage: unique constraint violated")
+)
+
+// Store is everything Gatehouse keeps. Each engine implements all of it and
+// passes the storagetest conformance suite.
+//
+// Update methods load the record inside a transaction, call fn on it, and
+// save it when fn returns nil; an error from fn aborts and is returned
+// unchanged. fn may run more than once and must not have side effects.
+type Store interface {
+	Close() error
+	Ping(ctx context.Context) error
+	Engine() string
+
+	// InstanceValue returns a value shared by every node, setting it to def
+	// first when absent; concurrent callers all get the first value stored.
+	InstanceValue(ctx context.Context, key, def string) (string, error)
+
+	CreateProject(ctx context.Context, p *Project) error
+	GetProject(ctx context.Context, id string) (*Project, error)
+	ListProjects(ctx context.Context, search string, page Page) ([]*Project, int, error)
+	UpdateProject(ctx context.Context, id string, fn func(*Project) error) (*Project, error)
+	DeleteProject(ctx context.Context, id string) error
+
+	CreatePlatform(ctx context.Context, p *Platform) error
+	GetPlatform(ctx context.Context, projectID, id string) (*Platform, error)
+	ListPlatforms(ctx context.Context, projectID string) ([]*Platform, error)
+	UpdatePlatform(ctx context.Context, projectID, id string, fn func(*Platform) error) (*Platform, error)
+	DeletePlatform(ctx context.Context, projectID, id string) error
+
+	CreateKey(ctx context.Context, k *Key) error
+	GetKey(ctx context.Context, projectID, id string) (*Key, error)
+	KeyBySecretHash(ctx context.Context, hash string) (*Key, error)
+	ListKeys(ctx context.Context, projectID string) ([]*Key, error)
+	UpdateKey(ctx context.Context, projectID, id string, fn func(*Key) error) (*Key, error)
+	DeleteKey(ctx context.Context, projectID, id string) error
+
+	// CreateUser fails with ErrConflict when the id or email is taken.
+	CreateUser(ctx context.Context, u *User) error
+	GetUser(ctx context.Context, projectID, id string) (*User, error)
+	UserByEmail(ctx context.Context, projectID, email string) (*User, error)
+	UpdateUser(ctx context.Context, projectID, id string, fn func(*User) error) (*User, error)
+	DeleteUser(ctx context.Context, projectID, id string) error
+	CountUsers(ctx context.Context, projectID string) (int, error)
+	// TouchUser sets accessedAt without loading the user.
+	TouchUser(ctx context.Context, projectID, id string, at time.Time) error
+
+	// CreateSession stores s and then removes the user's oldest sessions
+	// beyond max, in one transaction. It returns the ids it removed.
+	CreateSession(ctx context.Context, s *Session, max int) ([]string, error)
+	// SessionBySecret is the hot path: one indexed lookup returning the
+	// session with its user, whatever its expiry.
+	SessionBySecret(ctx context.Context, projectID, secretHash string) (*Session, *User, error)
+	GetSession(ctx context.Context, projectID, userID, id string) (*Session, error)
+	ListSessions(ctx context.Context, projectID, userID string) ([]*Session, error)
+	UpdateSession(ctx context.Context, projectID, userID, id string, fn func(*Session) error) (*Session, error)
+	DeleteSession(ctx context.Context, projectID, userID, id string) error
+	// DeleteSessions removes all of a user's sessions except keep (when
+	// not empty) and returns how many it removed.
+	DeleteSessions(ctx context.Context, projectID, userID, keep string) (int, error)
+
+	AddLog(ctx context.Context, l *Log) error
+	ListLogs(ctx context.Context, projectID, userID string, page Page) ([]*Log, int, error)
+
+	// HitCounter adds one to the counter key in the window starting at
+	// window and returns the count before this hit; it does not add past
+	// limit. Old windows are removed from time to time.
+	HitCounter(ctx context.Context, key string, window time.Time, limit int) (int, error)
+}
