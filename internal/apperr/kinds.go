@@ -8,6 +8,7 @@ func kind(typ string, status int, msg string) *Kind {
 var (
 	Unknown             = kind("general_unknown", 500, "Server Error")
 	ServerError         = kind("general_server_error", 500, "Server Error")
+	Unavailable         = kind("general_server_error", 503, "The service is unavailable.")
 	ArgumentInvalid     = kind("general_argument_invalid", 400, "Invalid parameter.")
 	BadRequest          = kind("general_bad_request", 400, "There was an error processing your request.")
 	RouteNotFound       = kind("general_route_not_found", 404, "The requested route was not found. Please refer to the API docs and try again.")

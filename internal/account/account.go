@@ -1,0 +1,160 @@
+// Package account is the signed-in user's side of Gatehouse: signing up and
+// in, sessions, JWTs, profile changes and the security log. It enforces the
+// project's auth settings and returns *apperr.Error for every refusal.
+package account
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/gatehouse-auth/gatehouse/internal/apperr"
+	"github.com/gatehouse-auth/gatehouse/internal/password"
+	"github.com/gatehouse-auth/gatehouse/internal/secret"
+	"github.com/gatehouse-auth/gatehouse/internal/session"
+	"github.com/gatehouse-auth/gatehouse/internal/storage"
+)
+
+// JWTLifetime is fixed, as in Appwrite 1.6 to 1.8.
+const JWTLifetime = 15 * time.Minute
+
+// accessedAtEvery limits how often a request refreshes a user's accessedAt.
+const accessedAtEvery = 24 * time.Hour
+
+// Service is the account capability.
+type Service struct {
+	store  storage.Store
+	hasher *password.Hasher
+	jwts   *session.JWTs
+	now    func() time.Time
+	log    *slog.Logger
+
+	dummyOnce sync.Once
+	dummy     string
+}
+
+// New returns a Service.
+func New(store storage.Store, hasher *password.Hasher, jwts *session.JWTs, now func() time.Time, log *slog.Logger) *Service {
+	return &Service{store: store, hasher: hasher, jwts: jwts, now: now, log: log}
+}
+
+// Actor says who asks for a change: the user itself (mode "default") or an
+// API key (mode "admin", Actor is the key's name). It goes to the log.
+type Actor struct {
+	Mode   string
+	Name   string
+	Client storage.Client
+}
+
+// Caller is an authenticated request's user and, for session callers, the
+// session that authenticated it.
+type Caller struct {
+	User    *storage.User
+	Session *storage.Session // nil when authenticated by a JWT without session
+	ByJWT   bool
+}
+
+func (s *Service) nowUTC() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
+
+// Authenticate resolves a session string to its live session and user. It
+// returns (nil, nil) for anything that does not authenticate: the caller is
+// then a guest, as in Appwrite.
+func (s *Service) Authenticate(ctx context.Context, projectID, sessionString string) (*Caller, error) {
+	cred, ok := session.Decode(sessionString)
+	if !ok {
+		return nil, nil
+	}
+	sess, u, err := s.store.SessionBySecret(ctx, projectID, secret.Hash(cred.Secret))
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	// The hash lookup already proves the secret; the user id in the
+	// credential must name the same user, compared in constant time.
+	if !secret.Equal(u.ID, cred.ID) || !s.now().Before(sess.Expire) {
+		return nil, nil
+	}
+	s.touch(ctx, u)
+	return &Caller{User: u, Session: sess}, nil
+}
+
+// AuthenticateJWT resolves an X-Appwrite-JWT value. A bad or expired token
+// is user_jwt_invalid; a token whose session has ended makes a guest.
+func (s *Service) AuthenticateJWT(ctx context.Context, projectID, token string) (*Caller, error) {
+	c, err := s.jwts.Verify(token)
+	if err != nil {
+		return nil, apperr.New(apperr.UserJWTInvalid)
+	}
+	u, err := s.store.GetUser(ctx, projectID, c.UserID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	caller := &Caller{User: u, ByJWT: true}
+	if c.SessionID != "" {
+		sess, err := s.store.GetSession(ctx, projectID, u.ID, c.SessionID)
+		if errors.Is(err, storage.ErrNotFound) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		caller.Session = sess
+	}
+	s.touch(ctx, u)
+	return caller, nil
+}
+
+// touch refreshes accessedAt at most once a day, so the hot path writes
+// almost never.
+func (s *Service) touch(ctx context.Context, u *storage.User) {
+	now := s.nowUTC()
+	if now.Sub(u.AccessedAt) < accessedAtEvery {
+		return
+	}
+	if err := s.store.TouchUser(ctx, u.ProjectID, u.ID, now); err != nil {
+		s.log.WarnContext(ctx, "refresh accessedAt", "err", err)
+		return
+	}
+	u.AccessedAt = now
+}
+
+// CreateJWT mints a JWT for the caller's current session.
+func (s *Service) CreateJWT(c *Caller) (string, error) {
+	if c.Session == nil || c.ByJWT {
+		return "", apperr.New(apperr.UserSessionNotFound)
+	}
+	return s.jwts.Sign(c.User.ID, c.Session.ID, JWTLifetime)
+}
+
+// log writes a security log entry; a failure is logged, not returned, so a
+// full log table never blocks a sign-in.
+func (s *Service) audit(ctx context.Context, u *storage.User, event string, a Actor) {
+	mode, actor := a.Mode, a.Name
+	if mode == "" {
+		mode, actor = "default", u.ID
+	}
+	l := &storage.Log{ProjectID: u.ProjectID, ID: secret.ID(), UserID: u.ID, Event: event, Mode: mode, Actor: actor,
+		UserEmail: u.Email, UserName: u.Name, Client: a.Client, Time: s.nowUTC()}
+	if err := s.store.AddLog(ctx, l); err != nil {
+		s.log.ErrorContext(ctx, "write security log", "event", event, "err", err)
+	}
+}
+
+// ListLogs returns a page of the user's security log, newest first.
+func (s *Service) ListLogs(ctx context.Context, u *storage.User, page storage.Page) ([]*storage.Log, int, error) {
+	return s.store.ListLogs(ctx, u.ProjectID, u.ID, page)
+}
+
+// isObject reports whether raw is a JSON object.
+func isObject(raw []byte) bool {
+	var m map[string]json.RawMessage
+	return json.Unmarshal(raw, &m) == nil && m != nil
+}

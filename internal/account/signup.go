@@ -1,0 +1,127 @@
+package account
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/gatehouse-auth/gatehouse/internal/apperr"
+	"github.com/gatehouse-auth/gatehouse/internal/secret"
+	"github.com/gatehouse-auth/gatehouse/internal/storage"
+)
+
+// SignUp is POST /account: a new user with email and password. It does not
+// create a session.
+type SignUp struct {
+	UserID   string // "unique()" or a chosen id
+	Email    string
+	Password string
+	Name     string
+}
+
+// Create makes the user described by in.
+func (s *Service) Create(ctx context.Context, p *storage.Project, in SignUp, a Actor) (*storage.User, error) {
+	if err := s.checkUserLimit(ctx, p); err != nil {
+		return nil, err
+	}
+	id := in.UserID
+	if id == "unique()" {
+		id = secret.ID()
+	}
+	email := strings.ToLower(in.Email)
+	if err := s.checkNewPassword(ctx, p, in.Password, &storage.User{ID: id, Email: email, Name: in.Name}); err != nil {
+		return nil, err
+	}
+	hash, err := s.hasher.Hash(ctx, in.Password)
+	if err != nil {
+		return nil, err
+	}
+	now := s.nowUTC()
+	u := &storage.User{ProjectID: p.ID, ID: id, Name: in.Name, Email: email, PasswordHash: hash, Hash: "argon2",
+		HashOptions: s.hasher.Options(), PasswordUpdate: now, Registration: now, Status: true,
+		Prefs: []byte("{}"), AccessedAt: now, CreatedAt: now, UpdatedAt: now}
+	if p.Settings.Auth.PasswordHistory > 0 {
+		u.PasswordHistory = []string{hash}
+	}
+	if err := s.store.CreateUser(ctx, u); err != nil {
+		if errors.Is(err, storage.ErrConflict) {
+			return nil, apperr.New(apperr.UserAlreadyExists)
+		}
+		return nil, err
+	}
+	s.audit(ctx, u, "user.create", a)
+	return u, nil
+}
+
+// checkUserLimit enforces the project's users limit on self sign-up.
+func (s *Service) checkUserLimit(ctx context.Context, p *storage.Project) error {
+	limit := p.Settings.Auth.Limit
+	if limit <= 0 {
+		return nil
+	}
+	n, err := s.store.CountUsers(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	if n >= limit {
+		return apperr.New(apperr.UserCountExceeded)
+	}
+	return nil
+}
+
+// checkNewPassword applies the project's dictionary and personal-data
+// rules to a password about to be set for u.
+func (s *Service) checkNewPassword(ctx context.Context, p *storage.Project, pw string, u *storage.User) error {
+	auth := p.Settings.Auth
+	if auth.PasswordDictionary && isCommonPassword(pw) {
+		return apperr.Invalid("password", "Password must be between 8 and 256 characters long, and should not be one of the commonly used password.")
+	}
+	if auth.PersonalDataCheck && hasPersonalData(pw, u) {
+		return apperr.New(apperr.PasswordPersonalData)
+	}
+	if auth.PasswordHistory > 0 {
+		for _, old := range u.PasswordHistory {
+			ok, _, err := s.hasher.Verify(ctx, "argon2", old, pw)
+			if err == nil && ok {
+				return apperr.New(apperr.PasswordRecentlyUsed)
+			}
+		}
+	}
+	return nil
+}
+
+// hasPersonalData reports whether the lower-cased password contains the
+// user's id, email, email local part, name or phone.
+func hasPersonalData(pw string, u *storage.User) bool {
+	pw = strings.ToLower(pw)
+	var parts []string
+	parts = append(parts, u.ID, u.Name)
+	if u.Email != "" {
+		parts = append(parts, u.Email)
+		if local, _, ok := strings.Cut(u.Email, "@"); ok {
+			parts = append(parts, local)
+		}
+	}
+	if u.Phone != "" {
+		parts = append(parts, u.Phone, strings.TrimPrefix(u.Phone, "+"))
+	}
+	for _, part := range parts {
+		if part = strings.ToLower(strings.TrimSpace(part)); part != "" && strings.Contains(pw, part) {
+			return true
+		}
+	}
+	return false
+}
+
+// pushHistory records hash in the user's password history, keeping the
+// project's last n.
+func pushHistory(u *storage.User, hash string, n int) {
+	if n <= 0 {
+		u.PasswordHistory = nil
+		return
+	}
+	u.PasswordHistory = append(u.PasswordHistory, hash)
+	if len(u.PasswordHistory) > n {
+		u.PasswordHistory = u.PasswordHistory[len(u.PasswordHistory)-n:]
+	}
+}

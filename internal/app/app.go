@@ -1,0 +1,177 @@
+// Package app wires Gatehouse together from a Config: storage, the
+// capability services and the HTTP server. The command and the black-box
+// tests start the server the same way, through Start.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/gatehouse-auth/gatehouse/internal/account"
+	"github.com/gatehouse-auth/gatehouse/internal/config"
+	"github.com/gatehouse-auth/gatehouse/internal/httpapi"
+	"github.com/gatehouse-auth/gatehouse/internal/password"
+	"github.com/gatehouse-auth/gatehouse/internal/project"
+	"github.com/gatehouse-auth/gatehouse/internal/ratelimit"
+	"github.com/gatehouse-auth/gatehouse/internal/secret"
+	"github.com/gatehouse-auth/gatehouse/internal/session"
+	"github.com/gatehouse-auth/gatehouse/internal/storage"
+	"github.com/gatehouse-auth/gatehouse/internal/storage/sqlstore"
+)
+
+// OpenStore opens the configured database and applies migrations.
+func OpenStore(ctx context.Context, cfg config.Config) (*sqlstore.Store, error) {
+	engine, dsn, err := cfg.Engine()
+	if err != nil {
+		return nil, err
+	}
+	return sqlstore.Open(ctx, engine, dsn)
+}
+
+// Instance keys shared by all nodes through the database.
+const (
+	keyJWTSecret    = "jwt_secret"
+	keyAdminKeyHash = "admin_key_hash"
+)
+
+// AdminKey returns the hash of the instance admin key. When none is
+// configured, the first node to start generates one; the key itself is
+// returned only to that node, to be printed once.
+func AdminKey(ctx context.Context, store storage.Store, configured string) (hash, generated string, err error) {
+	if configured != "" {
+		return secret.Hash(configured), "", nil
+	}
+	fresh := "gh_admin_" + secret.Hex(24)
+	hash, err = store.InstanceValue(ctx, keyAdminKeyHash, secret.Hash(fresh))
+	if err != nil {
+		return "", "", err
+	}
+	if hash == secret.Hash(fresh) {
+		generated = fresh
+	}
+	return hash, generated, nil
+}
+
+// Server is a running Gatehouse.
+type Server struct {
+	Addr     string // where the API listens
+	AdminKey string // set only when this start generated the key
+	Store    storage.Store
+
+	http    *http.Server
+	metrics *http.Server
+	redis   *ratelimit.Redis
+	done    chan error
+	log     *slog.Logger
+	timeout time.Duration
+}
+
+// Start opens storage, builds the services and starts listening. It
+// returns once the server accepts connections.
+func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, error) {
+	store, err := OpenStore(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	srv, err := start(ctx, cfg, log, store)
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	return srv, nil
+}
+
+func start(ctx context.Context, cfg config.Config, log *slog.Logger, store storage.Store) (*Server, error) {
+	adminHash, generated, err := AdminKey(ctx, store, cfg.AdminKey)
+	if err != nil {
+		return nil, err
+	}
+	jwtKey, err := store.InstanceValue(ctx, keyJWTSecret, secret.Hex(32))
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now
+	hasher := password.NewHasher(password.Params{MemoryKiB: cfg.HashMemoryKiB, Time: cfg.HashTime, Threads: cfg.HashThreads}, cfg.HashWorkers)
+	s := &Server{Store: store, AdminKey: generated, done: make(chan error, 1), log: log, timeout: cfg.ShutdownTimeout}
+
+	var counter ratelimit.Counter = ratelimit.CounterFunc(store.HitCounter)
+	if cfg.RedisURL != "" {
+		if s.redis, err = ratelimit.NewRedis(cfg.RedisURL); err != nil {
+			return nil, err
+		}
+		counter = s.redis
+	}
+	deps := httpapi.Deps{
+		Store:        store,
+		Projects:     project.New(store, now),
+		Accounts:     account.New(store, hasher, session.NewJWTs([]byte(jwtKey), now), now, log),
+		Limiter:      ratelimit.New(counter, cfg.RateLimits, now),
+		Hasher:       hasher,
+		Log:          log,
+		Now:          now,
+		AdminKeyHash: adminHash,
+	}
+	if cfg.MetricsAddr != "" {
+		reg := prometheus.NewRegistry()
+		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+		deps.Metrics = httpapi.NewMetrics(reg, func() float64 { return float64(hasher.Waiting()) })
+		ml, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			return nil, fmt.Errorf("metrics listener: %w", err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+		s.metrics = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+		go s.metrics.Serve(ml)
+		log.Info("metrics listening", "addr", ml.Addr().String())
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen: %w", err)
+	}
+	s.Addr = ln.Addr().String()
+	s.http = &http.Server{
+		Handler:           httpapi.New(deps),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	go func() {
+		err := s.http.Serve(ln)
+		if errors.Is(err, http.ErrServerClosed) {
+			err = nil
+		}
+		s.done <- err
+	}()
+	return s, nil
+}
+
+// Done reports the server's end.
+func (s *Server) Done() <-chan error { return s.done }
+
+// Shutdown stops accepting requests, lets those in flight finish within
+// the configured timeout, then closes storage.
+func (s *Server) Shutdown(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	err := s.http.Shutdown(ctx)
+	if s.metrics != nil {
+		s.metrics.Shutdown(ctx)
+	}
+	if s.redis != nil {
+		s.redis.Close()
+	}
+	return errors.Join(err, s.Store.Close())
+}

@@ -1,0 +1,215 @@
+package httpapi
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/gatehouse-auth/gatehouse/internal/account"
+	"github.com/gatehouse-auth/gatehouse/internal/apperr"
+	"github.com/gatehouse-auth/gatehouse/internal/ratelimit"
+	"github.com/gatehouse-auth/gatehouse/internal/storage"
+	"github.com/gatehouse-auth/gatehouse/internal/validate"
+)
+
+func perHour(n int, key string) ratelimit.Rule {
+	return ratelimit.Rule{Limit: n, Window: time.Hour, Key: key}
+}
+
+func (s *Server) accountRoutes() {
+	user := route{scope: "account"}
+	s.handle("POST /v1/account", route{scope: "sessions.write", method: "emailPassword",
+		limits: []ratelimit.Rule{perHour(10, "url:{url},ip:{ip}")}}, s.createAccount)
+	s.handle("GET /v1/account", user, s.getAccount)
+	s.handle("DELETE /v1/account", user, s.deleteAccount)
+	s.handle("GET /v1/account/prefs", user, s.getPrefs)
+	s.handle("PATCH /v1/account/prefs", user, s.updatePrefs)
+	s.handle("PATCH /v1/account/name", user, s.updateName)
+	s.handle("PATCH /v1/account/email", user, s.updateEmail)
+	s.handle("PATCH /v1/account/phone", user, s.updatePhone)
+	s.handle("PATCH /v1/account/password", route{scope: "account", limits: []ratelimit.Rule{perHour(10, "url:{url},ip:{ip}")}}, s.updatePassword)
+	s.handle("PATCH /v1/account/status", user, s.updateStatus)
+	s.handle("GET /v1/account/logs", user, s.listLogs)
+}
+
+func (s *Server) createAccount(c *call) error {
+	id, err := c.p.required("userId")
+	if err != nil {
+		return err
+	}
+	if err := validate.CustomID("userId", id); err != nil {
+		return err
+	}
+	email, err := c.p.required("email")
+	if err != nil {
+		return err
+	}
+	if err := validate.Email("email", email); err != nil {
+		return err
+	}
+	pw, err := c.p.required("password")
+	if err != nil {
+		return err
+	}
+	if err := validate.Password("password", pw); err != nil {
+		return err
+	}
+	name, sent, err := c.p.str("name")
+	if err != nil {
+		return err
+	}
+	if sent {
+		if err := validate.Text("name", name, 1, 128); err != nil {
+			return err
+		}
+	}
+	u, err := s.Accounts.Create(c.ctx(), c.project.Project, account.SignUp{UserID: id, Email: email, Password: pw, Name: name}, c.actor())
+	if err != nil {
+		return err
+	}
+	return c.json(http.StatusCreated, accountOf(u))
+}
+
+func (s *Server) getAccount(c *call) error {
+	return c.json(http.StatusOK, accountOf(c.user()))
+}
+
+func (s *Server) deleteAccount(c *call) error {
+	if err := s.Accounts.Delete(c.ctx(), c.user()); err != nil {
+		return err
+	}
+	c.clearSessionCookies()
+	return c.noContent()
+}
+
+func (s *Server) getPrefs(c *call) error {
+	return c.jsonRaw(http.StatusOK, prefsOf(c.user().Prefs))
+}
+
+func (s *Server) updatePrefs(c *call) error {
+	raw, ok := c.p.raw("prefs")
+	if !ok {
+		return apperr.Missing("prefs")
+	}
+	u, err := s.Accounts.UpdatePrefs(c.ctx(), c.user(), raw, c.actor())
+	if err != nil {
+		return err
+	}
+	return c.json(http.StatusOK, accountOf(u))
+}
+
+func (s *Server) updateName(c *call) error {
+	name, err := c.p.required("name")
+	if err != nil {
+		return err
+	}
+	if err := validate.Text("name", name, 1, 128); err != nil {
+		return err
+	}
+	u, err := s.Accounts.UpdateName(c.ctx(), c.user(), name, c.actor())
+	if err != nil {
+		return err
+	}
+	return c.json(http.StatusOK, accountOf(u))
+}
+
+// emailAndPassword reads the pair PATCH /account/email sends.
+func (c *call) passwordParam() (string, error) {
+	pw, err := c.p.required("password")
+	if err != nil {
+		return "", err
+	}
+	return pw, validate.Password("password", pw)
+}
+
+func (s *Server) updateEmail(c *call) error {
+	email, err := c.p.required("email")
+	if err != nil {
+		return err
+	}
+	if err := validate.Email("email", email); err != nil {
+		return err
+	}
+	pw, err := c.passwordParam()
+	if err != nil {
+		return err
+	}
+	u, err := s.Accounts.UpdateEmail(c.ctx(), c.user(), email, pw, c.actor())
+	if err != nil {
+		return err
+	}
+	return c.json(http.StatusOK, accountOf(u))
+}
+
+func (s *Server) updatePhone(c *call) error {
+	phone, err := c.p.required("phone")
+	if err != nil {
+		return err
+	}
+	if err := validate.Phone("phone", phone); err != nil {
+		return err
+	}
+	pw, err := c.passwordParam()
+	if err != nil {
+		return err
+	}
+	u, err := s.Accounts.UpdatePhone(c.ctx(), c.user(), phone, pw, c.actor())
+	if err != nil {
+		return err
+	}
+	return c.json(http.StatusOK, accountOf(u))
+}
+
+func (s *Server) updatePassword(c *call) error {
+	pw, err := c.passwordParam()
+	if err != nil {
+		return err
+	}
+	old, sent, err := c.p.str("oldPassword")
+	if err != nil {
+		return err
+	}
+	if sent {
+		if err := validate.Password("oldPassword", old); err != nil {
+			return err
+		}
+	}
+	u, err := s.Accounts.UpdatePassword(c.ctx(), c.project.Project, c.me(), pw, old, c.actor())
+	if err != nil {
+		return err
+	}
+	return c.json(http.StatusOK, accountOf(u))
+}
+
+func (s *Server) updateStatus(c *call) error {
+	u, err := s.Accounts.Block(c.ctx(), c.user(), c.actor())
+	if err != nil {
+		return err
+	}
+	c.clearSessionCookies()
+	return c.json(http.StatusOK, accountOf(u))
+}
+
+func (s *Server) listLogs(c *call) error {
+	page, err := logsPage(c)
+	if err != nil {
+		return err
+	}
+	logs, total, err := s.Accounts.ListLogs(c.ctx(), c.user(), page)
+	if err != nil {
+		return err
+	}
+	return c.json(http.StatusOK, logList(logs, total))
+}
+
+type logListModel struct {
+	Total int        `json:"total"`
+	Logs  []logModel `json:"logs"`
+}
+
+func logList(logs []*storage.Log, total int) logListModel {
+	out := logListModel{Total: total, Logs: make([]logModel, len(logs))}
+	for i, l := range logs {
+		out.Logs[i] = logOf(l)
+	}
+	return out
+}

@@ -1,0 +1,233 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"golang.org/x/net/publicsuffix"
+
+	"github.com/gatehouse-auth/gatehouse/internal/account"
+	"github.com/gatehouse-auth/gatehouse/internal/apperr"
+	"github.com/gatehouse-auth/gatehouse/internal/clientinfo"
+	"github.com/gatehouse-auth/gatehouse/internal/storage"
+)
+
+// cookieName is the session cookie of a project; names are lower-cased on
+// the wire, as Appwrite's HTTP layer does.
+func cookieName(projectID string) string { return "a_session_" + strings.ToLower(projectID) }
+
+// sessionString finds the caller's session string: the cookie, then its
+// legacy twin, then X-Appwrite-Session, then X-Fallback-Cookies. The first
+// source present is the only one tried.
+func sessionString(r *http.Request, projectID string) string {
+	name := cookieName(projectID)
+	for _, n := range []string{name, name + "_legacy"} {
+		if ck, err := r.Cookie(n); err == nil && ck.Value != "" {
+			return unescape(ck.Value)
+		}
+	}
+	if v := r.Header.Get("X-Appwrite-Session"); v != "" {
+		return v
+	}
+	if v := r.Header.Get("X-Fallback-Cookies"); v != "" && len(v) < 8192 {
+		var m map[string]string
+		if json.Unmarshal([]byte(v), &m) == nil {
+			if s := m["a_session_"+projectID]; s != "" {
+				return s
+			}
+			return m[name]
+		}
+	}
+	return ""
+}
+
+// unescape accepts cookie values percent-encoded (as Appwrite writes them)
+// or raw.
+func unescape(v string) string {
+	if !strings.Contains(v, "%") {
+		return v
+	}
+	if u, err := url.QueryUnescape(v); err == nil {
+		return u
+	}
+	return v
+}
+
+// authenticate finds who calls: an API key, a session, or a JWT (which
+// replaces the session). A key together with a user credential is refused.
+func (s *Server) authenticate(c *call, keyHeader string) error {
+	ctx := c.ctx()
+	pid := c.project.ID
+	var err error
+	if raw := sessionString(c.r, pid); raw != "" {
+		if c.caller, err = s.Accounts.Authenticate(ctx, pid, raw); err != nil {
+			return err
+		}
+	}
+	if tok := c.r.Header.Get("X-Appwrite-JWT"); tok != "" {
+		if c.caller, err = s.Accounts.AuthenticateJWT(ctx, pid, tok); err != nil {
+			return err
+		}
+	}
+	if keyHeader == "" {
+		return nil
+	}
+	if c.caller != nil {
+		return apperr.New(apperr.UserKeyAndSessionSet)
+	}
+	c.key, err = s.Projects.KeyFor(ctx, pid, keyHeader)
+	return err
+}
+
+// clientInfo parses the caller's device once per request. The
+// X-Forwarded-User-Agent of a server SDK counts only with an API key.
+func (c *call) clientInfo() *storage.Client {
+	if c.client == nil {
+		ua := c.r.UserAgent()
+		if c.key != nil {
+			if f := c.r.Header.Get("X-Forwarded-User-Agent"); f != "" {
+				ua = f
+			}
+		}
+		ci := clientinfo.Parse(ua, clientinfo.ClientIP(c.r))
+		c.client = &ci
+	}
+	return c.client
+}
+
+// originOf returns the browser origin of the request: Origin, else the
+// Referer's scheme and host.
+func originOf(r *http.Request) *url.URL {
+	v := r.Header.Get("Origin")
+	if v == "" || v == "null" {
+		v = r.Header.Get("Referer")
+	}
+	if v == "" {
+		return nil
+	}
+	u, err := url.Parse(v)
+	if err != nil || u.Host == "" {
+		return nil
+	}
+	return u
+}
+
+// hostOnly strips a port.
+func hostOnly(hostport string) string {
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		return h
+	}
+	return strings.Trim(hostport, "[]")
+}
+
+// originAllowed is the CSRF check of writes: a browser origin must be a
+// platform of the project or the API's own host. Requests without an
+// origin (servers, native apps) pass, as in Appwrite.
+func (s *Server) originAllowed(c *call) bool {
+	o := originOf(c.r)
+	if o == nil {
+		return true
+	}
+	host := strings.ToLower(o.Hostname())
+	return host == strings.ToLower(hostOnly(c.r.Host)) || c.project.HostAllowed(host)
+}
+
+// cors answers with the origin when it may read the response.
+func (s *Server) cors(c *call) {
+	o := c.r.Header.Get("Origin")
+	if o == "" {
+		return
+	}
+	u, err := url.Parse(o)
+	if err != nil || u.Host == "" {
+		return
+	}
+	h := c.w.Header()
+	allowed := c.project != nil && (c.project.HostAllowed(u.Hostname()) ||
+		strings.EqualFold(u.Hostname(), hostOnly(c.r.Host)))
+	if allowed {
+		h.Set("Access-Control-Allow-Origin", o)
+	} else {
+		// Appwrite answers a stranger with localhost, which the browser
+		// then refuses: the app learns it must register a platform.
+		lh := u.Scheme + "://localhost"
+		if p := u.Port(); p != "" {
+			lh += ":" + p
+		}
+		h.Set("Access-Control-Allow-Origin", lh)
+	}
+	h.Add("Vary", "Origin")
+	h.Set("Access-Control-Allow-Credentials", "true")
+	h.Set("Access-Control-Expose-Headers", exposeHeaders)
+}
+
+const exposeHeaders = "X-Appwrite-Session, X-Fallback-Cookies, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, X-Request-Id"
+
+const allowHeaders = "Origin, Cookie, Set-Cookie, X-Requested-With, Content-Type, Access-Control-Allow-Origin, " +
+	"Access-Control-Request-Headers, Accept, X-Appwrite-Project, X-Appwrite-Key, X-Appwrite-Dev-Key, X-Appwrite-Locale, " +
+	"X-Appwrite-Mode, X-Appwrite-JWT, X-Appwrite-Response-Format, X-Appwrite-Timeout, X-SDK-Version, X-SDK-Name, " +
+	"X-SDK-Language, X-SDK-Platform, X-SDK-GraphQL, X-Appwrite-ID, X-Appwrite-Timestamp, Content-Range, Range, " +
+	"Cache-Control, Expires, Pragma, X-Forwarded-For, X-Forwarded-User-Agent, X-Appwrite-Session, X-Fallback-Cookies"
+
+// sameSite reports whether the browser origin shares the API's registrable
+// domain; only then are cookies first-party and the fallback header
+// unnecessary.
+func sameSite(r *http.Request) bool {
+	o := originOf(r)
+	if o == nil {
+		return false
+	}
+	a, err1 := publicsuffix.EffectiveTLDPlusOne(strings.ToLower(o.Hostname()))
+	b, err2 := publicsuffix.EffectiveTLDPlusOne(strings.ToLower(hostOnly(r.Host)))
+	return err1 == nil && err2 == nil && a != "" && a == b
+}
+
+// setSessionCookies sets both session cookies and, for cross-site callers,
+// X-Fallback-Cookies.
+func (c *call) setSessionCookies(credential string, expire time.Time) {
+	name := cookieName(c.project.ID)
+	c.writeCookies(name, url.QueryEscape(credential), expire)
+	if !sameSite(c.r) {
+		b, _ := json.Marshal(map[string]string{"a_session_" + c.project.ID: credential})
+		c.w.Header().Set("X-Fallback-Cookies", string(b))
+	}
+}
+
+// clearSessionCookies expires both cookies and empties the fallback.
+func (c *call) clearSessionCookies() {
+	c.writeCookies(cookieName(c.project.ID), "", c.s.Now().Add(-time.Hour))
+	if !sameSite(c.r) {
+		c.w.Header().Set("X-Fallback-Cookies", "[]")
+	}
+}
+
+func (c *call) writeCookies(name, value string, expire time.Time) {
+	secure := isHTTPS(c.r)
+	domain := ""
+	if h := hostOnly(c.r.Host); h != "localhost" && net.ParseIP(h) == nil && strings.Contains(h, ".") {
+		domain = "." + h
+	}
+	legacy := &http.Cookie{Name: name + "_legacy", Value: value, Path: "/", Domain: domain, Expires: expire,
+		Secure: secure, HttpOnly: true}
+	main := *legacy
+	main.Name = name
+	// Browsers refuse SameSite=None without Secure; over plain http the
+	// legacy cookie (no SameSite) is the one that works.
+	main.SameSite = http.SameSiteNoneMode
+	if !secure {
+		main.SameSite = http.SameSiteDefaultMode
+	}
+	http.SetCookie(c.w, legacy)
+	http.SetCookie(c.w, &main)
+}
+
+// user returns the signed-in caller; the pipeline guarantees one on
+// routes with the account scope.
+func (c *call) user() *storage.User { return c.caller.User }
+
+// me is the caller for account services.
+func (c *call) me() *account.Caller { return c.caller }

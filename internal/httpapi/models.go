@@ -1,0 +1,181 @@
+package httpapi
+
+import (
+	"encoding/json"
+
+	"github.com/gatehouse-auth/gatehouse/internal/storage"
+)
+
+// Wire models, in Appwrite's field order. They are separate from the
+// storage records so the wire can stay fixed while storage changes.
+
+type accountModel struct {
+	ID                string          `json:"$id"`
+	CreatedAt         string          `json:"$createdAt"`
+	UpdatedAt         string          `json:"$updatedAt"`
+	Name              string          `json:"name"`
+	Registration      string          `json:"registration"`
+	Status            bool            `json:"status"`
+	Labels            []string        `json:"labels"`
+	PasswordUpdate    string          `json:"passwordUpdate"`
+	Email             string          `json:"email"`
+	Phone             string          `json:"phone"`
+	EmailVerification bool            `json:"emailVerification"`
+	PhoneVerification bool            `json:"phoneVerification"`
+	MFA               bool            `json:"mfa"`
+	Prefs             json.RawMessage `json:"prefs"`
+	Targets           []targetModel   `json:"targets"`
+	AccessedAt        string          `json:"accessedAt"`
+}
+
+type targetModel struct {
+	ID           string  `json:"$id"`
+	CreatedAt    string  `json:"$createdAt"`
+	UpdatedAt    string  `json:"$updatedAt"`
+	Name         string  `json:"name"`
+	UserID       string  `json:"userId"`
+	ProviderID   *string `json:"providerId"`
+	ProviderType string  `json:"providerType"`
+	Identifier   string  `json:"identifier"`
+	Expired      bool    `json:"expired"`
+}
+
+func prefsOf(raw json.RawMessage) json.RawMessage {
+	if len(raw) == 0 || string(raw) == "[]" || string(raw) == "null" {
+		return json.RawMessage("{}")
+	}
+	return raw
+}
+
+func nonNil(v []string) []string {
+	if v == nil {
+		return []string{}
+	}
+	return v
+}
+
+// targetsOf derives the email and sms targets Appwrite keeps beside a
+// user from the user's own email and phone.
+func targetsOf(u *storage.User) []targetModel {
+	out := []targetModel{}
+	add := func(kind, id string) {
+		out = append(out, targetModel{ID: u.ID + "-" + kind, CreatedAt: when(u.CreatedAt), UpdatedAt: when(u.UpdatedAt),
+			UserID: u.ID, ProviderType: kind, Identifier: id})
+	}
+	if u.Email != "" {
+		add("email", u.Email)
+	}
+	if u.Phone != "" {
+		add("sms", u.Phone)
+	}
+	return out
+}
+
+func accountOf(u *storage.User) accountModel {
+	return accountModel{
+		ID: u.ID, CreatedAt: when(u.CreatedAt), UpdatedAt: when(u.UpdatedAt), Name: u.Name,
+		Registration: when(u.Registration), Status: u.Status, Labels: nonNil(u.Labels),
+		PasswordUpdate: when(u.PasswordUpdate), Email: u.Email, Phone: u.Phone,
+		EmailVerification: u.EmailVerification, PhoneVerification: u.PhoneVerification, MFA: u.MFA,
+		Prefs: prefsOf(u.Prefs), Targets: targetsOf(u), AccessedAt: when(u.AccessedAt),
+	}
+}
+
+type sessionModel struct {
+	ID                        string   `json:"$id"`
+	CreatedAt                 string   `json:"$createdAt"`
+	UpdatedAt                 string   `json:"$updatedAt"`
+	UserID                    string   `json:"userId"`
+	Expire                    string   `json:"expire"`
+	Provider                  string   `json:"provider"`
+	ProviderUID               string   `json:"providerUid"`
+	ProviderAccessToken       string   `json:"providerAccessToken"`
+	ProviderAccessTokenExpiry string   `json:"providerAccessTokenExpiry"`
+	ProviderRefreshToken      string   `json:"providerRefreshToken"`
+	IP                        string   `json:"ip"`
+	OSCode                    string   `json:"osCode"`
+	OSName                    string   `json:"osName"`
+	OSVersion                 string   `json:"osVersion"`
+	ClientType                string   `json:"clientType"`
+	ClientCode                string   `json:"clientCode"`
+	ClientName                string   `json:"clientName"`
+	ClientVersion             string   `json:"clientVersion"`
+	ClientEngine              string   `json:"clientEngine"`
+	ClientEngineVersion       string   `json:"clientEngineVersion"`
+	DeviceName                string   `json:"deviceName"`
+	DeviceBrand               string   `json:"deviceBrand"`
+	DeviceModel               string   `json:"deviceModel"`
+	CountryCode               string   `json:"countryCode"`
+	CountryName               string   `json:"countryName"`
+	Current                   bool     `json:"current"`
+	Factors                   []string `json:"factors"`
+	Secret                    string   `json:"secret"`
+	MFAUpdatedAt              string   `json:"mfaUpdatedAt"`
+}
+
+// sessionOf renders a session. secret is "" except for the credential
+// handed to an API-key caller at creation.
+func sessionOf(s *storage.Session, current bool, secret string) sessionModel {
+	cl := s.Client
+	cc := cl.CountryCode
+	if cc == "" {
+		cc = "--"
+	}
+	return sessionModel{
+		ID: s.ID, CreatedAt: when(s.CreatedAt), UpdatedAt: when(s.UpdatedAt), UserID: s.UserID, Expire: when(s.Expire),
+		Provider: s.Provider, ProviderUID: s.ProviderUID, ProviderAccessToken: s.ProviderAccessToken,
+		ProviderAccessTokenExpiry: when(s.ProviderAccessTokenExpiry), ProviderRefreshToken: s.ProviderRefreshToken,
+		IP: cl.IP, OSCode: cl.OSCode, OSName: cl.OSName, OSVersion: cl.OSVersion, ClientType: cl.ClientType,
+		ClientCode: cl.ClientCode, ClientName: cl.ClientName, ClientVersion: cl.ClientVersion,
+		ClientEngine: cl.ClientEngine, ClientEngineVersion: cl.ClientEngineVersion, DeviceName: cl.DeviceName,
+		DeviceBrand: cl.DeviceBrand, DeviceModel: cl.DeviceModel, CountryCode: cc, CountryName: countryName(cc),
+		Current: current, Factors: nonNil(s.Factors), Secret: secret, MFAUpdatedAt: when(s.MFAUpdatedAt),
+	}
+}
+
+// countryName would localise a GeoIP country; without a GeoIP database
+// every address is unknown.
+func countryName(code string) string {
+	return "Unknown"
+}
+
+type logModel struct {
+	Event               string `json:"event"`
+	UserID              string `json:"userId"`
+	UserEmail           string `json:"userEmail"`
+	UserName            string `json:"userName"`
+	Mode                string `json:"mode"`
+	IP                  string `json:"ip"`
+	Time                string `json:"time"`
+	OSCode              string `json:"osCode"`
+	OSName              string `json:"osName"`
+	OSVersion           string `json:"osVersion"`
+	ClientType          string `json:"clientType"`
+	ClientCode          string `json:"clientCode"`
+	ClientName          string `json:"clientName"`
+	ClientVersion       string `json:"clientVersion"`
+	ClientEngine        string `json:"clientEngine"`
+	ClientEngineVersion string `json:"clientEngineVersion"`
+	DeviceName          string `json:"deviceName"`
+	DeviceBrand         string `json:"deviceBrand"`
+	DeviceModel         string `json:"deviceModel"`
+	CountryCode         string `json:"countryCode"`
+	CountryName         string `json:"countryName"`
+}
+
+func logOf(l *storage.Log) logModel {
+	cl := l.Client
+	cc := cl.CountryCode
+	if cc == "" {
+		cc = "--"
+	}
+	return logModel{Event: l.Event, UserID: l.UserID, UserEmail: l.UserEmail, UserName: l.UserName, Mode: l.Mode,
+		IP: cl.IP, Time: when(l.Time), OSCode: cl.OSCode, OSName: cl.OSName, OSVersion: cl.OSVersion,
+		ClientType: cl.ClientType, ClientCode: cl.ClientCode, ClientName: cl.ClientName, ClientVersion: cl.ClientVersion,
+		ClientEngine: cl.ClientEngine, ClientEngineVersion: cl.ClientEngineVersion, DeviceName: cl.DeviceName,
+		DeviceBrand: cl.DeviceBrand, DeviceModel: cl.DeviceModel, CountryCode: cc, CountryName: countryName(cc)}
+}
+
+type jwtModel struct {
+	JWT string `json:"jwt"`
+}

@@ -1,0 +1,42 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/gatehouse-auth/gatehouse/internal/apperr"
+	"github.com/gatehouse-auth/gatehouse/internal/query"
+	"github.com/gatehouse-auth/gatehouse/internal/storage"
+)
+
+// routes registers every endpoint, one group per Appwrite area.
+func (s *Server) routes() {
+	s.healthRoutes()
+	s.accountRoutes()
+	s.sessionRoutes()
+	s.projectRoutes()
+	// Anything else under any method is Appwrite's route-not-found.
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.writeError(w, r, apperr.New(apperr.RouteNotFound))
+	})
+}
+
+// jsonRaw sends an already encoded JSON value.
+func (c *call) jsonRaw(status int, b []byte) error {
+	c.w.Header().Set("Content-Type", "application/json; charset=UTF-8")
+	c.w.WriteHeader(status)
+	_, err := c.w.Write(b)
+	return err
+}
+
+// logsPage reads the queries of a logs list: limit and offset only.
+func logsPage(c *call) (storage.Page, error) {
+	raw, _, err := c.p.strings("queries")
+	if err != nil {
+		return storage.Page{}, err
+	}
+	p, err := query.OnlyPaging(raw)
+	if err != nil {
+		return storage.Page{}, err
+	}
+	return storage.Page{Limit: p.Limit, Offset: p.Offset}, nil
+}

@@ -1,0 +1,300 @@
+// Package httpapi is Gatehouse's wire: Appwrite's routes, headers, cookies,
+// error bodies and response models over the capability packages. Handlers
+// decode, validate, make one call and encode; the route adapter runs
+// Appwrite's request pipeline (origin, project, key, scope, blocked user,
+// factors, rate limit, method gate) before any handler.
+package httpapi
+
+import (
+	"context"
+	"crypto/subtle"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gatehouse-auth/gatehouse/internal/account"
+	"github.com/gatehouse-auth/gatehouse/internal/apperr"
+	"github.com/gatehouse-auth/gatehouse/internal/password"
+	"github.com/gatehouse-auth/gatehouse/internal/project"
+	"github.com/gatehouse-auth/gatehouse/internal/ratelimit"
+	"github.com/gatehouse-auth/gatehouse/internal/secret"
+	"github.com/gatehouse-auth/gatehouse/internal/storage"
+)
+
+// Deps are what the wire needs from the rest of Gatehouse.
+type Deps struct {
+	Store        storage.Store
+	Projects     *project.Service
+	Accounts     *account.Service
+	Limiter      *ratelimit.Limiter
+	Hasher       *password.Hasher
+	Log          *slog.Logger
+	Now          func() time.Time
+	AdminKeyHash string // SHA-256 hex of the instance admin key
+	Metrics      *Metrics
+}
+
+// Server serves the /v1 API.
+type Server struct {
+	Deps
+	mux     *http.ServeMux
+	handler http.Handler
+}
+
+// New builds the server and its routes.
+func New(d Deps) *Server {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	s := &Server{Deps: d, mux: http.NewServeMux()}
+	s.routes()
+	s.handler = s.instrument(s.mux)
+	return s
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// handlerFunc is a route's logic; the adapter writes any error it returns.
+type handlerFunc func(c *call) error
+
+// route says what the pipeline demands before a handler runs.
+type route struct {
+	scope     string // scope the caller must hold; "" for none
+	console   bool   // the instance admin key on the console project
+	noProject bool   // no project needed (health, version)
+	guestOnly bool   // refused with user_session_already_exists when signed in
+	method    string // project auth method that must be on
+	needsSess bool   // a real session, a JWT is not enough
+	mfaExempt bool   // reachable before the second factor
+	limits    []ratelimit.Rule
+}
+
+// call is one request passing through the pipeline.
+type call struct {
+	s       *Server
+	w       http.ResponseWriter
+	r       *http.Request
+	p       params
+	project *project.Snapshot
+	caller  *account.Caller // nil for guests
+	key     *storage.Key    // set for API-key callers
+	admin   bool            // instance admin on the console project
+	client  *storage.Client
+}
+
+func (s *Server) handle(pattern string, rt route, h handlerFunc) {
+	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		c := &call{s: s, w: w, r: r}
+		if err := s.pipeline(c, rt); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		if err := h(c); err != nil {
+			s.writeError(w, r, err)
+		}
+	})
+}
+
+// pipeline runs Appwrite's checks in Appwrite's order.
+func (s *Server) pipeline(c *call, rt route) error {
+	r := c.r
+	if rt.noProject {
+		return nil
+	}
+	pid := projectID(r)
+	if rt.console {
+		return s.consoleAuth(c, pid)
+	}
+	if pid == "" || pid == project.Console {
+		s.cors(c)
+		return apperr.New(apperr.ProjectNotFound)
+	}
+	snap, err := s.Projects.Lookup(r.Context(), pid)
+	if err != nil {
+		s.cors(c)
+		return err
+	}
+	c.project = snap
+	s.cors(c)
+	keyHeader := r.Header.Get("X-Appwrite-Key")
+	if keyHeader == "" && r.Method != http.MethodGet && !s.originAllowed(c) {
+		return apperr.New(apperr.UnknownOrigin)
+	}
+	if c.p, err = readParams(c.w, r); err != nil {
+		return err
+	}
+	if err := s.authenticate(c, keyHeader); err != nil {
+		return err
+	}
+	if c.key == nil {
+		if svc := serviceOf(r.Pattern); svc != "" {
+			if on, ok := snap.Settings.Services[svc]; ok && !on {
+				return apperr.New(apperr.ServiceDisabled)
+			}
+		}
+	}
+	if rt.scope != "" && !c.hasScope(rt.scope) {
+		return apperr.Newf(apperr.UnauthorizedScope, "%s (role: %s) missing scope (%s)", c.who(), c.role(), rt.scope)
+	}
+	if c.caller != nil {
+		u := c.caller.User
+		if !u.Status {
+			return apperr.New(apperr.UserBlocked)
+		}
+		if u.Reset {
+			return apperr.New(apperr.UserPasswordReset)
+		}
+		if !rt.mfaExempt && needsMoreFactors(c.caller) {
+			return apperr.New(apperr.UserMoreFactorsRequired)
+		}
+	}
+	if c.key == nil && len(rt.limits) > 0 {
+		if err := s.rateLimit(c, rt.limits); err != nil {
+			return err
+		}
+	}
+	if c.key == nil && rt.method != "" && !snap.Settings.Auth.MethodEnabled(rt.method) {
+		return apperr.New(apperr.UserAuthMethodUnsupported)
+	}
+	if rt.guestOnly && c.caller != nil {
+		return apperr.New(apperr.UserSessionExists)
+	}
+	if rt.needsSess && (c.caller == nil || c.caller.Session == nil || c.caller.ByJWT) {
+		return apperr.New(apperr.UserSessionNotFound)
+	}
+	return nil
+}
+
+// projectID reads the project from the `project` query parameter first,
+// then the X-Appwrite-Project header, as Appwrite does.
+func projectID(r *http.Request) string {
+	if v := r.URL.Query().Get("project"); v != "" {
+		return v
+	}
+	return r.Header.Get("X-Appwrite-Project")
+}
+
+// consoleAuth admits the instance admin key on the console project.
+func (s *Server) consoleAuth(c *call, pid string) error {
+	if pid != "" && pid != project.Console {
+		return apperr.Newf(apperr.UnauthorizedScope, "The projects API is served on the console project.")
+	}
+	key := c.r.Header.Get("X-Appwrite-Key")
+	if key == "" {
+		return apperr.Newf(apperr.UnauthorizedScope, "User (role: guests) missing scope (projects.write)")
+	}
+	if subtle.ConstantTimeCompare([]byte(secret.Hash(key)), []byte(s.AdminKeyHash)) != 1 {
+		return apperr.Newf(apperr.UserUnauthorized, "The API key is invalid.")
+	}
+	c.admin = true
+	var err error
+	c.p, err = readParams(c.w, c.r)
+	return err
+}
+
+// serviceOf names the project service a route belongs to.
+func serviceOf(pattern string) string {
+	_, path, _ := strings.Cut(pattern, " ")
+	switch {
+	case strings.HasPrefix(path, "/v1/account"):
+		return "account"
+	case strings.HasPrefix(path, "/v1/users"):
+		return "users"
+	}
+	return ""
+}
+
+var guestScopes = map[string]bool{"public": true, "sessions.write": true}
+var userScopes = map[string]bool{"public": true, "sessions.write": true, "account": true, "targets.read": true, "targets.write": true}
+
+func (c *call) hasScope(scope string) bool {
+	switch {
+	case c.key != nil:
+		return scope == "public" || project.HasScope(c.key, scope)
+	case c.caller != nil:
+		return userScopes[scope]
+	}
+	return guestScopes[scope]
+}
+
+func (c *call) role() string {
+	switch {
+	case c.key != nil:
+		return "applications"
+	case c.caller != nil:
+		return "users"
+	}
+	return "guests"
+}
+
+func (c *call) who() string {
+	switch {
+	case c.key != nil:
+		return "app." + c.project.ID
+	case c.caller != nil && c.caller.User.Email != "":
+		return c.caller.User.Email
+	}
+	return "User"
+}
+
+// needsMoreFactors is Appwrite's MFA rule: with MFA on and a verified
+// factor available, a session must have completed two factors. JWT
+// callers were minted from a session that already passed.
+func needsMoreFactors(caller *account.Caller) bool {
+	u := caller.User
+	if caller.ByJWT || caller.Session == nil || !u.MFA {
+		return false
+	}
+	if !u.EmailVerification && !u.PhoneVerification {
+		return false
+	}
+	return len(caller.Session.Factors) < 2
+}
+
+func (s *Server) rateLimit(c *call, rules []ratelimit.Rule) error {
+	host := hostOnly(c.r.Host)
+	_, path, _ := strings.Cut(c.r.Pattern, " ")
+	vals := func(name string) string {
+		switch name {
+		case "url":
+			return host + path
+		case "ip":
+			return c.clientInfo().IP
+		case "userId":
+			if c.caller != nil {
+				return c.caller.User.ID
+			}
+			return ""
+		}
+		if p, ok := strings.CutPrefix(name, "param-"); ok {
+			if v := c.r.PathValue(p); v != "" {
+				return v
+			}
+			v, _, _ := c.p.str(p)
+			return strings.ToLower(v)
+		}
+		return ""
+	}
+	res, err := s.Limiter.Check(c.r.Context(), rules, vals)
+	if err != nil {
+		return err
+	}
+	res.Headers(c.w.Header())
+	if res.Exceeded {
+		return apperr.New(apperr.RateLimitExceeded)
+	}
+	return nil
+}
+
+// ctx is the request's context.
+func (c *call) ctx() context.Context { return c.r.Context() }
+
+// actor describes who acts, for the security log.
+func (c *call) actor() account.Actor {
+	a := account.Actor{Client: *c.clientInfo()}
+	if c.key != nil {
+		a.Mode, a.Name = "admin", c.key.Name
+	}
+	return a
+}

@@ -1,0 +1,91 @@
+// Package session encodes the credentials a client holds: the session
+// string (Appwrite's base64 JSON of user id and secret, used as cookie,
+// X-Appwrite-Session and fallback value) and short-lived JWTs.
+package session
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// Credential is what a session string carries.
+type Credential struct {
+	ID     string `json:"id"` // the user id
+	Secret string `json:"secret"`
+}
+
+// MaxEncoded bounds a session string before it is decoded.
+const MaxEncoded = 4096
+
+// Encode returns base64(JSON{"id","secret"}) with standard padding.
+func Encode(userID, secret string) string {
+	b, _ := json.Marshal(Credential{ID: userID, Secret: secret})
+	return base64.StdEncoding.EncodeToString(b)
+}
+
+// Decode parses a session string. It accepts padded and unpadded base64
+// (and the URL alphabet, which some cookie jars produce).
+func Decode(s string) (Credential, bool) {
+	var c Credential
+	if s == "" || len(s) > MaxEncoded {
+		return c, false
+	}
+	var raw []byte
+	var err error
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		if raw, err = enc.DecodeString(s); err == nil {
+			break
+		}
+	}
+	if err != nil || json.Unmarshal(raw, &c) != nil || c.ID == "" || c.Secret == "" {
+		return Credential{}, false
+	}
+	return c, true
+}
+
+// Claims are Appwrite's JWT claims (no iat).
+type Claims struct {
+	UserID    string `json:"userId"`
+	SessionID string `json:"sessionId"`
+	jwt.RegisteredClaims
+}
+
+// JWTs signs and checks HS256 tokens with the instance secret, which every
+// node shares through the database.
+type JWTs struct {
+	key []byte
+	now func() time.Time
+}
+
+// NewJWTs returns a signer with key.
+func NewJWTs(key []byte, now func() time.Time) *JWTs {
+	return &JWTs{key: key, now: now}
+}
+
+// Sign returns a token for the user and session, valid for d.
+func (j *JWTs) Sign(userID, sessionID string, d time.Duration) (string, error) {
+	c := Claims{UserID: userID, SessionID: sessionID,
+		RegisteredClaims: jwt.RegisteredClaims{ExpiresAt: jwt.NewNumericDate(j.now().Add(d))}}
+	return jwt.NewWithClaims(jwt.SigningMethodHS256, c).SignedString(j.key)
+}
+
+// ErrJWT means a token is malformed, forged or expired.
+var ErrJWT = errors.New("session: invalid jwt")
+
+// Verify checks a token's signature and expiry.
+func (j *JWTs) Verify(token string) (Claims, error) {
+	var c Claims
+	if len(token) > MaxEncoded {
+		return c, ErrJWT
+	}
+	_, err := jwt.ParseWithClaims(token, &c, func(*jwt.Token) (any, error) { return j.key, nil },
+		jwt.WithValidMethods([]string{"HS256"}), jwt.WithExpirationRequired(), jwt.WithTimeFunc(j.now))
+	if err != nil || c.UserID == "" {
+		return Claims{}, ErrJWT
+	}
+	return c, nil
+}
