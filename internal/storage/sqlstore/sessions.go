@@ -104,12 +104,13 @@ func (s *Store) CreateSession(ctx context.Context, sess *storage.Session, max in
 			return nil
 		}
 		// Keep the newest max sessions; the one just made is always among them.
-		rows, err := q.QueryContext(ctx, `SELECT id FROM sessions WHERE project_id = $1 AND user_id = $2 AND id <> $3
-			ORDER BY created_at DESC, id DESC LIMIT -1 OFFSET $4`, sess.ProjectID, sess.UserID, sess.ID, max-1)
+		// SQLite needs a LIMIT before OFFSET; -1 means none.
+		limit := " LIMIT -1"
 		if s.engine == "postgres" {
-			rows, err = q.QueryContext(ctx, `SELECT id FROM sessions WHERE project_id = $1 AND user_id = $2 AND id <> $3
-				ORDER BY created_at DESC, id DESC OFFSET $4`, sess.ProjectID, sess.UserID, sess.ID, max-1)
+			limit = ""
 		}
+		rows, err := q.QueryContext(ctx, `SELECT id FROM sessions WHERE project_id = $1 AND user_id = $2 AND id <> $3
+			ORDER BY created_at DESC, id DESC`+limit+` OFFSET $4`, sess.ProjectID, sess.UserID, sess.ID, max-1)
 		if err != nil {
 			return fmt.Errorf("find old sessions: %w", err)
 		}
@@ -171,9 +172,10 @@ func (s *Store) UpdateSession(ctx context.Context, projectID, userID, id string,
 		if err := fn(sess); err != nil {
 			return err
 		}
-		a := sessionArgs(sess)
-		_, err = q.ExecContext(ctx, `UPDATE sessions SET provider_access_token = $7, provider_access_token_expiry = $8, provider_refresh_token = $9,
-			client = $10, factors = $11, mfa_updated_at = $12, expire = $13, updated_at = $15 WHERE project_id = $1 AND id = $2`, a...)
+		_, err = q.ExecContext(ctx, `UPDATE sessions SET provider_access_token = $3, provider_access_token_expiry = $4, provider_refresh_token = $5,
+			client = $6, factors = $7, mfa_updated_at = $8, expire = $9, updated_at = $10 WHERE project_id = $1 AND id = $2`,
+			sess.ProjectID, sess.ID, sess.ProviderAccessToken, micros(sess.ProviderAccessTokenExpiry), sess.ProviderRefreshToken,
+			jsonText(sess.Client), jsonText(strs(sess.Factors)), micros(sess.MFAUpdatedAt), micros(sess.Expire), micros(sess.UpdatedAt))
 		if err != nil {
 			return fmt.Errorf("update session: %w", err)
 		}

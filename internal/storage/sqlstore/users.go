@@ -103,9 +103,10 @@ func (s *Store) UpdateUser(ctx context.Context, projectID, id string, fn func(*s
 			return err
 		}
 		a := userArgs(u)
+		a = append(a[:19], a[20]) // every parameter must appear: drop created_at
 		_, err = q.ExecContext(ctx, `UPDATE users SET name = $3, email = $4, phone = $5, password_hash = $6, hash = $7, hash_options = $8,
 			password_update = $9, password_history = $10, registration = $11, status = $12, labels = $13, email_verification = $14,
-			phone_verification = $15, mfa = $16, reset = $17, prefs = $18, accessed_at = $19, updated_at = $21
+			phone_verification = $15, mfa = $16, reset = $17, prefs = $18, accessed_at = $19, updated_at = $20
 			WHERE project_id = $1 AND id = $2`, a...)
 		if err != nil {
 			return fmt.Errorf("update user: %w", err)
