@@ -127,9 +127,9 @@ func TestMain(m *testing.M) {
 
 // resp is a decoded response.
 type resp struct {
-	status int
-	header http.Header
-	body   []byte
+	status  int
+	header  http.Header
+	body    []byte
 	cookies []*http.Cookie
 }
 
