@@ -45,8 +45,11 @@ func startServer(t testing.TB, engine testdb.Engine, o options) *server {
 		cfg.Database = engine.New(t)
 	}
 	cfg.AdminKey = o.adminKey
-	if cfg.AdminKey == "" {
+	switch cfg.AdminKey {
+	case "":
 		cfg.AdminKey = "test_admin_" + secret.Hex(16)
+	case "-": // none configured: the server generates one
+		cfg.AdminKey = ""
 	}
 	cfg.RateLimits = o.rateLimits
 	// Cheap hashes keep the suite fast; the parameters are covered by the
@@ -63,7 +66,11 @@ func startServer(t testing.TB, engine testdb.Engine, o options) *server {
 		t.Fatalf("start server: %v", err)
 	}
 	t.Cleanup(func() { srv.Shutdown(context.Background()) })
-	return &server{base: "http://" + srv.Addr, adminKey: cfg.AdminKey, srv: srv}
+	key := cfg.AdminKey
+	if key == "" {
+		key = srv.AdminKey
+	}
+	return &server{base: "http://" + srv.Addr, adminKey: key, srv: srv}
 }
 
 // shared servers, one per engine, for the tests that make their own
