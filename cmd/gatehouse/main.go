@@ -28,6 +28,7 @@ Commands:
   keys create           create an API key for a project
   platforms add         register a web platform (hostname) for a project
   version               print the version
+  bench                 drive a running server with load and report
 
 Run 'gatehouse <command> -h' for the flags of a command. Every server flag
 can also be set as GATEHOUSE_<FLAG> in the environment.
@@ -50,6 +51,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = migrate(args[1:], stderr)
 	case "projects", "keys", "platforms":
 		err = admin(args, stdout, stderr)
+	case "bench":
+		err = bench(args[1:], stdout)
 	case "version":
 		fmt.Fprintf(stdout, "gatehouse (Appwrite %s compatible)\n", httpapi.Version)
 	case "-h", "--help", "help":

@@ -1,0 +1,165 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gatehouse-auth/gatehouse/internal/app"
+	"github.com/gatehouse-auth/gatehouse/internal/config"
+	"github.com/gatehouse-auth/gatehouse/internal/testdb"
+)
+
+func TestCheckLoopback(t *testing.T) {
+	for _, c := range []struct {
+		url string
+		ok  bool
+	}{
+		{"http://127.0.0.1:8080", true},
+		{"http://127.0.0.2:8080/", true},
+		{"http://127.255.255.254", true},
+		{"https://localhost:8443", true},
+		{"http://LOCALHOST:80", true},
+		{"http://[::1]:8080", true},
+		{"http://[::ffff:127.0.0.1]:8080", true},
+		{"http://128.0.0.1:8080", false},
+		{"http://10.0.0.1:8080", false},
+		{"http://0.0.0.0:8080", false},
+		{"http://[::]:8080", false},
+		{"http://[::2]:8080", false},
+		{"http://example.com", false},
+		{"http://localhost.example.com", false},
+		{"http://127.0.0.1.nip.io", false},
+		{"ftp://127.0.0.1", false},
+		{"127.0.0.1:8080", false},
+		{"http://user@10.1.1.1@127.0.0.1", true}, // userinfo ends at the last @: the host is 127.0.0.1
+	} {
+		_, err := checkLoopback(c.url)
+		if (err == nil) != c.ok {
+			t.Errorf("checkLoopback(%q) error = %v, want ok=%v", c.url, err, c.ok)
+		}
+	}
+}
+
+func TestDialRefusesNonLoopback(t *testing.T) {
+	for addr, ok := range map[string]bool{"127.0.0.1:80": true, "[::1]:80": true, "192.0.2.1:80": false, "[2001:db8::1]:80": false} {
+		if err := loopbackOnly("tcp", addr, nil); (err == nil) != ok {
+			t.Errorf("loopbackOnly(%s) = %v, want ok=%v", addr, err, ok)
+		}
+	}
+}
+
+func TestParseFlags(t *testing.T) {
+	o, err := parseFlags([]string{"--scenario", "signin, ceiling", "--duration", "2s", "--pid", "42"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(o.scenarios, ",") != "signin,ceiling" || o.duration != 2*time.Second || o.pid != "42" || o.users != 32 {
+		t.Errorf("parsed %+v", o)
+	}
+	o, err = parseFlags(nil, io.Discard)
+	if err != nil || len(o.scenarios) != len(allScenarios) || o.concurrency != 32 || o.duration != 10*time.Second {
+		t.Errorf("defaults: %+v, %v", o, err)
+	}
+	for _, bad := range [][]string{
+		{"--url", "http://192.0.2.1:8080"},
+		{"--duration", "6m"},
+		{"--duration", "4m30s", "--warmup", "31s"},
+		{"--concurrency", "0"},
+		{"--concurrency", "5000"},
+		{"--scenario", "nope"},
+		{"extra"},
+	} {
+		if _, err := parseFlags(bad, io.Discard); err == nil {
+			t.Errorf("parseFlags(%q) accepted", bad)
+		}
+	}
+}
+
+func TestParseStat(t *testing.T) {
+	// A command name with spaces and a parenthesis, utime 250, stime 50.
+	line := "1234 (gate house) x) S 1 1234 1234 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 8 0 100 1000000 500 18446744073709551615\n"
+	got, err := parseStat(line)
+	if err != nil || got != 3*time.Second {
+		t.Fatalf("parseStat = %v, %v; want 3s", got, err)
+	}
+	if _, err := parseStat("garbage"); err == nil {
+		t.Error("parseStat accepted garbage")
+	}
+	got, err = parseMachineStat("cpu  100 5 20 9999 77 3 2 10 0 0")
+	if err != nil || got != 1400*time.Millisecond { // 100+5+20+3+2+10 ticks
+		t.Fatalf("parseMachineStat = %v, %v", got, err)
+	}
+	if _, err := cpuTime("self"); err != nil {
+		t.Skipf("no /proc here: %v", err)
+	}
+}
+
+func TestCeilingBody(t *testing.T) {
+	for _, n := range []int{16, 674, 4096} {
+		b := ceilingBody(n)
+		if len(b) != n || !json.Valid(b) {
+			t.Errorf("ceilingBody(%d): %d bytes, valid %v", n, len(b), json.Valid(b))
+		}
+	}
+}
+
+// TestRunAgainstServer drives a real server briefly with every scenario,
+// with cheap password hashing so the test stays fast.
+func TestRunAgainstServer(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a server")
+	}
+	for _, eng := range testdb.Engines() {
+		t.Run("db="+eng.Name, func(t *testing.T) {
+			cfg := config.Defaults()
+			cfg.Addr = "127.0.0.1:0"
+			cfg.Database = eng.New(t)
+			cfg.AdminKey = strings.Repeat("k", 40)
+			cfg.RateLimits = false
+			cfg.HashMemoryKiB, cfg.HashTime = 64, 1
+			ctx := context.Background()
+			srv, err := app.Start(ctx, cfg, slog.New(slog.DiscardHandler))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer srv.Shutdown(ctx)
+
+			var out bytes.Buffer
+			err = Run([]string{"--url", "http://" + srv.Addr, "--admin-key", cfg.AdminKey, "--json",
+				"--duration", "300ms", "--warmup", "50ms", "--concurrency", "4", "--readers", "2",
+				"--pid", strconv.Itoa(os.Getpid())}, &out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var rep Report
+			if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+				t.Fatalf("%v\n%s", err, out.String())
+			}
+			want := []string{"ceiling", "account-get", "signin", "signup", "account-get (idle)", "account-get (flood)", "signin (flood)"}
+			if len(rep.Rows) != len(want) {
+				t.Fatalf("rows: %s", out.String())
+			}
+			for i, r := range rep.Rows {
+				if r.Name != want[i] || r.Requests == 0 || r.OKPerSec <= 0 || len(r.Errors) != 0 || r.P99US < r.P50US || r.MaxUS < r.P99US {
+					t.Errorf("row %d: %+v", i, r)
+				}
+			}
+			if rep.CeilingBytes < 300 || len(rep.Notes) != 3 {
+				t.Errorf("ceiling %d bytes, notes %q", rep.CeilingBytes, rep.Notes)
+			}
+			// The table renders the same report.
+			var tab bytes.Buffer
+			if err := rep.table(&tab); err != nil || !strings.Contains(tab.String(), "account-get (flood)") {
+				t.Errorf("table: %v\n%s", err, tab.String())
+			}
+		})
+	}
+}
