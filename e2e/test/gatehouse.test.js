@@ -1,0 +1,42 @@
+'use strict';
+// One test process: the gatehouse binary is built once, then every suite
+// runs against a fresh server per database engine (db=sqlite always,
+// db=postgres when GATEHOUSE_TEST_POSTGRES is set).
+
+const { describe, before, after } = require('node:test');
+const { engines } = require('../lib/engines');
+const { startServer } = require('../lib/server');
+
+const suites = [
+  require('../suites/console'),
+  require('../suites/web'),
+  require('../suites/ssr'),
+];
+
+for (const engine of engines()) {
+  describe(`db=${engine.name}`, () => {
+    const env = {};
+
+    before(async () => {
+      env.db = await engine.create();
+      env.server = await startServer({ database: env.db.url, name: engine.name });
+    }, { timeout: 180000 });
+
+    after(async () => {
+      try {
+        if (env.server) {
+          const exit = await env.server.stop();
+          const errors = env.server.logTail().split('\n').filter((l) => /"level":"ERROR"/.test(l));
+          if (errors.length) console.error(`server errors logged (db=${engine.name}):\n${errors.join('\n')}`);
+          if (exit.code !== 0) {
+            throw new Error(`gatehouse exited with ${exit.code ?? exit.signal} on SIGTERM\n${env.server.logTail()}`);
+          }
+        }
+      } finally {
+        if (env.db) await env.db.drop();
+      }
+    });
+
+    for (const suite of suites) suite(env);
+  });
+}
