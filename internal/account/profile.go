@@ -61,7 +61,7 @@ func (s *Service) checkPassword(ctx context.Context, u *storage.User, pw string)
 	if u.PasswordHash == "" {
 		return nil
 	}
-	ok, _, err := s.hasher.Verify(ctx, u.Hash, u.PasswordHash, pw)
+	ok, _, err := s.hasher.Verify(ctx, u.Hash, u.PasswordHash, u.HashOptions, pw)
 	if err != nil && ctx.Err() != nil {
 		return ctx.Err()
 	}
@@ -75,6 +75,11 @@ func (s *Service) checkPassword(ctx context.Context, u *storage.User, pw string)
 // anonymous one converting) gets pw as their password.
 func (s *Service) UpdateEmail(ctx context.Context, u *storage.User, email, pw string, a Actor) (*storage.User, error) {
 	email = strings.ToLower(email)
+	if email == u.Email {
+		// The address is already a target (this user's own): Appwrite
+		// answers so, and so do we.
+		return nil, apperr.New(apperr.UserTargetExists)
+	}
 	if err := s.checkPassword(ctx, u, pw); err != nil {
 		return nil, err
 	}
@@ -96,14 +101,14 @@ func (s *Service) UpdateEmail(ctx context.Context, u *storage.User, email, pw st
 		cur.EmailVerification = false
 		return nil
 	})
-	if errors.Is(err, storage.ErrConflict) {
-		return nil, apperr.New(apperr.UserAlreadyExists)
-	}
-	return out, err
+	return out, conflictAs(err, apperr.UserAlreadyExists)
 }
 
 // UpdatePhone is PATCH /account/phone, with UpdateEmail's password rule.
 func (s *Service) UpdatePhone(ctx context.Context, u *storage.User, phone, pw string, a Actor) (*storage.User, error) {
+	if phone == u.Phone {
+		return nil, apperr.New(apperr.UserTargetExists)
+	}
 	if err := s.checkPassword(ctx, u, pw); err != nil {
 		return nil, err
 	}
@@ -125,10 +130,19 @@ func (s *Service) UpdatePhone(ctx context.Context, u *storage.User, phone, pw st
 		cur.PhoneVerification = false
 		return nil
 	})
-	if errors.Is(err, storage.ErrConflict) {
-		return nil, apperr.New(apperr.UserPhoneAlreadyExists)
+	return out, conflictAs(err, apperr.UserPhoneAlreadyExists)
+}
+
+// conflictAs maps storage conflicts of an email or phone change: a target
+// clash first (every user's email and phone is a target), then a duplicate.
+func conflictAs(err error, dup *apperr.Kind) error {
+	switch {
+	case errors.Is(err, storage.ErrTargetExists):
+		return apperr.New(apperr.UserTargetExists)
+	case errors.Is(err, storage.ErrConflict):
+		return apperr.New(dup)
 	}
-	return out, err
+	return err
 }
 
 func (s *Service) setPassword(u *storage.User, hash string) {

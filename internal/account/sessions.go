@@ -26,13 +26,13 @@ func (s *Service) SignInEmail(ctx context.Context, p *storage.Project, email, pw
 	if errors.Is(err, storage.ErrNotFound) {
 		// Spend the same work as a real check so response time does not
 		// tell which emails have accounts.
-		s.hasher.Verify(ctx, "argon2", s.dummyHash(ctx), pw)
+		s.hasher.Verify(ctx, "argon2", s.dummyHash(ctx), nil, pw)
 		return nil, apperr.New(apperr.UserInvalidCredentials)
 	}
 	if err != nil {
 		return nil, err
 	}
-	ok, rehash, err := s.hasher.Verify(ctx, u.Hash, u.PasswordHash, pw)
+	ok, rehash, err := s.hasher.Verify(ctx, u.Hash, u.PasswordHash, u.HashOptions, pw)
 	if err != nil && !errors.Is(err, context.Canceled) {
 		s.log.WarnContext(ctx, "verify password", "user", u.ID, "err", err)
 	}

@@ -81,7 +81,7 @@ func (s *Service) checkNewPassword(ctx context.Context, p *storage.Project, pw s
 	}
 	if auth.PasswordHistory > 0 {
 		for _, old := range u.PasswordHistory {
-			ok, _, err := s.hasher.Verify(ctx, "argon2", old, pw)
+			ok, _, err := s.hasher.Verify(ctx, "argon2", old, nil, pw)
 			if err == nil && ok {
 				return apperr.New(apperr.PasswordRecentlyUsed)
 			}

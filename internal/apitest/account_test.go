@@ -163,7 +163,8 @@ func TestProfileUpdates(t *testing.T) {
 		t.Run("email", func(t *testing.T) {
 			other := email()
 			c.signUp(other, "correct horse") // taken by another user
-			expect(t, c.do("PATCH", "/account/email", map[string]any{"email": other, "password": "correct horse"}), 409, "user_already_exists")
+			expect(t, c.do("PATCH", "/account/email", map[string]any{"email": other, "password": "correct horse"}), 409, "user_target_already_exists")
+			expect(t, c.do("PATCH", "/account/email", map[string]any{"email": mail, "password": "correct horse"}), 409, "user_target_already_exists")
 			expect(t, c.do("PATCH", "/account/email", map[string]any{"email": email(), "password": "wrong password"}), 401, "user_invalid_credentials")
 			expect(t, c.do("PATCH", "/account/email", map[string]any{"email": "bad", "password": "correct horse"}), 400, "general_argument_invalid")
 			next := email()
@@ -187,7 +188,7 @@ func TestProfileUpdates(t *testing.T) {
 			om := email()
 			o.signUp(om, "correct horse")
 			o.signIn(om, "correct horse")
-			expect(t, o.do("PATCH", "/account/phone", map[string]any{"phone": "+14155550100", "password": "correct horse"}), 409, "user_phone_already_exists")
+			expect(t, o.do("PATCH", "/account/phone", map[string]any{"phone": "+14155550100", "password": "correct horse"}), 409, "user_target_already_exists")
 		})
 
 		t.Run("password", func(t *testing.T) {

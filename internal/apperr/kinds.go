@@ -26,6 +26,8 @@ var (
 	ProjectExists       = kind("project_already_exists", 409, "Project with the requested ID already exists.")
 	PlatformNotFound    = kind("platform_not_found", 404, "Platform with the requested ID could not be found.")
 	KeyNotFound         = kind("key_not_found", 404, "Key with the requested ID could not be found.")
+	InvalidEmail        = kind("general_invalid_email", 400, "Invalid email address.")
+	InvalidPhone        = kind("general_invalid_phone", 400, "Invalid phone number.")
 	DocumentConflict    = kind("document_update_conflict", 409, "Remote document is newer than local.")
 	ProviderDisabled    = kind("project_provider_disabled", 412, "The chosen OAuth provider is disabled.")
 	ProviderUnsupported = kind("project_provider_unsupported", 400, "The chosen OAuth provider is unsupported.")

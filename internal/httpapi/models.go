@@ -54,19 +54,20 @@ func nonNil(v []string) []string {
 	return v
 }
 
-// targetsOf derives the email and sms targets Appwrite keeps beside a
-// user from the user's own email and phone.
+func targetOf(t *storage.Target) targetModel {
+	m := targetModel{ID: t.ID, CreatedAt: when(t.CreatedAt), UpdatedAt: when(t.UpdatedAt), Name: t.Name,
+		UserID: t.UserID, ProviderType: t.ProviderType, Identifier: t.Identifier, Expired: t.Expired}
+	if t.ProviderID != "" {
+		id := t.ProviderID
+		m.ProviderID = &id
+	}
+	return m
+}
+
 func targetsOf(u *storage.User) []targetModel {
-	out := []targetModel{}
-	add := func(kind, id string) {
-		out = append(out, targetModel{ID: u.ID + "-" + kind, CreatedAt: when(u.CreatedAt), UpdatedAt: when(u.UpdatedAt),
-			UserID: u.ID, ProviderType: kind, Identifier: id})
-	}
-	if u.Email != "" {
-		add("email", u.Email)
-	}
-	if u.Phone != "" {
-		add("sms", u.Phone)
+	out := make([]targetModel, len(u.Targets))
+	for i := range u.Targets {
+		out[i] = targetOf(&u.Targets[i])
 	}
 	return out
 }

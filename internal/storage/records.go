@@ -132,9 +132,26 @@ type User struct {
 	MFA               bool
 	Reset             bool
 	Prefs             json.RawMessage // a JSON object
+	Targets           []Target        // messaging targets, kept by the store
 	AccessedAt        time.Time
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
+}
+
+// Target is where messages to a user go: its email, its phone, or a push
+// token. The store keeps a user's email and sms targets in step with its
+// email and phone.
+type Target struct {
+	ProjectID    string    `json:"-"`
+	ID           string    `json:"id"`
+	UserID       string    `json:"userId"`
+	Name         string    `json:"name"`
+	ProviderID   string    `json:"providerId,omitempty"`
+	ProviderType string    `json:"providerType"` // email, sms or push
+	Identifier   string    `json:"identifier"`
+	Expired      bool      `json:"expired"`
+	CreatedAt    time.Time `json:"createdAt"`
+	UpdatedAt    time.Time `json:"updatedAt"`
 }
 
 // Client describes the device a request came from, parsed from its
@@ -173,6 +190,31 @@ type Session struct {
 	Expire                    time.Time
 	CreatedAt                 time.Time
 	UpdatedAt                 time.Time
+}
+
+// TokenType says what a token is for; the numbers are Appwrite's.
+type TokenType int
+
+const (
+	TokenVerification      TokenType = 2
+	TokenRecovery          TokenType = 3
+	TokenMagicURL          TokenType = 5
+	TokenPhone             TokenType = 6
+	TokenOAuth2            TokenType = 7
+	TokenGeneric           TokenType = 8
+	TokenEmail             TokenType = 9
+	TokenPhoneVerification TokenType = 10
+)
+
+// Token is a one-time secret of a user. Only the hash is stored.
+type Token struct {
+	ProjectID  string
+	ID         string
+	UserID     string
+	Type       TokenType
+	SecretHash string
+	Expire     time.Time
+	CreatedAt  time.Time
 }
 
 // Log is one entry of a user's security log.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"time"
+
+	"github.com/gatehouse-auth/gatehouse/internal/query"
 )
 
 // Sentinel errors. Capability packages turn them into the right Appwrite
@@ -11,7 +13,22 @@ import (
 var (
 	ErrNotFound = errors.New("storage: not found")
 	ErrConflict = errors.New("storage: unique constraint violated")
+	// ErrTargetExists: an email or phone change would reuse an identifier
+	// that is already a messaging target.
+	ErrTargetExists = errors.New("storage: target identifier exists")
 )
+
+// UserQuery selects users for the Users API list: validated Appwrite
+// queries (see the query package), a free-text search and a page.
+type UserQuery struct {
+	Filters []query.Query
+	Orders  []query.Query
+	Search  string
+	Page    query.Page
+}
+
+// MaxTotal caps list totals, as Appwrite does, so counting stays cheap.
+const MaxTotal = 5000
 
 // Store is everything Gatehouse keeps. Each engine implements all of it and
 // passes the storagetest conformance suite.
@@ -51,8 +68,25 @@ type Store interface {
 	CreateUser(ctx context.Context, u *User) error
 	GetUser(ctx context.Context, projectID, id string) (*User, error)
 	UserByEmail(ctx context.Context, projectID, email string) (*User, error)
+	// UpdateUser also moves the user's email and sms targets along with
+	// its email and phone; it fails with ErrTargetExists when the new value
+	// is already some target's identifier.
 	UpdateUser(ctx context.Context, projectID, id string, fn func(*User) error) (*User, error)
+	// DeleteUser hides the user at once and ends its sessions; its data
+	// is removed by PurgeUser, from a background job.
 	DeleteUser(ctx context.Context, projectID, id string) error
+	// PurgeUser removes a deleted user's rows (targets, sessions, logs,
+	// identities), freeing its email and phone. Running it twice is fine.
+	PurgeUser(ctx context.Context, projectID, id string) error
+	// ListUsers pages through users matching q; the total is capped at
+	// MaxTotal.
+	ListUsers(ctx context.Context, projectID string, q UserQuery) ([]*User, int, error)
+
+	CreateTarget(ctx context.Context, t *Target) error
+	GetTarget(ctx context.Context, projectID, userID, id string) (*Target, error)
+	ListTargets(ctx context.Context, projectID, userID string) ([]*Target, error)
+	UpdateTarget(ctx context.Context, projectID, userID, id string, fn func(*Target) error) (*Target, error)
+	DeleteTarget(ctx context.Context, projectID, userID, id string) error
 	CountUsers(ctx context.Context, projectID string) (int, error)
 	// TouchUser sets accessedAt without loading the user.
 	TouchUser(ctx context.Context, projectID, id string, at time.Time) error
@@ -70,6 +104,14 @@ type Store interface {
 	// DeleteSessions removes all of a user's sessions except keep (when
 	// not empty) and returns how many it removed.
 	DeleteSessions(ctx context.Context, projectID, userID, keep string) (int, error)
+
+	CreateToken(ctx context.Context, t *Token) error
+	// ConsumeToken deletes and returns the user's live token of one of
+	// types whose secret hashes to secretHash; ErrNotFound when there is
+	// none. A token is used at most once, however many callers race.
+	ConsumeToken(ctx context.Context, projectID, userID, secretHash string, types []TokenType, now time.Time) (*Token, error)
+	// DeleteTokens removes a user's tokens of a type (0: all types).
+	DeleteTokens(ctx context.Context, projectID, userID string, typ TokenType) error
 
 	AddLog(ctx context.Context, l *Log) error
 	ListLogs(ctx context.Context, projectID, userID string, page Page) ([]*Log, int, error)

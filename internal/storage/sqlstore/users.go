@@ -7,24 +7,25 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/gatehouse-auth/gatehouse/internal/secret"
 	"github.com/gatehouse-auth/gatehouse/internal/storage"
 )
 
 const userCols = `project_id, id, name, email, phone, password_hash, hash, hash_options, password_update, password_history,
-	registration, status, labels, email_verification, phone_verification, mfa, reset, prefs, accessed_at, created_at, updated_at`
+	registration, status, labels, email_verification, phone_verification, mfa, reset, prefs, accessed_at, created_at, updated_at, targets`
 
 // userDest holds the scan targets of one user row.
 type userDest struct {
 	u                            storage.User
 	email, phone, pw, hashOpts   sql.NullString
-	history, labels, prefs       string
+	history, labels, prefs, tgts string
 	pwUpdate, reg, acc, cre, upd int64
 }
 
 func (d *userDest) targets() []any {
 	u := &d.u
 	return []any{&u.ProjectID, &u.ID, &u.Name, &d.email, &d.phone, &d.pw, &u.Hash, &d.hashOpts, &d.pwUpdate, &d.history,
-		&d.reg, &u.Status, &d.labels, &u.EmailVerification, &u.PhoneVerification, &u.MFA, &u.Reset, &d.prefs, &d.acc, &d.cre, &d.upd}
+		&d.reg, &u.Status, &d.labels, &u.EmailVerification, &u.PhoneVerification, &u.MFA, &u.Reset, &d.prefs, &d.acc, &d.cre, &d.upd, &d.tgts}
 }
 
 func (d *userDest) finish() (*storage.User, error) {
@@ -40,6 +41,12 @@ func (d *userDest) finish() (*storage.User, error) {
 		return nil, fmt.Errorf("user labels: %w", err)
 	}
 	u.Prefs = json.RawMessage(d.prefs)
+	if err := json.Unmarshal([]byte(d.tgts), &u.Targets); err != nil {
+		return nil, fmt.Errorf("user targets: %w", err)
+	}
+	for i := range u.Targets {
+		u.Targets[i].ProjectID = u.ProjectID
+	}
 	u.PasswordUpdate, u.Registration = fromMicros(d.pwUpdate), fromMicros(d.reg)
 	u.AccessedAt, u.CreatedAt, u.UpdatedAt = fromMicros(d.acc), fromMicros(d.cre), fromMicros(d.upd)
 	return u, nil
@@ -64,20 +71,34 @@ func userArgs(u *storage.User) []any {
 	}
 	return []any{u.ProjectID, u.ID, u.Name, nullable(u.Email), nullable(u.Phone), nullable(u.PasswordHash), u.Hash, hashOpts,
 		micros(u.PasswordUpdate), jsonText(strs(u.PasswordHistory)), micros(u.Registration), u.Status, jsonText(strs(u.Labels)),
-		u.EmailVerification, u.PhoneVerification, u.MFA, u.Reset, prefs, micros(u.AccessedAt), micros(u.CreatedAt), micros(u.UpdatedAt)}
+		u.EmailVerification, u.PhoneVerification, u.MFA, u.Reset, prefs, micros(u.AccessedAt), micros(u.CreatedAt), micros(u.UpdatedAt),
+		targetsJSON(u.Targets)}
 }
 
 func (s *Store) CreateUser(ctx context.Context, u *storage.User) error {
-	_, err := s.exec(ctx, `INSERT INTO users (`+userCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)`,
-		userArgs(u)...)
-	if err != nil {
-		return fmt.Errorf("insert user: %w", err)
+	u.Targets = nil
+	for _, t := range []struct{ kind, id string }{{"email", u.Email}, {"sms", u.Phone}} {
+		if t.id != "" {
+			u.Targets = append(u.Targets, storage.Target{ProjectID: u.ProjectID, ID: secret.ID(), UserID: u.ID,
+				ProviderType: t.kind, Identifier: t.id, CreatedAt: u.CreatedAt, UpdatedAt: u.CreatedAt})
+		}
 	}
-	return nil
+	return s.inTx(ctx, func(q querier) error {
+		if _, err := q.ExecContext(ctx, `INSERT INTO users (`+userCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
+			$12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)`, userArgs(u)...); err != nil {
+			return fmt.Errorf("insert user: %w", err)
+		}
+		for i := range u.Targets {
+			if err := insertTarget(ctx, q, &u.Targets[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 func (s *Store) GetUser(ctx context.Context, projectID, id string) (*storage.User, error) {
-	row, err := s.queryRow(ctx, `SELECT `+userCols+` FROM users WHERE project_id = $1 AND id = $2`, projectID, id)
+	row, err := s.queryRow(ctx, `SELECT `+userCols+` FROM users WHERE project_id = $1 AND id = $2 AND deleted_at = 0`, projectID, id)
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +106,7 @@ func (s *Store) GetUser(ctx context.Context, projectID, id string) (*storage.Use
 }
 
 func (s *Store) UserByEmail(ctx context.Context, projectID, email string) (*storage.User, error) {
-	row, err := s.queryRow(ctx, `SELECT `+userCols+` FROM users WHERE project_id = $1 AND email = $2`, projectID, email)
+	row, err := s.queryRow(ctx, `SELECT `+userCols+` FROM users WHERE project_id = $1 AND email = $2 AND deleted_at = 0`, projectID, email)
 	if err != nil {
 		return nil, err
 	}
@@ -95,18 +116,30 @@ func (s *Store) UserByEmail(ctx context.Context, projectID, email string) (*stor
 func (s *Store) UpdateUser(ctx context.Context, projectID, id string, fn func(*storage.User) error) (*storage.User, error) {
 	var out *storage.User
 	err := s.inTx(ctx, func(q querier) error {
-		u, err := scanUser(q.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE project_id = $1 AND id = $2`+s.forUpdate(), projectID, id))
+		u, err := scanUser(q.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE project_id = $1 AND id = $2 AND deleted_at = 0`+s.forUpdate(), projectID, id))
 		if err != nil {
 			return err
 		}
+		oldEmail, oldPhone := u.Email, u.Phone
 		if err := fn(u); err != nil {
 			return err
 		}
+		if err := syncTarget(ctx, q, u, "email", oldEmail, u.Email); err != nil {
+			return err
+		}
+		if err := syncTarget(ctx, q, u, "sms", oldPhone, u.Phone); err != nil {
+			return err
+		}
+		if oldEmail != u.Email || oldPhone != u.Phone {
+			if u.Targets, err = loadTargets(ctx, q, projectID, id); err != nil {
+				return err
+			}
+		}
 		a := userArgs(u)
-		a = append(a[:19], a[20]) // every parameter must appear: drop created_at
+		a = append(a[:19], a[20:]...) // every parameter must appear: drop created_at
 		_, err = q.ExecContext(ctx, `UPDATE users SET name = $3, email = $4, phone = $5, password_hash = $6, hash = $7, hash_options = $8,
 			password_update = $9, password_history = $10, registration = $11, status = $12, labels = $13, email_verification = $14,
-			phone_verification = $15, mfa = $16, reset = $17, prefs = $18, accessed_at = $19, updated_at = $20
+			phone_verification = $15, mfa = $16, reset = $17, prefs = $18, accessed_at = $19, updated_at = $20, targets = $21
 			WHERE project_id = $1 AND id = $2`, a...)
 		if err != nil {
 			return fmt.Errorf("update user: %w", err)
@@ -118,16 +151,42 @@ func (s *Store) UpdateUser(ctx context.Context, projectID, id string, fn func(*s
 }
 
 func (s *Store) DeleteUser(ctx context.Context, projectID, id string) error {
-	res, err := s.exec(ctx, `DELETE FROM users WHERE project_id = $1 AND id = $2`, projectID, id)
-	if err != nil {
-		return fmt.Errorf("delete user: %w", err)
-	}
-	return affected(res)
+	return s.inTx(ctx, func(q querier) error {
+		res, err := q.ExecContext(ctx, `UPDATE users SET deleted_at = $3 WHERE project_id = $1 AND id = $2 AND deleted_at = 0`,
+			projectID, id, micros(time.Now()))
+		if err != nil {
+			return fmt.Errorf("delete user: %w", err)
+		}
+		if err := affected(res); err != nil {
+			return err
+		}
+		// Sessions end now, not when the clean-up runs.
+		if _, err := q.ExecContext(ctx, `DELETE FROM sessions WHERE project_id = $1 AND user_id = $2`, projectID, id); err != nil {
+			return fmt.Errorf("end sessions: %w", err)
+		}
+		return nil
+	})
+}
+
+func (s *Store) PurgeUser(ctx context.Context, projectID, id string) error {
+	return s.inTx(ctx, func(q querier) error {
+		// Rows that reference the user go first; the cascades would do it
+		// too, but explicit deletes keep the order plain on both engines.
+		for _, t := range []string{"sessions", "tokens", "targets", "logs"} {
+			if _, err := q.ExecContext(ctx, `DELETE FROM `+t+` WHERE project_id = $1 AND user_id = $2`, projectID, id); err != nil {
+				return fmt.Errorf("purge %s: %w", t, err)
+			}
+		}
+		if _, err := q.ExecContext(ctx, `DELETE FROM users WHERE project_id = $1 AND id = $2 AND deleted_at <> 0`, projectID, id); err != nil {
+			return fmt.Errorf("purge user: %w", err)
+		}
+		return nil
+	})
 }
 
 func (s *Store) CountUsers(ctx context.Context, projectID string) (int, error) {
 	var n int
-	row, err := s.queryRow(ctx, `SELECT COUNT(*) FROM users WHERE project_id = $1`, projectID)
+	row, err := s.queryRow(ctx, `SELECT COUNT(*) FROM users WHERE project_id = $1 AND deleted_at = 0`, projectID)
 	if err != nil {
 		return 0, err
 	}

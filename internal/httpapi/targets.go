@@ -1,0 +1,175 @@
+package httpapi
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/gatehouse-auth/gatehouse/internal/apperr"
+	"github.com/gatehouse-auth/gatehouse/internal/secret"
+	"github.com/gatehouse-auth/gatehouse/internal/storage"
+	"github.com/gatehouse-auth/gatehouse/internal/validate"
+)
+
+func (s *Server) targetRoutes() {
+	read, write := route{scope: "targets.read"}, route{scope: "targets.write"}
+	s.handle("GET /v1/users/{userId}/targets", read, s.withUser(s.listTargets))
+	s.handle("POST /v1/users/{userId}/targets", write, s.withUser(s.createTarget))
+	s.handle("GET /v1/users/{userId}/targets/{targetId}", read, s.withUser(s.getTarget))
+	s.handle("PATCH /v1/users/{userId}/targets/{targetId}", write, s.withUser(s.updateTarget))
+	s.handle("DELETE /v1/users/{userId}/targets/{targetId}", write, s.withUser(s.deleteTarget))
+}
+
+type targetListModel struct {
+	Total   int           `json:"total"`
+	Targets []targetModel `json:"targets"`
+}
+
+func (s *Server) listTargets(c *call, u *storage.User) error {
+	list, err := s.Store.ListTargets(c.ctx(), u.ProjectID, u.ID)
+	if err != nil {
+		return err
+	}
+	out := targetListModel{Total: len(list), Targets: make([]targetModel, len(list))}
+	for i, t := range list {
+		out.Targets[i] = targetOf(t)
+	}
+	return c.json(http.StatusOK, out)
+}
+
+// checkIdentifier validates a target's identifier for its kind.
+func checkIdentifier(kind, id string) error {
+	switch kind {
+	case "email":
+		if validate.Email("identifier", id) != nil {
+			return apperr.New(apperr.InvalidEmail)
+		}
+	case "sms":
+		if validate.Phone("identifier", id) != nil {
+			return apperr.New(apperr.InvalidPhone)
+		}
+	default:
+		return validate.Text("identifier", id, 1, 255)
+	}
+	return nil
+}
+
+func (s *Server) createTarget(c *call, u *storage.User) error {
+	id, err := c.p.required("targetId")
+	if err != nil {
+		return err
+	}
+	if err := validate.CustomID("targetId", id); err != nil {
+		return err
+	}
+	if id == "unique()" {
+		id = secret.ID()
+	}
+	kind, err := c.p.required("providerType")
+	if err != nil {
+		return err
+	}
+	if kind != "email" && kind != "sms" && kind != "push" {
+		return apperr.Invalid("providerType", "Value must be one of (email, sms, push)")
+	}
+	ident, err := c.p.required("identifier")
+	if err != nil {
+		return err
+	}
+	if err := checkIdentifier(kind, ident); err != nil {
+		return err
+	}
+	t := &storage.Target{ProjectID: u.ProjectID, ID: id, UserID: u.ID, ProviderType: kind, Identifier: ident}
+	if t.ProviderID, _, err = c.p.str("providerId"); err != nil {
+		return err
+	}
+	if t.Name, _, err = c.p.str("name"); err != nil {
+		return err
+	}
+	t.CreatedAt = s.Now().UTC()
+	t.UpdatedAt = t.CreatedAt
+	if err := s.Store.CreateTarget(c.ctx(), t); err != nil {
+		if errors.Is(err, storage.ErrConflict) {
+			return apperr.New(apperr.UserTargetExists)
+		}
+		return err
+	}
+	return c.json(http.StatusCreated, targetOf(t))
+}
+
+func (c *call) targetID() (string, error) {
+	id := c.r.PathValue("targetId")
+	return id, validate.UID("targetId", id)
+}
+
+func targetErr(err error) error {
+	switch {
+	case errors.Is(err, storage.ErrNotFound):
+		return apperr.New(apperr.UserTargetNotFound)
+	case errors.Is(err, storage.ErrConflict):
+		return apperr.New(apperr.UserTargetExists)
+	}
+	return err
+}
+
+func (s *Server) getTarget(c *call, u *storage.User) error {
+	id, err := c.targetID()
+	if err != nil {
+		return err
+	}
+	t, err := s.Store.GetTarget(c.ctx(), u.ProjectID, u.ID, id)
+	if err != nil {
+		return targetErr(err)
+	}
+	return c.json(http.StatusOK, targetOf(t))
+}
+
+func (s *Server) updateTarget(c *call, u *storage.User) error {
+	id, err := c.targetID()
+	if err != nil {
+		return err
+	}
+	ident, identSent, err := c.p.str("identifier")
+	if err != nil {
+		return err
+	}
+	provider, providerSent, err := c.p.str("providerId")
+	if err != nil {
+		return err
+	}
+	name, nameSent, err := c.p.str("name")
+	if err != nil {
+		return err
+	}
+	now := s.Now().UTC()
+	t, err := s.Store.UpdateTarget(c.ctx(), u.ProjectID, u.ID, id, func(t *storage.Target) error {
+		if identSent {
+			if err := checkIdentifier(t.ProviderType, ident); err != nil {
+				return err
+			}
+			t.Identifier = ident
+		}
+		if providerSent {
+			t.ProviderID = provider
+		}
+		if nameSent {
+			t.Name = name
+		}
+		t.UpdatedAt = now
+		return nil
+	})
+	if err != nil {
+		return targetErr(err)
+	}
+	return c.json(http.StatusOK, targetOf(t))
+}
+
+func (s *Server) deleteTarget(c *call, u *storage.User) error {
+	id, err := c.targetID()
+	if err != nil {
+		return err
+	}
+	if err := s.Store.DeleteTarget(c.ctx(), u.ProjectID, u.ID, id); err != nil {
+		return targetErr(err)
+	}
+	return c.noContent()
+}

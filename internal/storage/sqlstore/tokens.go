@@ -1,0 +1,56 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gatehouse-auth/gatehouse/internal/storage"
+)
+
+func (s *Store) CreateToken(ctx context.Context, t *storage.Token) error {
+	_, err := s.exec(ctx, `INSERT INTO tokens (project_id, id, user_id, type, secret_hash, expire, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		t.ProjectID, t.ID, t.UserID, int(t.Type), t.SecretHash, micros(t.Expire), micros(t.CreatedAt))
+	if err != nil {
+		return fmt.Errorf("insert token: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) ConsumeToken(ctx context.Context, projectID, userID, secretHash string, types []storage.TokenType, now time.Time) (*storage.Token, error) {
+	if len(types) == 0 {
+		return nil, storage.ErrNotFound
+	}
+	in := make([]string, len(types))
+	for i, t := range types {
+		in[i] = strconv.Itoa(int(t))
+	}
+	// DELETE ... RETURNING makes the check and the use one statement: of
+	// two racing redemptions only one gets the row.
+	row := s.w.QueryRowContext(ctx, s.rebind(`DELETE FROM tokens WHERE project_id = $1 AND user_id = $2 AND secret_hash = $3
+		AND expire > $4 AND type IN (`+strings.Join(in, ", ")+`) RETURNING id, type, expire, created_at`),
+		projectID, userID, secretHash, micros(now))
+	t := &storage.Token{ProjectID: projectID, UserID: userID, SecretHash: secretHash}
+	var typ int
+	var exp, created int64
+	if err := row.Scan(&t.ID, &typ, &exp, &created); err != nil {
+		return nil, notFound(err)
+	}
+	t.Type, t.Expire, t.CreatedAt = storage.TokenType(typ), fromMicros(exp), fromMicros(created)
+	return t, nil
+}
+
+func (s *Store) DeleteTokens(ctx context.Context, projectID, userID string, typ storage.TokenType) error {
+	var err error
+	if typ == 0 {
+		_, err = s.exec(ctx, `DELETE FROM tokens WHERE project_id = $1 AND user_id = $2`, projectID, userID)
+	} else {
+		_, err = s.exec(ctx, `DELETE FROM tokens WHERE project_id = $1 AND user_id = $2 AND type = $3`, projectID, userID, int(typ))
+	}
+	if err != nil {
+		return fmt.Errorf("delete tokens: %w", err)
+	}
+	return nil
+}
