@@ -40,6 +40,8 @@ const positional = {
   updatePrefs: ['prefs'],
   updateName: ['name'],
   updateEmail: ['email', 'password'],
+  updatePhone: ['phone', 'password'],
+  updateStatus: [],
   updatePassword: ['password', 'oldPassword'],
   listSessions: [],
   deleteSessions: [],
