@@ -2,6 +2,7 @@ package password
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -20,24 +21,34 @@ func TestHashVerify(t *testing.T) {
 	if !strings.HasPrefix(stored, "$argon2id$v=19$m=64,t=1,p=1$") {
 		t.Fatalf("hash %q", stored)
 	}
-	if ok, rehash, err := h.Verify(ctx, "argon2", stored, "correct horse"); !ok || rehash || err != nil {
+	if ok, rehash, err := h.Verify(ctx, "argon2", stored, h.Options(), "correct horse"); !ok || rehash || err != nil {
 		t.Fatalf("Verify = %v %v %v", ok, rehash, err)
 	}
-	if ok, _, _ := h.Verify(ctx, "argon2", stored, "wrong horse"); ok {
+	if ok, rehash, err := h.Verify(ctx, "", stored, nil, "correct horse"); !ok || rehash || err != nil {
+		t.Fatalf(`Verify with algo "" = %v %v %v`, ok, rehash, err)
+	}
+	if ok, _, _ := h.Verify(ctx, "argon2", stored, nil, "wrong horse"); ok {
 		t.Fatal("wrong password verified")
 	}
 	// A hash made with other parameters verifies and asks to be upgraded.
 	h2 := NewHasher(Params{MemoryKiB: 128, Time: 1, Threads: 1}, 1)
-	if ok, rehash, _ := h2.Verify(ctx, "argon2", stored, "correct horse"); !ok || !rehash {
+	if ok, rehash, _ := h2.Verify(ctx, "argon2", stored, nil, "correct horse"); !ok || !rehash {
 		t.Fatal("old parameters not flagged for rehash")
+	}
+	if string(h.Options()) != `{"type":"argon2","memoryCost":64,"timeCost":1,"threads":1}` {
+		t.Errorf("Options = %s", h.Options())
 	}
 }
 
-func TestMalformed(t *testing.T) {
+func TestVerifyEmptyAndUnsupported(t *testing.T) {
 	h := NewHasher(fast, 1)
-	for _, s := range []string{"x", "$argon2id$v=19$m=64$a$b", "$argon2id$v=19$m=99999999,t=1,p=1$c2FsdA$aGFzaGhhc2g", "$bcrypt$"} {
-		if ok, _, err := h.Verify(context.Background(), "argon2", s, "pw"); ok || err == nil {
-			t.Errorf("Verify(%q) = %v, %v", s, ok, err)
+	ctx := context.Background()
+	if ok, rehash, err := h.Verify(ctx, "md5", "", nil, ""); ok || rehash || err != nil {
+		t.Errorf("empty stored hash = %v %v %v", ok, rehash, err)
+	}
+	for _, algo := range []string{"plaintext", "sha1", "Bcrypt", "des"} {
+		if ok, _, err := h.Verify(ctx, algo, "password", nil, "password"); ok || !errors.Is(err, ErrUnsupported) {
+			t.Errorf("Verify(%q) = %v, %v; want ErrUnsupported", algo, ok, err)
 		}
 	}
 }
@@ -48,21 +59,30 @@ func TestPoolBounded(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	var wg sync.WaitGroup
-	wg.Add(1)
+	wg.Add(2)
 	go func() {
 		defer wg.Done()
 		if _, err := h.Hash(ctx, "pw"); err == nil {
 			t.Error("hash ran beyond the pool size")
 		}
 	}()
+	go func() {
+		defer wg.Done()
+		// Even the cheapest verify waits for a slot.
+		if _, _, err := h.Verify(ctx, "md5", "5f4dcc3b5aa765d61d8327deb882cf99", nil, "password"); !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("verify ran beyond the pool size: %v", err)
+		}
+	}()
+	deadline := time.Now().Add(time.Second)
+	for h.Waiting() != 2 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	if w := h.Waiting(); w != 2 && ctx.Err() == nil {
+		t.Errorf("Waiting = %d, want 2", w)
+	}
 	wg.Wait()
 	<-h.slots
-}
-
-func FuzzVerifyArgon2(f *testing.F) {
-	f.Add("$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo", "pw")
-	f.Add("$argon2i$v=19$m=8,t=1,p=1$$", "")
-	f.Fuzz(func(t *testing.T, stored, plain string) {
-		verifyArgon2(stored, plain) // must not panic or run away
-	})
+	if h.Waiting() != 0 {
+		t.Errorf("Waiting = %d after the callers gave up", h.Waiting())
+	}
 }
