@@ -27,6 +27,14 @@ type NewUser struct {
 	Hash        string // algorithm name (argon2, bcrypt, md5, sha, phpass, scrypt, scryptMod)
 	HashValue   string
 	HashOptions json.RawMessage
+
+	// Fields an import carries over; zero values mean the defaults.
+	Labels            []string
+	Prefs             json.RawMessage // a JSON object
+	Blocked           bool
+	EmailVerification bool
+	PhoneVerification bool
+	Registration      time.Time
 }
 
 // CreateUser makes a user for an API key. The users limit does not apply,
@@ -40,6 +48,16 @@ func (s *Service) CreateUser(ctx context.Context, p *storage.Project, in NewUser
 	u := &storage.User{ProjectID: p.ID, ID: id, Name: in.Name, Email: strings.ToLower(in.Email), Phone: in.Phone,
 		Hash: "argon2", HashOptions: s.hasher.Options(), Registration: now, Status: true, Prefs: []byte("{}"),
 		CreatedAt: now, UpdatedAt: now}
+	u.Labels, u.Status, u.EmailVerification, u.PhoneVerification = in.Labels, !in.Blocked, in.EmailVerification, in.PhoneVerification
+	if len(in.Prefs) > 0 {
+		if len(in.Prefs) > MaxPrefs || !isObject(in.Prefs) {
+			return nil, apperr.Invalid("prefs", "Value must be a valid object no longer than 65535 bytes")
+		}
+		u.Prefs = in.Prefs
+	}
+	if !in.Registration.IsZero() {
+		u.Registration = in.Registration.UTC()
+	}
 	switch {
 	case in.HashValue != "":
 		u.PasswordHash, u.Hash, u.HashOptions, u.PasswordUpdate = in.HashValue, in.Hash, in.HashOptions, now

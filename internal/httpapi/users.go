@@ -74,6 +74,7 @@ func (s *Server) userRoutes() {
 	s.handle("GET /v1/users/{userId}/prefs", read, s.withUser(s.getUserPrefs))
 	s.handle("PATCH /v1/users/{userId}/prefs", write, s.withUser(s.setUserPrefs))
 	s.handle("GET /v1/users/{userId}/logs", read, s.withUser(s.listUserLogs))
+	s.importRoutes()
 	s.userSessionRoutes()
 	s.targetRoutes()
 }
