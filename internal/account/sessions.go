@@ -138,7 +138,9 @@ func resolve(c *Caller, id string) (string, error) {
 	if id != "current" {
 		return id, nil
 	}
-	if c.Session == nil {
+	// A JWT proves its session still exists, but it is not that session:
+	// JWT callers have no current session, as in Appwrite.
+	if c.Session == nil || c.ByJWT {
 		return "", apperr.New(apperr.UserSessionNotFound)
 	}
 	return c.Session.ID, nil

@@ -229,7 +229,9 @@ func TestJWT(t *testing.T) {
 		if got := j.do("GET", "/account", nil); got.status != 200 || got.str(t, "$id") != uid {
 			t.Fatalf("jwt get: %s", got.body)
 		}
-		// A JWT is not a session: it cannot mint another.
+		// A JWT is not a session: it has no current session and cannot mint another.
+		expect(t, j.do("GET", "/account/sessions/current", nil), 404, "user_session_not_found")
+
 		expect(t, j.do("POST", "/account/jwts", nil), 404, "user_session_not_found")
 		expect(t, s.client(t, c.project).with("X-Appwrite-JWT", tok+"x").do("GET", "/account", nil), 401, "user_jwt_invalid")
 		expect(t, s.client(t, c.project).with("X-Appwrite-JWT", "garbage").do("GET", "/account", nil), 401, "user_jwt_invalid")
