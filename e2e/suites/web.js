@@ -334,9 +334,7 @@ module.exports = function webSuite(env) {
 
       // Wire doc §1.7 (5): a caller authenticated only by a JWT has no
       // current session, so sessions/current is 404 user_session_not_found.
-      test('a JWT-only caller has no current session (404 user_session_not_found)', {
-        todo: 'server bug: with X-Appwrite-JWT only, GET/PATCH/DELETE /v1/account/sessions/current act on the JWT\'s session',
-      }, async () => {
+      test('a JWT-only caller has no current session (404 user_session_not_found)', async () => {
         const { account } = await signedIn();
         const { jwt } = await account.call('createJWT');
         const viaJWT = webClient(target, server, project.$id, { browser: false });
