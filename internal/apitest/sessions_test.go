@@ -197,9 +197,14 @@ func TestSessionLimitAndDuration(t *testing.T) {
 		d.setAuth("duration", map[string]any{"duration": 1})
 		m := email()
 		d.signUp(m, "correct horse")
-		d.signIn(m, "correct horse")
-		expect(t, d.do("GET", "/account", nil), 200, "")
-		time.Sleep(1100 * time.Millisecond)
+		r := d.do("POST", "/account/sessions/email", map[string]any{"email": m, "password": "correct horse"})
+		expect(t, r, 201, "")
+		created, _ := time.Parse(time.RFC3339, r.str(t, "$createdAt"))
+		expire, _ := time.Parse(time.RFC3339, r.str(t, "expire"))
+		if expire.Sub(created) != time.Second {
+			t.Fatalf("session lasts %v, want the project's 1s", expire.Sub(created))
+		}
+		time.Sleep(time.Until(expire) + 100*time.Millisecond)
 		expect(t, d.do("GET", "/account", nil), 401, "general_unauthorized_scope")
 		expect(t, d.s.admin(t).do("PATCH", "/projects/"+d.project+"/auth/max-sessions", map[string]any{"limit": 0}), 400, "general_argument_invalid")
 	})

@@ -19,6 +19,7 @@ import (
 	"github.com/gatehouse-auth/gatehouse/internal/account"
 	"github.com/gatehouse-auth/gatehouse/internal/config"
 	"github.com/gatehouse-auth/gatehouse/internal/httpapi"
+	"github.com/gatehouse-auth/gatehouse/internal/jobs"
 	"github.com/gatehouse-auth/gatehouse/internal/password"
 	"github.com/gatehouse-auth/gatehouse/internal/project"
 	"github.com/gatehouse-auth/gatehouse/internal/ratelimit"
@@ -70,6 +71,7 @@ type Server struct {
 	http    *http.Server
 	metrics *http.Server
 	redis   *ratelimit.Redis
+	jobs    *jobs.Runner
 	done    chan error
 	log     *slog.Logger
 	timeout time.Duration
@@ -148,6 +150,10 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, store stora
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	s.jobs = newJobs(store, log, cfg.JobWorkers)
+	if cfg.JobWorkers > 0 {
+		s.jobs.Start(ctx)
+	}
 	go func() {
 		err := s.http.Serve(ln)
 		if errors.Is(err, http.ErrServerClosed) {
@@ -167,6 +173,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
 	err := s.http.Shutdown(ctx)
+	err = errors.Join(err, s.jobs.Stop(ctx))
 	if s.metrics != nil {
 		s.metrics.Shutdown(ctx)
 	}

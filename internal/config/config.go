@@ -33,6 +33,8 @@ type Config struct {
 	HashThreads   uint8
 	HashWorkers   int // concurrent hashes; 0 means the number of CPUs
 
+	JobWorkers int // background job workers on this node; 0 runs none
+
 	ShutdownTimeout time.Duration
 }
 
@@ -47,6 +49,7 @@ func Defaults() Config {
 		HashMemoryKiB:   19 * 1024,
 		HashTime:        2,
 		HashThreads:     1,
+		JobWorkers:      2,
 		ShutdownTimeout: 20 * time.Second,
 	}
 }
@@ -76,16 +79,18 @@ func Load(name string, args []string, getenv func(string) string) (Config, error
 	str(&c.LogFormat, "log_format", "json, text or auto")
 	str(&c.LogLevel, "log_level", "debug, info, warn or error")
 
-	var mem, tm, threads, workers, shutdown string
+	var mem, tm, threads, workers, jobWorkers, shutdown string
 	mem = strconv.Itoa(int(c.HashMemoryKiB))
 	tm = strconv.Itoa(int(c.HashTime))
 	threads = strconv.Itoa(int(c.HashThreads))
 	workers = "0"
+	jobWorkers = strconv.Itoa(c.JobWorkers)
 	shutdown = c.ShutdownTimeout.String()
 	str(&mem, "hash_memory_kib", "argon2id memory in KiB")
 	str(&tm, "hash_time", "argon2id iterations")
 	str(&threads, "hash_threads", "argon2id parallelism")
 	str(&workers, "hash_workers", "concurrent password hashes (0: one per CPU)")
+	str(&jobWorkers, "job_workers", "background job workers on this node (0: none)")
 	str(&shutdown, "shutdown_timeout", "how long in-flight requests may finish on SIGTERM")
 
 	if err := fs.Parse(args); err != nil {
@@ -111,6 +116,7 @@ func Load(name string, args []string, getenv func(string) string) (Config, error
 	c.HashTime = uint32(num("hash_time", tm, 1, 100))
 	c.HashThreads = uint8(num("hash_threads", threads, 1, 255))
 	c.HashWorkers = num("hash_workers", workers, 0, 1024)
+	c.JobWorkers = num("job_workers", jobWorkers, 0, 64)
 	d, err := time.ParseDuration(shutdown)
 	if err != nil {
 		errs = append(errs, fmt.Errorf("shutdown_timeout: %w", err))

@@ -15,6 +15,7 @@ func (s *Server) routes() {
 	s.sessionRoutes()
 	s.projectRoutes()
 	s.userRoutes()
+	s.jobRoutes()
 	// Anything else under any method is Appwrite's route-not-found.
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, apperr.New(apperr.RouteNotFound))

@@ -37,6 +37,8 @@ const MaxTotal = 5000
 // save it when fn returns nil; an error from fn aborts and is returned
 // unchanged. fn may run more than once and must not have side effects.
 type Store interface {
+	JobStore
+
 	Close() error
 	Ping(ctx context.Context) error
 	Engine() string

@@ -164,7 +164,10 @@ func (s *Store) DeleteUser(ctx context.Context, projectID, id string) error {
 		if _, err := q.ExecContext(ctx, `DELETE FROM sessions WHERE project_id = $1 AND user_id = $2`, projectID, id); err != nil {
 			return fmt.Errorf("end sessions: %w", err)
 		}
-		return nil
+		// The clean-up is queued in the same transaction: a crash cannot
+		// lose it, and it runs on whichever node claims it.
+		return s.enqueueTx(ctx, q, &storage.Job{Kind: storage.JobDeleteUser,
+			Payload: json.RawMessage(jsonText(storage.DeleteUserJob{ProjectID: projectID, UserID: id}))})
 	})
 }
 
