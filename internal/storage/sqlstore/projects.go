@@ -62,14 +62,15 @@ func (s *Store) GetProject(ctx context.Context, id string) (*storage.Project, er
 func (s *Store) ListProjects(ctx context.Context, search string, page storage.Page) ([]*storage.Project, int, error) {
 	pat := "%" + likeEscape(search) + "%"
 	var total int
-	row, err := s.queryRow(ctx, `SELECT COUNT(*) FROM projects WHERE name LIKE $1 ESCAPE '\' OR id LIKE $1 ESCAPE '\'`, pat)
+	// LOWER on both sides: LIKE ignores case on SQLite only.
+	row, err := s.queryRow(ctx, `SELECT COUNT(*) FROM projects WHERE LOWER(name) LIKE LOWER($1) ESCAPE '\' OR LOWER(id) LIKE LOWER($1) ESCAPE '\'`, pat)
 	if err != nil {
 		return nil, 0, err
 	}
 	if err := row.Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count projects: %w", err)
 	}
-	rows, err := s.query(ctx, `SELECT `+projectCols+` FROM projects WHERE name LIKE $1 ESCAPE '\' OR id LIKE $1 ESCAPE '\'
+	rows, err := s.query(ctx, `SELECT `+projectCols+` FROM projects WHERE LOWER(name) LIKE LOWER($1) ESCAPE '\' OR LOWER(id) LIKE LOWER($1) ESCAPE '\'
 		ORDER BY created_at, id LIMIT $2 OFFSET $3`, pat, page.Limit, page.Offset)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list projects: %w", err)

@@ -95,6 +95,13 @@ func (s *Store) CreateSession(ctx context.Context, sess *storage.Session, max in
 	var removed []string
 	err := s.inTx(ctx, func(q querier) error {
 		removed = removed[:0]
+		if max > 0 && s.engine == "postgres" {
+			// Lock the user so concurrent sign-ins trim one after another,
+			// each seeing the sessions the others made.
+			if _, err := q.ExecContext(ctx, `SELECT 1 FROM users WHERE project_id = $1 AND id = $2 FOR UPDATE`, sess.ProjectID, sess.UserID); err != nil {
+				return fmt.Errorf("lock user: %w", err)
+			}
+		}
 		_, err := q.ExecContext(ctx, `INSERT INTO sessions (`+sessionCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
 			sessionArgs(sess)...)
 		if err != nil {

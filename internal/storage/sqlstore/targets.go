@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/gatehouse-auth/gatehouse/internal/secret"
 	"github.com/gatehouse-auth/gatehouse/internal/storage"
@@ -28,6 +29,11 @@ func scanTarget(sc interface{ Scan(...any) error }) (*storage.Target, error) {
 func targetsJSON(ts []storage.Target) string {
 	if len(ts) == 0 {
 		return "[]"
+	}
+	// Times as the targets table keeps them: microseconds, in UTC.
+	ts = slices.Clone(ts)
+	for i := range ts {
+		ts[i].CreatedAt, ts[i].UpdatedAt = fromMicros(micros(ts[i].CreatedAt)), fromMicros(micros(ts[i].UpdatedAt))
 	}
 	b, err := json.Marshal(ts)
 	if err != nil {
