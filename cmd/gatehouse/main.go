@@ -27,6 +27,7 @@ Commands:
   projects create       create a project
   keys create           create an API key for a project
   platforms add         register a web platform (hostname) for a project
+  users import|export    move users in from Appwrite, Auth0 or Firebase, or out
   version               print the version
   bench                 drive a running server with load and report
 
@@ -51,6 +52,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = migrate(args[1:], stderr)
 	case "projects", "keys", "platforms":
 		err = admin(args, stdout, stderr)
+	case "users":
+		err = users(args[1:], stdout, stderr)
 	case "bench":
 		err = bench(args[1:], stdout)
 	case "version":
