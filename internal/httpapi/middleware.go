@@ -60,12 +60,6 @@ func (r *recorder) Write(b []byte) (int, error) {
 
 type ctxKey struct{}
 
-// requestID returns the id of the request being served.
-func requestID(r *http.Request) string {
-	id, _ := r.Context().Value(ctxKey{}).(string)
-	return id
-}
-
 // instrument wraps every request: request id, common headers, CORS
 // preflight, panic recovery, metrics and a debug access log.
 func (s *Server) instrument(next http.Handler) http.Handler {
