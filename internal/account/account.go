@@ -12,7 +12,9 @@ import (
 	"time"
 
 	"github.com/gatehouse-auth/gatehouse/internal/apperr"
+	"github.com/gatehouse-auth/gatehouse/internal/outbox"
 	"github.com/gatehouse-auth/gatehouse/internal/password"
+	"github.com/gatehouse-auth/gatehouse/internal/seal"
 	"github.com/gatehouse-auth/gatehouse/internal/secret"
 	"github.com/gatehouse-auth/gatehouse/internal/session"
 	"github.com/gatehouse-auth/gatehouse/internal/storage"
@@ -34,7 +36,22 @@ type Service struct {
 
 	dummyOnce sync.Once
 	dummy     string
+
+	outbox Sender
+	seal   *seal.Box
 }
+
+// SetSeal gives the service the box that seals MFA secrets.
+func (s *Service) SetSeal(b *seal.Box) { s.seal = b }
+
+// Sender queues a message for delivery; *outbox.Outbox is one.
+type Sender interface {
+	Send(ctx context.Context, m outbox.Message) error
+}
+
+// SetSender gives the service a way to send mail and texts. Without one,
+// flows that send a message answer that mail is not configured.
+func (s *Service) SetSender(o Sender) { s.outbox = o }
 
 // New returns a Service.
 func New(store storage.Store, hasher *password.Hasher, jwts *session.JWTs, now func() time.Time, log *slog.Logger) *Service {
@@ -47,6 +64,7 @@ type Actor struct {
 	Mode   string
 	Name   string
 	Client storage.Client
+	Locale string // X-Appwrite-Locale, for messages
 }
 
 // Caller is an authenticated request's user and, for session callers, the

@@ -116,6 +116,9 @@ func (s *Service) startSession(ctx context.Context, p *storage.Project, u *stora
 	if _, err := s.store.CreateSession(ctx, sess, max); err != nil {
 		return nil, err
 	}
+	// The alert looks for earlier session.create entries, so it runs
+	// before this one is logged.
+	s.alertNewSession(ctx, p, u, sess, a)
 	s.audit(ctx, u, "session.create", a)
 	return &NewSession{Session: sess, User: u, Credential: session.Encode(u.ID, raw)}, nil
 }

@@ -59,10 +59,7 @@ func (s *Service) RedeemToken(ctx context.Context, p *storage.Project, userID, r
 	for t := range sessionKinds {
 		types = append(types, t)
 	}
-	tok, err := s.store.ConsumeToken(ctx, p.ID, userID, secret.Hash(raw), types, s.nowUTC())
-	if errors.Is(err, storage.ErrNotFound) {
-		return nil, apperr.New(apperr.UserInvalidToken)
-	}
+	tok, err := s.consume(ctx, p, userID, raw, types...)
 	if err != nil {
 		return nil, err
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/gatehouse-auth/gatehouse/internal/app"
 	"github.com/gatehouse-auth/gatehouse/internal/config"
+	"github.com/gatehouse-auth/gatehouse/internal/delivery/smtptest"
 	"github.com/gatehouse-auth/gatehouse/internal/secret"
 	"github.com/gatehouse-auth/gatehouse/internal/testdb"
 )
@@ -25,6 +26,8 @@ type server struct {
 	base     string // http://127.0.0.1:port
 	adminKey string
 	srv      *app.Server
+	mail     *smtptest.Server // the SMTP server the instance sends through
+	texts    *textStandIn     // the SMS provider it texts through
 }
 
 // options adjust a test server's configuration.
@@ -32,6 +35,7 @@ type options struct {
 	rateLimits bool
 	database   string // share a database with another node
 	adminKey   string
+	jobWorkers int // 0: the default
 }
 
 // startServer starts Gatehouse on a fresh database of engine, stopped when
@@ -56,6 +60,13 @@ func startServer(t testing.TB, engine testdb.Engine, o options) *server {
 	// password package and the benchmarks.
 	cfg.HashMemoryKiB, cfg.HashTime = 512, 1
 	cfg.ShutdownTimeout = 5 * time.Second
+	mail := smtptest.Start(t, smtptest.Options{})
+	cfg.SMTPURL = mail.URL() + "?senderEmail=noreply@gatehouse.test&senderName=Gatehouse"
+	texts := startTextStandIn(t)
+	cfg.SMSURL = texts.url
+	if o.jobWorkers > 0 {
+		cfg.JobWorkers = o.jobWorkers
+	}
 	level := slog.LevelError
 	if os.Getenv("GATEHOUSE_TEST_LOG") != "" {
 		level = slog.LevelDebug
@@ -70,7 +81,7 @@ func startServer(t testing.TB, engine testdb.Engine, o options) *server {
 	if key == "" {
 		key = srv.AdminKey
 	}
-	return &server{base: "http://" + srv.Addr, adminKey: key, srv: srv}
+	return &server{base: "http://" + srv.Addr, adminKey: key, srv: srv, mail: mail, texts: texts}
 }
 
 // shared servers, one per engine, for the tests that make their own
@@ -309,3 +320,6 @@ func (c *client) key(scopes ...string) string {
 }
 
 func email() string { return "u" + secret.Hex(5) + "@example.test" }
+
+// enginesOnce is testdb.Engines for tests that start their own servers.
+func enginesOnce() []testdb.Engine { return testdb.Engines() }

@@ -20,6 +20,7 @@ import (
 	"github.com/gatehouse-auth/gatehouse/internal/config"
 	"github.com/gatehouse-auth/gatehouse/internal/httpapi"
 	"github.com/gatehouse-auth/gatehouse/internal/jobs"
+	"github.com/gatehouse-auth/gatehouse/internal/outbox"
 	"github.com/gatehouse-auth/gatehouse/internal/password"
 	"github.com/gatehouse-auth/gatehouse/internal/project"
 	"github.com/gatehouse-auth/gatehouse/internal/ratelimit"
@@ -101,6 +102,10 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, store stora
 	if err != nil {
 		return nil, err
 	}
+	box, err := sealBox(ctx, store, cfg.SecretKey, log)
+	if err != nil {
+		return nil, err
+	}
 	now := time.Now
 	hasher := password.NewHasher(password.Params{MemoryKiB: cfg.HashMemoryKiB, Time: cfg.HashTime, Threads: cfg.HashThreads}, cfg.HashWorkers)
 	s := &Server{Store: store, AdminKey: generated, done: make(chan error, 1), log: log, timeout: cfg.ShutdownTimeout}
@@ -112,15 +117,26 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, store stora
 		}
 		counter = s.redis
 	}
+	runner := newJobs(store, log, cfg.JobWorkers)
+	deliverer, err := newDeliverer(cfg, store, box, log)
+	if err != nil {
+		return nil, err
+	}
+	runner.Register(outbox.JobKind, deliverer.Handle)
+	accounts := account.New(store, hasher, session.NewJWTs([]byte(jwtKey), now), now, log)
+	accounts.SetSeal(box)
+	accounts.SetSender(outbox.New(runner, box))
 	deps := httpapi.Deps{
 		Store:        store,
 		Projects:     project.New(store, now),
-		Accounts:     account.New(store, hasher, session.NewJWTs([]byte(jwtKey), now), now, log),
+		Accounts:     accounts,
 		Limiter:      ratelimit.New(counter, cfg.RateLimits, now),
 		Hasher:       hasher,
 		Log:          log,
 		Now:          now,
 		AdminKeyHash: adminHash,
+		Seal:         box,
+		Mail:         deliverer,
 	}
 	if cfg.MetricsAddr != "" {
 		reg := prometheus.NewRegistry()
@@ -150,7 +166,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, store stora
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	s.jobs = newJobs(store, log, cfg.JobWorkers)
+	s.jobs = runner
 	if cfg.JobWorkers > 0 {
 		s.jobs.Start(ctx)
 	}

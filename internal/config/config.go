@@ -23,6 +23,9 @@ type Config struct {
 	PublicURL   string // external base URL, e.g. https://auth.example.com
 	RateLimits  bool   // GATEHOUSE_RATE_LIMITS=on|off
 	RedisURL    string // optional shared rate-limit counters
+	SMTPURL     string // instance mail server: smtp://user:pass@host:port
+	SMSURL      string // instance text provider: twilio://..., vonage://...
+	SecretKey   string // seals stored secrets; else a key kept in the database
 	MetricsAddr string // optional Prometheus listener
 	LogFormat   string // json, text or auto
 	LogLevel    string // debug, info, warn, error
@@ -75,6 +78,9 @@ func Load(name string, args []string, getenv func(string) string) (Config, error
 	}
 	str(&rate, "rate_limits", "on or off")
 	str(&c.RedisURL, "redis_url", "redis:// URL for shared rate-limit counters")
+	str(&c.SMTPURL, "smtp_url", "instance SMTP server, smtp://user:pass@host:port (smtps:// for implicit TLS)")
+	str(&c.SMSURL, "sms_url", "instance SMS provider URL (twilio://, vonage://, msg91://, textmagic://, telesign://)")
+	str(&c.SecretKey, "secret_key", "key that seals stored secrets (32+ random characters)")
 	str(&c.MetricsAddr, "metrics_addr", "address for Prometheus metrics (off when empty)")
 	str(&c.LogFormat, "log_format", "json, text or auto")
 	str(&c.LogLevel, "log_level", "debug, info, warn or error")
@@ -149,6 +155,12 @@ func (c *Config) Validate() error {
 	}
 	if c.AdminKey != "" && len(c.AdminKey) < 32 {
 		errs = append(errs, errors.New("admin_key: must be at least 32 characters"))
+	}
+	if c.SecretKey != "" && len(c.SecretKey) < 32 {
+		errs = append(errs, errors.New("secret_key: must be at least 32 characters"))
+	}
+	if c.SMTPURL != "" && !strings.HasPrefix(c.SMTPURL, "smtp://") && !strings.HasPrefix(c.SMTPURL, "smtps://") {
+		errs = append(errs, errors.New("smtp_url: want smtp:// or smtps://"))
 	}
 	if c.RedisURL != "" {
 		if u, err := url.Parse(c.RedisURL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") {

@@ -24,9 +24,11 @@ func (s *Server) accountRoutes() {
 	s.handle("GET /v1/account/prefs", user, s.getPrefs)
 	s.handle("PATCH /v1/account/prefs", user, s.updatePrefs)
 	s.handle("PATCH /v1/account/name", user, s.updateName)
-	s.handle("PATCH /v1/account/email", user, s.updateEmail)
-	s.handle("PATCH /v1/account/phone", user, s.updatePhone)
-	s.handle("PATCH /v1/account/password", route{scope: "account", limits: []ratelimit.Rule{perHour(10, "url:{url},ip:{ip}")}}, s.updatePassword)
+	sensitive := route{scope: "account", fresh: freshIfMFA}
+	s.handle("PATCH /v1/account/email", sensitive, s.updateEmail)
+	s.handle("PATCH /v1/account/phone", sensitive, s.updatePhone)
+	s.handle("PATCH /v1/account/password", route{scope: "account", fresh: freshIfMFA,
+		limits: []ratelimit.Rule{perHour(10, "url:{url},ip:{ip}")}}, s.updatePassword)
 	s.handle("PATCH /v1/account/status", user, s.updateStatus)
 	s.handle("GET /v1/account/logs", user, s.listLogs)
 }

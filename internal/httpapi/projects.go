@@ -37,6 +37,7 @@ func (s *Server) projectRoutes() {
 	s.handle("DELETE /v1/projects/{projectId}/keys/{keyId}", admin, s.deleteKey)
 
 	s.authSettingRoutes(admin)
+	s.smtpRoutes(admin)
 }
 
 func (c *call) projectIDParam() (string, error) {

@@ -182,6 +182,10 @@ func (s *Server) projectModelOf(c *call, p *storage.Project) (projectModel, erro
 		BillingLimits: map[string]int{"bandwidth": 0, "storage": 0, "users": 0, "executions": 0, "GBHours": 0,
 			"imageTransformations": 0, "authPhone": 0, "budgetLimit": 0},
 	}
+	sm := p.Settings.SMTP
+	m.SMTPEnabled, m.SMTPSenderName, m.SMTPSenderEmail, m.SMTPReplyTo = sm.Enabled, sm.SenderName, sm.SenderEmail, sm.ReplyTo
+	m.SMTPHost, m.SMTPPort, m.SMTPUsername, m.SMTPSecure = sm.Host, sm.Port, sm.Username, sm.Secure
+	// The password is never sent back, sealed or not.
 	if m.AuthMockNumbers == nil {
 		m.AuthMockNumbers = []storage.MockNumber{}
 	}

@@ -14,6 +14,8 @@ func (s *Server) routes() {
 	s.accountRoutes()
 	s.sessionRoutes()
 	s.projectRoutes()
+	s.tokenRoutes()
+	s.mfaRoutes()
 	s.userRoutes()
 	s.jobRoutes()
 	// Anything else under any method is Appwrite's route-not-found.

@@ -18,6 +18,7 @@ import (
 	"github.com/gatehouse-auth/gatehouse/internal/password"
 	"github.com/gatehouse-auth/gatehouse/internal/project"
 	"github.com/gatehouse-auth/gatehouse/internal/ratelimit"
+	"github.com/gatehouse-auth/gatehouse/internal/seal"
 	"github.com/gatehouse-auth/gatehouse/internal/secret"
 	"github.com/gatehouse-auth/gatehouse/internal/storage"
 )
@@ -33,6 +34,13 @@ type Deps struct {
 	Now          func() time.Time
 	AdminKeyHash string // SHA-256 hex of the instance admin key
 	Metrics      *Metrics
+	Seal         *seal.Box  // seals settings secrets (SMTP passwords)
+	Mail         MailTester // sends the console's SMTP test mail
+}
+
+// MailTester sends a test mail through given SMTP settings.
+type MailTester interface {
+	Test(ctx context.Context, p *storage.Project, set storage.SMTPSettings, to []string) error
 }
 
 // Server serves the /v1 API.
@@ -67,8 +75,19 @@ type route struct {
 	method    string // project auth method that must be on
 	needsSess bool   // a real session, a JWT is not enough
 	mfaExempt bool   // reachable before the second factor
+	fresh     fresh  // needs a recently completed second factor
 	limits    []ratelimit.Rule
 }
+
+// fresh says when a route needs a second factor completed in the last
+// account.FreshFactor.
+type fresh int
+
+const (
+	freshNever  fresh = iota
+	freshIfMFA        // sensitive changes of users with MFA on
+	freshAlways       // recovery codes, removing an authenticator
+)
 
 // call is one request passing through the pipeline.
 type call struct {
@@ -163,6 +182,9 @@ func (s *Server) pipeline(c *call, rt route) error {
 	if rt.needsSess && (c.caller == nil || c.caller.Session == nil || c.caller.ByJWT) {
 		return apperr.New(apperr.UserSessionNotFound)
 	}
+	if c.caller != nil && (rt.fresh == freshAlways || rt.fresh == freshIfMFA && c.caller.User.MFA) && !s.Accounts.FreshFactor(c.caller) {
+		return apperr.New(apperr.UserChallengeRequired)
+	}
 	return nil
 }
 
@@ -246,7 +268,7 @@ func needsMoreFactors(caller *account.Caller) bool {
 	if caller.ByJWT || caller.Session == nil || !u.MFA {
 		return false
 	}
-	if !u.EmailVerification && !u.PhoneVerification {
+	if !u.EmailVerification && !u.PhoneVerification && !u.TOTP {
 		return false
 	}
 	return len(caller.Session.Factors) < 2
@@ -287,12 +309,21 @@ func (s *Server) rateLimit(c *call, rules []ratelimit.Rule) error {
 	return nil
 }
 
+// locale is the caller's language for messages: the locale parameter,
+// else X-Appwrite-Locale.
+func (c *call) locale() string {
+	if v, _, _ := c.p.str("locale"); v != "" {
+		return v
+	}
+	return c.r.Header.Get("X-Appwrite-Locale")
+}
+
 // ctx is the request's context.
 func (c *call) ctx() context.Context { return c.r.Context() }
 
 // actor describes who acts, for the security log.
 func (c *call) actor() account.Actor {
-	a := account.Actor{Client: *c.clientInfo()}
+	a := account.Actor{Client: *c.clientInfo(), Locale: c.locale()}
 	if c.key != nil {
 		a.Mode, a.Name = "admin", c.key.Name
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gatehouse-auth/gatehouse/internal/account"
 	"github.com/gatehouse-auth/gatehouse/internal/ratelimit"
+	"github.com/gatehouse-auth/gatehouse/internal/session"
 	"github.com/gatehouse-auth/gatehouse/internal/validate"
 )
 
@@ -38,6 +39,9 @@ func (c *call) sessionCreated(ns *account.NewSession) error {
 	}
 	return c.json(http.StatusCreated, sessionOf(ns.Session, true, secret))
 }
+
+// sessionStringOf wraps a user id and secret the way session strings are.
+func sessionStringOf(userID, secret string) string { return session.Encode(userID, secret) }
 
 func (s *Server) createEmailSession(c *call) error {
 	email, err := c.p.required("email")

@@ -31,10 +31,37 @@ type ProjectSettings struct {
 	LegalAddress string `json:"legalAddress,omitempty"`
 	LegalTaxID   string `json:"legalTaxId,omitempty"`
 
-	Auth     AuthSettings    `json:"auth"`
-	Services map[string]bool `json:"services,omitempty"` // false disables a service
-	APIs     map[string]bool `json:"apis,omitempty"`     // false disables rest, graphql, realtime
+	Auth      AuthSettings        `json:"auth"`
+	SMTP      SMTPSettings        `json:"smtp"`
+	Templates map[string]Template `json:"templates,omitempty"` // key: channel.kind.locale
+	Services  map[string]bool     `json:"services,omitempty"`  // false disables a service
+	APIs      map[string]bool     `json:"apis,omitempty"`      // false disables rest, graphql, realtime
 }
+
+// SMTPSettings are a project's own mail server. Password is sealed.
+type SMTPSettings struct {
+	Enabled     bool   `json:"enabled"`
+	SenderName  string `json:"senderName"`
+	SenderEmail string `json:"senderEmail"`
+	ReplyTo     string `json:"replyTo"`
+	Host        string `json:"host"`
+	Port        int    `json:"port"`
+	Username    string `json:"username"`
+	Password    string `json:"password"`
+	Secure      string `json:"secure"`
+}
+
+// Template is a project's own text for one message kind and locale.
+type Template struct {
+	Subject     string `json:"subject,omitempty"`
+	Message     string `json:"message"`
+	SenderName  string `json:"senderName,omitempty"`
+	SenderEmail string `json:"senderEmail,omitempty"`
+	ReplyTo     string `json:"replyTo,omitempty"`
+}
+
+// TemplateKey names a template in ProjectSettings.Templates.
+func TemplateKey(channel, kind, locale string) string { return channel + "." + kind + "." + locale }
 
 // AuthSettings are the per-project sign-in rules (Appwrite's auths map).
 type AuthSettings struct {
@@ -133,6 +160,8 @@ type User struct {
 	Reset             bool
 	Prefs             json.RawMessage // a JSON object
 	Targets           []Target        // messaging targets, kept by the store
+	TOTP              bool            // has a verified TOTP authenticator
+	RecoveryCodes     string          // sealed JSON list of unused MFA recovery codes
 	AccessedAt        time.Time
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
@@ -229,6 +258,30 @@ type Log struct {
 	UserName  string
 	Client    Client
 	Time      time.Time
+}
+
+// Authenticator is a user's TOTP app. Secret is sealed.
+type Authenticator struct {
+	ProjectID string
+	UserID    string
+	Type      string
+	Secret    string
+	Verified  bool
+	LastStep  int64 // the last time step whose code was accepted
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Challenge is a pending second-factor check.
+type Challenge struct {
+	ProjectID string
+	ID        string
+	UserID    string
+	Type      string // totp, email, phone, recoverycode
+	CodeHash  string // for email and phone: the hash of the code sent
+	Attempts  int
+	Expire    time.Time
+	CreatedAt time.Time
 }
 
 // Page selects part of a list.

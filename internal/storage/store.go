@@ -70,6 +70,7 @@ type Store interface {
 	CreateUser(ctx context.Context, u *User) error
 	GetUser(ctx context.Context, projectID, id string) (*User, error)
 	UserByEmail(ctx context.Context, projectID, email string) (*User, error)
+	UserByPhone(ctx context.Context, projectID, phone string) (*User, error)
 	// UpdateUser also moves the user's email and sms targets along with
 	// its email and phone; it fails with ErrTargetExists when the new value
 	// is already some target's identifier.
@@ -112,8 +113,26 @@ type Store interface {
 	// types whose secret hashes to secretHash; ErrNotFound when there is
 	// none. A token is used at most once, however many callers race.
 	ConsumeToken(ctx context.Context, projectID, userID, secretHash string, types []TokenType, now time.Time) (*Token, error)
+	// FailTokens counts a wrong guess against the user's live tokens of
+	// types and withdraws those guessed at maxAttempts times.
+	FailTokens(ctx context.Context, projectID, userID string, types []TokenType, maxAttempts int) error
 	// DeleteTokens removes a user's tokens of a type (0: all types).
 	DeleteTokens(ctx context.Context, projectID, userID string, typ TokenType) error
+
+	// PutAuthenticator creates or replaces a user's authenticator of a
+	// type; it fails with ErrConflict when a verified one exists.
+	PutAuthenticator(ctx context.Context, a *Authenticator) error
+	GetAuthenticator(ctx context.Context, projectID, userID, typ string) (*Authenticator, error)
+	// UpdateAuthenticator changes an authenticator in one transaction,
+	// keeping the user's TOTP flag in step with its verified state.
+	UpdateAuthenticator(ctx context.Context, projectID, userID, typ string, fn func(*Authenticator) error) (*Authenticator, error)
+	DeleteAuthenticator(ctx context.Context, projectID, userID, typ string) error
+
+	CreateChallenge(ctx context.Context, c *Challenge) error
+	GetChallenge(ctx context.Context, projectID, userID, id string) (*Challenge, error)
+	// FailChallenge counts a wrong answer and removes the challenge at max.
+	FailChallenge(ctx context.Context, projectID, id string, max int) error
+	DeleteChallenge(ctx context.Context, projectID, id string) error
 
 	AddLog(ctx context.Context, l *Log) error
 	ListLogs(ctx context.Context, projectID, userID string, page Page) ([]*Log, int, error)

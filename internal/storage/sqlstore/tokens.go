@@ -42,6 +42,27 @@ func (s *Store) ConsumeToken(ctx context.Context, projectID, userID, secretHash 
 	return t, nil
 }
 
+func (s *Store) FailTokens(ctx context.Context, projectID, userID string, types []storage.TokenType, maxAttempts int) error {
+	if len(types) == 0 {
+		return nil
+	}
+	in := make([]string, len(types))
+	for i, t := range types {
+		in[i] = strconv.Itoa(int(t))
+	}
+	return s.inTx(ctx, func(q querier) error {
+		if _, err := q.ExecContext(ctx, `UPDATE tokens SET attempts = attempts + 1 WHERE project_id = $1 AND user_id = $2
+			AND type IN (`+strings.Join(in, ", ")+`)`, projectID, userID); err != nil {
+			return fmt.Errorf("count token attempt: %w", err)
+		}
+		if _, err := q.ExecContext(ctx, `DELETE FROM tokens WHERE project_id = $1 AND user_id = $2 AND attempts >= $3`,
+			projectID, userID, maxAttempts); err != nil {
+			return fmt.Errorf("withdraw tokens: %w", err)
+		}
+		return nil
+	})
+}
+
 func (s *Store) DeleteTokens(ctx context.Context, projectID, userID string, typ storage.TokenType) error {
 	var err error
 	if typ == 0 {

@@ -12,7 +12,8 @@ import (
 )
 
 const userCols = `project_id, id, name, email, phone, password_hash, hash, hash_options, password_update, password_history,
-	registration, status, labels, email_verification, phone_verification, mfa, reset, prefs, accessed_at, created_at, updated_at, targets`
+	registration, status, labels, email_verification, phone_verification, mfa, reset, prefs, accessed_at, created_at, updated_at, targets,
+	totp, recovery_codes`
 
 // userDest holds the scan targets of one user row.
 type userDest struct {
@@ -25,7 +26,8 @@ type userDest struct {
 func (d *userDest) targets() []any {
 	u := &d.u
 	return []any{&u.ProjectID, &u.ID, &u.Name, &d.email, &d.phone, &d.pw, &u.Hash, &d.hashOpts, &d.pwUpdate, &d.history,
-		&d.reg, &u.Status, &d.labels, &u.EmailVerification, &u.PhoneVerification, &u.MFA, &u.Reset, &d.prefs, &d.acc, &d.cre, &d.upd, &d.tgts}
+		&d.reg, &u.Status, &d.labels, &u.EmailVerification, &u.PhoneVerification, &u.MFA, &u.Reset, &d.prefs, &d.acc, &d.cre, &d.upd, &d.tgts,
+		&u.TOTP, &u.RecoveryCodes}
 }
 
 func (d *userDest) finish() (*storage.User, error) {
@@ -72,7 +74,7 @@ func userArgs(u *storage.User) []any {
 	return []any{u.ProjectID, u.ID, u.Name, nullable(u.Email), nullable(u.Phone), nullable(u.PasswordHash), u.Hash, hashOpts,
 		micros(u.PasswordUpdate), jsonText(strs(u.PasswordHistory)), micros(u.Registration), u.Status, jsonText(strs(u.Labels)),
 		u.EmailVerification, u.PhoneVerification, u.MFA, u.Reset, prefs, micros(u.AccessedAt), micros(u.CreatedAt), micros(u.UpdatedAt),
-		targetsJSON(u.Targets)}
+		targetsJSON(u.Targets), u.TOTP, u.RecoveryCodes}
 }
 
 func (s *Store) CreateUser(ctx context.Context, u *storage.User) error {
@@ -85,7 +87,7 @@ func (s *Store) CreateUser(ctx context.Context, u *storage.User) error {
 	}
 	return s.inTx(ctx, func(q querier) error {
 		if _, err := q.ExecContext(ctx, `INSERT INTO users (`+userCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
-			$12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)`, userArgs(u)...); err != nil {
+			$12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)`, userArgs(u)...); err != nil {
 			return fmt.Errorf("insert user: %w", err)
 		}
 		for i := range u.Targets {
@@ -107,6 +109,14 @@ func (s *Store) GetUser(ctx context.Context, projectID, id string) (*storage.Use
 
 func (s *Store) UserByEmail(ctx context.Context, projectID, email string) (*storage.User, error) {
 	row, err := s.queryRow(ctx, `SELECT `+userCols+` FROM users WHERE project_id = $1 AND email = $2 AND deleted_at = 0`, projectID, email)
+	if err != nil {
+		return nil, err
+	}
+	return scanUser(row)
+}
+
+func (s *Store) UserByPhone(ctx context.Context, projectID, phone string) (*storage.User, error) {
+	row, err := s.queryRow(ctx, `SELECT `+userCols+` FROM users WHERE project_id = $1 AND phone = $2 AND deleted_at = 0`, projectID, phone)
 	if err != nil {
 		return nil, err
 	}
@@ -139,7 +149,8 @@ func (s *Store) UpdateUser(ctx context.Context, projectID, id string, fn func(*s
 		a = append(a[:19], a[20:]...) // every parameter must appear: drop created_at
 		_, err = q.ExecContext(ctx, `UPDATE users SET name = $3, email = $4, phone = $5, password_hash = $6, hash = $7, hash_options = $8,
 			password_update = $9, password_history = $10, registration = $11, status = $12, labels = $13, email_verification = $14,
-			phone_verification = $15, mfa = $16, reset = $17, prefs = $18, accessed_at = $19, updated_at = $20, targets = $21
+			phone_verification = $15, mfa = $16, reset = $17, prefs = $18, accessed_at = $19, updated_at = $20, targets = $21,
+			totp = $22, recovery_codes = $23
 			WHERE project_id = $1 AND id = $2`, a...)
 		if err != nil {
 			return fmt.Errorf("update user: %w", err)

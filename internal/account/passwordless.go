@@ -1,0 +1,192 @@
+package account
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gatehouse-auth/gatehouse/internal/apperr"
+	"github.com/gatehouse-auth/gatehouse/internal/outbox"
+	"github.com/gatehouse-auth/gatehouse/internal/secret"
+	"github.com/gatehouse-auth/gatehouse/internal/storage"
+)
+
+// Lifetimes of the secrets sent to people.
+const (
+	EmailCodeLifetime    = 15 * time.Minute
+	PhoneCodeLifetime    = 15 * time.Minute
+	MagicURLLifetime     = time.Hour
+	RecoveryLifetime     = time.Hour
+	VerificationLifetime = 7 * 24 * time.Hour
+)
+
+// maxCodeAttempts is how many wrong guesses withdraw a user's short codes.
+const maxCodeAttempts = 10
+
+// shortCodes are the token types whose secrets are six digits.
+var shortCodes = []storage.TokenType{storage.TokenEmail, storage.TokenPhone, storage.TokenPhoneVerification}
+
+// TokenRequest is POST /account/tokens/email, /magic-url or /phone.
+type TokenRequest struct {
+	UserID string // used only when the address is new: "unique()" or an id
+	Email  string
+	Phone  string
+	URL    string // magic URL: where the link points (already checked)
+	Phrase bool   // add a security phrase to the mail and the answer
+}
+
+// IssuedToken is a created token with what the client may see.
+type IssuedToken struct {
+	*storage.Token
+	Secret string // the plain secret, for API-key callers only
+	Phrase string
+}
+
+// userFor finds the user with the address, or signs a new one up with
+// the given id: the one-time-secret flows double as sign-up.
+func (s *Service) userFor(ctx context.Context, p *storage.Project, in TokenRequest, a Actor) (*storage.User, error) {
+	var u *storage.User
+	var err error
+	if in.Email != "" {
+		u, err = s.store.UserByEmail(ctx, p.ID, in.Email)
+	} else {
+		u, err = s.store.UserByPhone(ctx, p.ID, in.Phone)
+	}
+	if err == nil {
+		if !u.Status {
+			return nil, apperr.New(apperr.UserBlocked)
+		}
+		return u, nil
+	}
+	if !errors.Is(err, storage.ErrNotFound) {
+		return nil, err
+	}
+	if err := s.checkUserLimit(ctx, p); err != nil {
+		return nil, err
+	}
+	id := in.UserID
+	if id == "unique()" {
+		id = secret.ID()
+	}
+	now := s.nowUTC()
+	u = &storage.User{ProjectID: p.ID, ID: id, Email: in.Email, Phone: in.Phone, Hash: "argon2", HashOptions: s.hasher.Options(),
+		Registration: now, Status: true, Prefs: []byte("{}"), AccessedAt: now, CreatedAt: now, UpdatedAt: now}
+	if err := s.store.CreateUser(ctx, u); err != nil {
+		if errors.Is(err, storage.ErrConflict) {
+			return nil, apperr.New(apperr.UserAlreadyExists)
+		}
+		return nil, err
+	}
+	s.audit(ctx, u, "user.create", a)
+	return u, nil
+}
+
+func (s *Service) send(ctx context.Context, m outbox.Message) error {
+	if s.outbox == nil {
+		if m.Channel == outbox.SMS {
+			return apperr.New(apperr.PhoneDisabled)
+		}
+		return apperr.New(apperr.SMTPDisabled)
+	}
+	return s.outbox.Send(ctx, m)
+}
+
+// vars are the template variables every message has.
+func vars(p *storage.Project, u *storage.User, extra map[string]string) map[string]string {
+	v := map[string]string{"project": p.Name, "user": u.Name, "team": ""}
+	for k, x := range extra {
+		v[k] = x
+	}
+	return v
+}
+
+// CreateEmailToken mails a six-digit sign-in code, valid 15 minutes.
+func (s *Service) CreateEmailToken(ctx context.Context, p *storage.Project, in TokenRequest, a Actor) (*IssuedToken, error) {
+	in.Email = strings.ToLower(in.Email)
+	u, err := s.userFor(ctx, p, in, a)
+	if err != nil {
+		return nil, err
+	}
+	code := secret.Digits(6)
+	return s.issue(ctx, p, u, storage.TokenEmail, code, EmailCodeLifetime, in.Phrase, a, func(phrase string) outbox.Message {
+		return outbox.Message{ProjectID: p.ID, Channel: outbox.Email, Kind: "otpSession", To: u.Email, ToName: u.Name,
+			Locale: a.Locale, Vars: vars(p, u, map[string]string{"otp": code, "phrase": phrase})}
+	})
+}
+
+// CreateMagicURLToken mails a sign-in link, valid one hour.
+func (s *Service) CreateMagicURLToken(ctx context.Context, p *storage.Project, in TokenRequest, a Actor) (*IssuedToken, error) {
+	in.Email = strings.ToLower(in.Email)
+	u, err := s.userFor(ctx, p, in, a)
+	if err != nil {
+		return nil, err
+	}
+	raw := secret.Hex(32)
+	expire := s.nowUTC().Add(MagicURLLifetime)
+	link := withQuery(in.URL, map[string]string{"userId": u.ID, "secret": raw, "expire": expire.Format(time.RFC3339), "project": p.ID})
+	return s.issue(ctx, p, u, storage.TokenMagicURL, raw, MagicURLLifetime, in.Phrase, a, func(phrase string) outbox.Message {
+		return outbox.Message{ProjectID: p.ID, Channel: outbox.Email, Kind: "magicSession", To: u.Email, ToName: u.Name,
+			Locale: a.Locale, Vars: vars(p, u, map[string]string{"redirect": link, "phrase": phrase})}
+	})
+}
+
+// CreatePhoneToken texts a six-digit sign-in code, valid 15 minutes. A
+// project's mock numbers get their fixed code and no text.
+func (s *Service) CreatePhoneToken(ctx context.Context, p *storage.Project, in TokenRequest, a Actor) (*IssuedToken, error) {
+	u, err := s.userFor(ctx, p, in, a)
+	if err != nil {
+		return nil, err
+	}
+	if mock, ok := mockCode(p, in.Phone); ok {
+		return s.issue(ctx, p, u, storage.TokenPhone, mock, PhoneCodeLifetime, false, a, nil)
+	}
+	code := secret.Digits(6)
+	return s.issue(ctx, p, u, storage.TokenPhone, code, PhoneCodeLifetime, false, a, func(string) outbox.Message {
+		return outbox.Message{ProjectID: p.ID, Channel: outbox.SMS, Kind: "login", To: u.Phone, Locale: a.Locale,
+			Vars: vars(p, u, map[string]string{"secret": code, "otp": code})}
+	})
+}
+
+func mockCode(p *storage.Project, phone string) (string, bool) {
+	for _, m := range p.Settings.Auth.MockNumbers {
+		if m.Phone == phone {
+			return m.OTP, true
+		}
+	}
+	return "", false
+}
+
+// issue stores a token and queues its message (msg nil: nothing to send).
+func (s *Service) issue(ctx context.Context, p *storage.Project, u *storage.User, typ storage.TokenType, raw string,
+	life time.Duration, withPhrase bool, a Actor, msg func(phrase string) outbox.Message) (*IssuedToken, error) {
+	phrase := ""
+	if withPhrase {
+		phrase = Phrase()
+	}
+	t, err := s.createToken(ctx, u, typ, raw, life, a)
+	if err != nil {
+		return nil, err
+	}
+	if msg != nil {
+		if err := s.send(ctx, msg(phrase)); err != nil {
+			return nil, err
+		}
+	}
+	return &IssuedToken{Token: t.Token, Secret: raw, Phrase: phrase}, nil
+}
+
+// withQuery adds params to a URL, keeping its own.
+func withQuery(raw string, params map[string]string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	q := u.Query()
+	for k, v := range params {
+		q.Set(k, v)
+	}
+	u.RawQuery = q.Encode()
+	return u.String()
+}

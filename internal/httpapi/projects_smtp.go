@@ -1,0 +1,124 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/gatehouse-auth/gatehouse/internal/apperr"
+	"github.com/gatehouse-auth/gatehouse/internal/storage"
+	"github.com/gatehouse-auth/gatehouse/internal/validate"
+)
+
+func (s *Server) smtpRoutes(admin route) {
+	s.handle("PATCH /v1/projects/{projectId}/smtp", admin, s.updateSMTP)
+	s.handle("POST /v1/projects/{projectId}/smtp/tests", admin, s.testSMTP)
+}
+
+// readSMTP reads the SMTP fields the console sends.
+func readSMTP(c *call, cur storage.SMTPSettings) (storage.SMTPSettings, error) {
+	out := cur
+	if on, sent, err := c.p.boolean("enabled"); err != nil {
+		return out, err
+	} else if sent {
+		out.Enabled = on
+	}
+	for name, dst := range map[string]*string{"senderName": &out.SenderName, "senderEmail": &out.SenderEmail,
+		"replyTo": &out.ReplyTo, "host": &out.Host, "username": &out.Username, "password": &out.Password, "secure": &out.Secure} {
+		v, sent, err := c.p.str(name)
+		if err != nil {
+			return out, err
+		}
+		if sent {
+			if err := validate.Text(name, v, 0, 256); err != nil {
+				return out, err
+			}
+			*dst = v
+		}
+	}
+	if port, sent, err := c.p.integer("port", 0, 65535); err != nil {
+		return out, err
+	} else if sent {
+		out.Port = int(port)
+	}
+	switch out.Secure {
+	case "", "tls", "ssl":
+	default:
+		return out, apperr.Invalid("secure", "Value must be one of (tls, ssl) or empty")
+	}
+	for _, f := range []struct{ name, v string }{{"senderEmail", out.SenderEmail}, {"replyTo", out.ReplyTo}} {
+		if f.v != "" {
+			if err := validate.Email(f.name, f.v); err != nil {
+				return out, err
+			}
+		}
+	}
+	if out.Enabled && (out.Host == "" || out.SenderEmail == "") {
+		return out, apperr.Newf(apperr.ArgumentInvalid, "Enabling SMTP needs at least a host and a sender email.")
+	}
+	return out, nil
+}
+
+func (s *Server) updateSMTP(c *call) error {
+	id, err := c.projectIDParam()
+	if err != nil {
+		return err
+	}
+	p, err := s.Projects.Update(c.ctx(), id, func(p *storage.Project) error {
+		cur := p.Settings.SMTP
+		cur.Password = "" // a new password replaces the sealed one; none keeps it
+		next, err := readSMTP(c, cur)
+		if err != nil {
+			return err
+		}
+		if next.Password == "" {
+			next.Password = p.Settings.SMTP.Password
+		} else {
+			next.Password = s.Seal.Seal(next.Password)
+		}
+		p.Settings.SMTP = next
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return s.projectJSON(c, http.StatusOK, p)
+}
+
+// testSMTP sends a test mail now, through the settings given, so an
+// operator sees a wrong password at once rather than in a job's retries.
+func (s *Server) testSMTP(c *call) error {
+	id, err := c.projectIDParam()
+	if err != nil {
+		return err
+	}
+	p, err := s.Projects.Get(c.ctx(), id)
+	if err != nil {
+		return err
+	}
+	to, sent, err := c.p.strings("emails")
+	if err != nil {
+		return err
+	}
+	if !sent || len(to) == 0 || len(to) > 10 {
+		return apperr.Invalid("emails", "Value must be an array of 1 to 10 email addresses")
+	}
+	for _, e := range to {
+		if err := validate.Email("emails", e); err != nil {
+			return err
+		}
+	}
+	cur := p.Settings.SMTP
+	cur.Password = ""
+	set, err := readSMTP(c, cur)
+	if err != nil {
+		return err
+	}
+	if set.Password == "" && p.Settings.SMTP.Password != "" {
+		if set.Password, err = s.Seal.Open(p.Settings.SMTP.Password); err != nil {
+			return err
+		}
+	}
+	if err := s.Mail.Test(c.ctx(), p, set, to); err != nil {
+		return apperr.Newf(apperr.ArgumentInvalid, "The test mail could not be sent: %s", err)
+	}
+	return c.noContent()
+}

@@ -1,0 +1,170 @@
+package outbox
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/gatehouse-auth/gatehouse/internal/delivery"
+	"github.com/gatehouse-auth/gatehouse/internal/delivery/mail"
+	"github.com/gatehouse-auth/gatehouse/internal/delivery/templates"
+	"github.com/gatehouse-auth/gatehouse/internal/jobs"
+	"github.com/gatehouse-auth/gatehouse/internal/seal"
+	"github.com/gatehouse-auth/gatehouse/internal/storage"
+)
+
+// Rendered is a message's text, ready to send.
+type Rendered struct {
+	Subject, HTML, Text string
+	FromName, FromEmail string
+	ReplyTo             string
+}
+
+// Renderer turns a message kind, locale and variables into text, with a
+// project's custom template (nil: the defaults) on top.
+type Renderer interface {
+	Email(kind, locale string, custom *storage.Template, vars map[string]string) (Rendered, error)
+	SMS(kind, locale string, custom *storage.Template, vars map[string]string) (string, error)
+}
+
+// Texter sends one text message.
+type Texter interface {
+	Send(ctx context.Context, to, body string) error
+}
+
+// Deliverer is the job that sends queued messages.
+type Deliverer struct {
+	Store  storage.Store
+	Box    *seal.Box
+	Render Renderer
+	// Mail is the instance's SMTP server (GATEHOUSE_SMTP_URL), used by
+	// projects without their own; nil when none is configured.
+	Mail *mail.Settings
+	// SMS is the instance's text provider (GATEHOUSE_SMS_URL); nil: none.
+	SMS Texter
+	Log *slog.Logger
+	// MailOptions adjust how mailers connect (tests trust their own CA).
+	MailOptions []mail.Option
+}
+
+// Handle delivers one queued message. Errors a retry cannot fix are
+// permanent; the rest are retried by the job runner with backoff.
+func (d *Deliverer) Handle(ctx context.Context, payload json.RawMessage) error {
+	m, err := open(d.Box, payload)
+	if err != nil {
+		return jobs.Permanent(fmt.Errorf("open message: %w", err))
+	}
+	p, err := d.Store.GetProject(ctx, m.ProjectID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return jobs.Permanent(fmt.Errorf("project %s is gone", m.ProjectID))
+	}
+	if err != nil {
+		return err
+	}
+	m.Locale = templates.NormalizeLocale(m.Locale)
+	var custom *storage.Template
+	if t, ok := p.Settings.Templates[storage.TemplateKey(m.Channel, m.Kind, m.Locale)]; ok {
+		custom = &t
+	} else if t, ok := p.Settings.Templates[storage.TemplateKey(m.Channel, m.Kind, "en")]; ok {
+		custom = &t
+	}
+	if m.Channel == SMS {
+		return d.text(ctx, m, custom)
+	}
+	return d.mail(ctx, p, m, custom)
+}
+
+func (d *Deliverer) text(ctx context.Context, m Message, custom *storage.Template) error {
+	body, err := d.Render.SMS(m.Kind, m.Locale, custom, m.Vars)
+	if err != nil {
+		return jobs.Permanent(err)
+	}
+	if d.SMS == nil {
+		// No provider: the operator reads the text in the log, as the
+		// configuration documents; it is never dropped silently.
+		d.Log.WarnContext(ctx, "undelivered text (no SMS provider configured)", "to", m.To, "kind", m.Kind, "body", body)
+		return nil
+	}
+	return classify(d.SMS.Send(ctx, m.To, body))
+}
+
+// settingsFor picks the project's own SMTP server when it has one.
+func (d *Deliverer) settingsFor(p *storage.Project) (*mail.Settings, error) {
+	sm := p.Settings.SMTP
+	if !sm.Enabled {
+		return d.Mail, nil
+	}
+	pw, err := d.Box.Open(sm.Password)
+	if err != nil {
+		return nil, jobs.Permanent(fmt.Errorf("project SMTP password: %w", err))
+	}
+	return &mail.Settings{Host: sm.Host, Port: sm.Port, Username: sm.Username, Password: pw, Secure: secureMode(sm.Secure),
+		SenderName: sm.SenderName, SenderEmail: sm.SenderEmail, ReplyTo: sm.ReplyTo}, nil
+}
+
+func (d *Deliverer) mail(ctx context.Context, p *storage.Project, m Message, custom *storage.Template) error {
+	r, err := d.Render.Email(m.Kind, m.Locale, custom, m.Vars)
+	if err != nil {
+		return jobs.Permanent(err)
+	}
+	set, err := d.settingsFor(p)
+	if err != nil {
+		return err
+	}
+	if set == nil {
+		d.Log.WarnContext(ctx, "undelivered mail (no SMTP server configured)", "to", m.To, "kind", m.Kind,
+			"subject", r.Subject, "text", r.Text)
+		return nil
+	}
+	if set.SenderName == "" {
+		set.SenderName = p.Name
+	}
+	mailer, err := mail.New(*set, d.MailOptions...)
+	if err != nil {
+		return jobs.Permanent(err)
+	}
+	return classify(mailer.Send(ctx, mail.Message{To: m.To, ToName: m.ToName, Subject: r.Subject, HTML: r.HTML, Text: r.Text,
+		FromName: r.FromName, FromEmail: r.FromEmail, ReplyTo: r.ReplyTo}))
+}
+
+// Test sends a test mail through set now, for the console's SMTP test.
+func (d *Deliverer) Test(ctx context.Context, p *storage.Project, set storage.SMTPSettings, to []string) error {
+	s := mail.Settings{Host: set.Host, Port: set.Port, Username: set.Username, Password: set.Password, Secure: secureMode(set.Secure),
+		SenderName: set.SenderName, SenderEmail: set.SenderEmail, ReplyTo: set.ReplyTo}
+	if s.SenderName == "" {
+		s.SenderName = p.Name
+	}
+	mailer, err := mail.New(s, d.MailOptions...)
+	if err != nil {
+		return err
+	}
+	for _, addr := range to {
+		err := mailer.Send(ctx, mail.Message{To: addr, Subject: "Gatehouse SMTP test for " + p.Name,
+			Text: "This is a test mail from Gatehouse: the SMTP settings of " + p.Name + " work."})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// secureMode maps the console's secure field to the mailer's modes.
+func secureMode(v string) string {
+	switch v {
+	case "tls":
+		return mail.SecureSTARTTLS
+	case "ssl":
+		return mail.SecureImplicitTLS
+	}
+	return mail.SecureAuto
+}
+
+// classify marks errors no retry can fix as permanent.
+func classify(err error) error {
+	if err != nil && delivery.IsPermanent(err) {
+		return jobs.Permanent(err)
+	}
+	return err
+}
