@@ -38,6 +38,7 @@ func (s *Server) projectRoutes() {
 
 	s.authSettingRoutes(admin)
 	s.smtpRoutes(admin)
+	s.templateRoutes(admin)
 }
 
 func (c *call) projectIDParam() (string, error) {
