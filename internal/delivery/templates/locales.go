@@ -1,0 +1,90 @@
+package templates
+
+// locales holds the default texts by language. English has every kind;
+// the others may have only some, and a kind missing there is rendered in
+// English.
+var locales = map[string]*texts{
+	"en": &en,
+	"de": &de,
+	"es": &es,
+	"fr": &fr,
+}
+
+var en = texts{
+	code:      "en",
+	direction: "ltr",
+	hello:     "Hello {{user}},",
+	helloAnon: "Hello,",
+	signoff:   "Thanks,",
+	team:      "The {{project}} team",
+	email: map[string]email{
+		Verification: {
+			subject: "Verify your email address for {{project}}",
+			blocks: []block{
+				p("Follow this link to verify your email address."),
+				btn("Verify email address"),
+				p("If you did not ask to verify this address, you can ignore this message."),
+			},
+		},
+		MagicSession: {
+			subject: "Sign in to {{project}}",
+			blocks: []block{
+				p("Follow this link to sign in to {{project}}."),
+				btn("Sign in"),
+				pIf("phrase", "The security phrase for this email is “{{phrase}}”. Trust this email only if it matches the phrase shown when you asked to sign in."),
+				p("If you did not ask to sign in with this email address, you can ignore this message."),
+			},
+		},
+		Recovery: {
+			subject: "Reset your {{project}} password",
+			blocks: []block{
+				p("Follow this link to reset the password of your {{project}} account."),
+				btn("Reset password"),
+				p("If you did not ask to reset your password, you can ignore this message; your password stays as it is."),
+			},
+		},
+		Invitation: {
+			subject: "Invitation to join {{team}} on {{project}}",
+			blocks: []block{
+				p("You have been invited to join the {{team}} team on {{project}}."),
+				btn("Accept invitation"),
+				p("If you are not interested, you can ignore this message."),
+			},
+		},
+		MFAChallenge: {
+			subject: "Your {{project}} verification code",
+			blocks: []block{
+				p("Use this code to finish signing in to {{project}}:"),
+				otpBlock(),
+				p("If you did not try to sign in, someone may know your password. Change it as soon as you can."),
+			},
+		},
+		SessionAlert: {
+			subject: "New sign-in to your {{project}} account",
+			blocks: []block{
+				p("A new session was just created on your {{project}} account:"),
+				line("agentDevice", "Device: {{agentDevice}}"),
+				line("agentClient", "Client: {{agentClient}}"),
+				line("agentOs", "Operating system: {{agentOs}}"),
+				line("ipAddress", "IP address: {{ipAddress}}"),
+				line("country", "Country: {{country}}"),
+				p("If this was you, there is nothing to do. If not, sign in, delete this session and change your password."),
+			},
+		},
+		OTPSession: {
+			subject: "Your {{project}} sign-in code",
+			blocks: []block{
+				p("Enter this code to sign in to {{project}}. It expires in 15 minutes."),
+				otpBlock(),
+				pIf("phrase", "The security phrase for this email is “{{phrase}}”. Trust this email only if it matches the phrase shown when you asked to sign in."),
+				p("If you did not ask for a sign-in code, you can ignore this message."),
+			},
+		},
+	},
+	sms: map[string]string{
+		Verification: "{{secret}} is your {{project}} verification code.",
+		Login:        "{{secret}} is your {{project}} sign-in code.",
+		Invitation:   "You have been invited to join {{team}} on {{project}}: {{redirect}}",
+		MFAChallenge: "{{secret}} is your {{project}} code to finish signing in.",
+	},
+}
