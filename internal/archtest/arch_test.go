@@ -62,7 +62,7 @@ func TestEveryPackageHasADocComment(t *testing.T) {
 var capability = []string{
 	"internal/account", "internal/project", "internal/password", "internal/session", "internal/secret",
 	"internal/ratelimit", "internal/validate", "internal/query", "internal/apperr", "internal/clientinfo",
-	"internal/storage",
+	"internal/storage", "internal/jobs", "internal/outbox", "internal/seal",
 }
 
 var forbidden = []string{
@@ -91,6 +91,32 @@ func TestCapabilityPackagesStayIndependent(t *testing.T) {
 				for _, bad := range forbidden {
 					if p == bad || strings.HasPrefix(p, bad+"/") {
 						t.Errorf("%s imports %s", f, p)
+					}
+				}
+			}
+		}
+	}
+}
+
+// testOnly are packages made for tests; the server must never import them.
+var testOnly = []string{
+	"github.com/gatehouse-auth/gatehouse/internal/delivery/smtptest",
+	"github.com/gatehouse-auth/gatehouse/internal/oauth/oidctest",
+	"github.com/gatehouse-auth/gatehouse/internal/testdb",
+}
+
+func TestTestOnlyPackagesStayInTests(t *testing.T) {
+	for dir, files := range packages(t) {
+		for _, f := range files {
+			af, err := parser.ParseFile(token.NewFileSet(), f, nil, parser.ImportsOnly)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, imp := range af.Imports {
+				p, _ := strconv.Unquote(imp.Path.Value)
+				for _, bad := range testOnly {
+					if p == bad && !strings.HasPrefix(filepath.ToSlash(dir), "internal/"+strings.TrimPrefix(bad, "github.com/gatehouse-auth/gatehouse/internal/")) {
+						t.Errorf("%s imports the test-only package %s", f, p)
 					}
 				}
 			}
