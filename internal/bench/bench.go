@@ -248,15 +248,16 @@ func (r *runner) needReaders(ctx context.Context, n int) error {
 	if err := r.needProject(ctx); err != nil {
 		return err
 	}
-	users, err := r.api.createUsers(ctx, "reader", n, true)
+	users, err := r.api.createUsers(ctx, "reader", len(r.readers), n, true)
 	if err != nil {
 		return err
 	}
-	body, err := r.api.accountBody(ctx, users[0].session)
+	r.readers = append(r.readers, users...)
+	body, err := r.api.accountBody(ctx, r.readers[0].session)
 	if err != nil {
 		return err
 	}
-	r.readers, r.bodySize = users, len(body)
+	r.bodySize = len(body)
 	return nil
 }
 
@@ -270,7 +271,7 @@ func (r *runner) needSigners(ctx context.Context) error {
 	if err := r.needProject(ctx); err != nil {
 		return err
 	}
-	users, err := r.api.createUsers(ctx, "signin", r.o.users, false)
+	users, err := r.api.createUsers(ctx, "signin", 0, r.o.users, false)
 	if err != nil {
 		return err
 	}

@@ -160,6 +160,16 @@ func TestRunAgainstServer(t *testing.T) {
 			if err := rep.table(&tab); err != nil || !strings.Contains(tab.String(), "account-get (flood)") {
 				t.Errorf("table: %v\n%s", err, tab.String())
 			}
+
+			// A scenario needing more readers than an earlier one adds
+			// users rather than signing up the same emails again.
+			tab.Reset()
+			err = Run([]string{"--url", "http://" + srv.Addr, "--admin-key", cfg.AdminKey,
+				"--duration", "100ms", "--warmup", "0s", "--concurrency", "3", "--readers", "1",
+				"--scenario", ScenarioFlood + "," + ScenarioAccountGet}, &tab)
+			if err != nil || !strings.Contains(tab.String(), "account-get") {
+				t.Errorf("flood then account-get: %v\n%s", err, tab.String())
+			}
 		})
 	}
 }

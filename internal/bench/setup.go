@@ -132,20 +132,20 @@ func (a *api) createUser(ctx context.Context, email string, withSession bool) (b
 	return u, nil
 }
 
-// createUsers makes n users a few at a time (the server hashes at most
-// one password per CPU anyway).
-func (a *api) createUsers(ctx context.Context, kind string, n int, withSession bool) ([]benchUser, error) {
-	users := make([]benchUser, n)
-	errs := make([]error, n)
+// createUsers makes users numbered from to n-1, a few at a time (the
+// server hashes at most one password per CPU anyway).
+func (a *api) createUsers(ctx context.Context, kind string, from, n int, withSession bool) ([]benchUser, error) {
+	users := make([]benchUser, n-from)
+	errs := make([]error, n-from)
 	sem := make(chan struct{}, 4)
 	var wg sync.WaitGroup
-	for i := range n {
+	for i := range n - from {
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			users[i], errs[i] = a.createUser(ctx, a.email(kind, i), withSession)
+			users[i], errs[i] = a.createUser(ctx, a.email(kind, from+i), withSession)
 		}()
 	}
 	wg.Wait()
