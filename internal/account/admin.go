@@ -45,6 +45,9 @@ func (s *Service) CreateUser(ctx context.Context, p *storage.Project, in NewUser
 		id = secret.ID()
 	}
 	now := s.nowUTC()
+	if err := s.emailOfIdentity(ctx, p.ID, in.Email, "", apperr.UserEmailAlreadyExists); err != nil {
+		return nil, err
+	}
 	u := &storage.User{ProjectID: p.ID, ID: id, Name: in.Name, Email: strings.ToLower(in.Email), Phone: in.Phone,
 		Hash: "argon2", HashOptions: s.hasher.Options(), Registration: now, Status: true, Prefs: []byte("{}"),
 		CreatedAt: now, UpdatedAt: now}
@@ -114,6 +117,9 @@ func (s *Service) DeleteUser(ctx context.Context, u *storage.User, a Actor) erro
 // SetEmail changes or (with "") removes a user's email.
 func (s *Service) SetEmail(ctx context.Context, u *storage.User, email string, a Actor) (*storage.User, error) {
 	email = strings.ToLower(email)
+	if err := s.emailOfIdentity(ctx, u.ProjectID, email, u.ID, apperr.UserEmailAlreadyExists); err != nil {
+		return nil, err
+	}
 	out, err := s.update(ctx, u, "user.update", a, func(cur *storage.User) error {
 		if cur.Email != email {
 			cur.EmailVerification = false

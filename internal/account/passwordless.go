@@ -63,6 +63,9 @@ func (s *Service) userFor(ctx context.Context, p *storage.Project, in TokenReque
 	if !errors.Is(err, storage.ErrNotFound) {
 		return nil, err
 	}
+	if err := s.emailOfIdentity(ctx, p.ID, in.Email, "", apperr.BadRequest); err != nil {
+		return nil, err
+	}
 	if err := s.checkUserLimit(ctx, p); err != nil {
 		return nil, err
 	}

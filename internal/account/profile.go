@@ -83,6 +83,9 @@ func (s *Service) UpdateEmail(ctx context.Context, u *storage.User, email, pw st
 	if err := s.checkPassword(ctx, u, pw); err != nil {
 		return nil, err
 	}
+	if err := s.emailOfIdentity(ctx, u.ProjectID, email, u.ID, apperr.BadRequest); err != nil {
+		return nil, err
+	}
 	var hash string
 	if u.PasswordHash == "" {
 		var err error

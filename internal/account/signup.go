@@ -29,6 +29,9 @@ func (s *Service) Create(ctx context.Context, p *storage.Project, in SignUp, a A
 		id = secret.ID()
 	}
 	email := strings.ToLower(in.Email)
+	if err := s.emailOfIdentity(ctx, p.ID, email, "", apperr.BadRequest); err != nil {
+		return nil, err
+	}
 	if err := s.checkNewPassword(ctx, p, in.Password, &storage.User{ID: id, Email: email, Name: in.Name}); err != nil {
 		return nil, err
 	}

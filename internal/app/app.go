@@ -137,6 +137,8 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, store stora
 		AdminKeyHash: adminHash,
 		Seal:         box,
 		Mail:         deliverer,
+		OAuthClient:  &http.Client{Timeout: 15 * time.Second},
+		PublicURL:    cfg.PublicURL,
 	}
 	if cfg.MetricsAddr != "" {
 		reg := prometheus.NewRegistry()

@@ -3,6 +3,9 @@ package httpapi
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
+
+	"github.com/gatehouse-auth/gatehouse/internal/oauth"
 
 	"github.com/gatehouse-auth/gatehouse/internal/storage"
 )
@@ -12,6 +15,24 @@ func jsonStrict(raw []byte, v any) error {
 	d := json.NewDecoder(bytes.NewReader(raw))
 	d.DisallowUnknownFields()
 	return d.Decode(v)
+}
+
+type oauthProviderModel struct {
+	Key     string `json:"key"`
+	Name    string `json:"name"`
+	AppID   string `json:"appId"`
+	Secret  string `json:"secret"` // never sent back
+	Enabled bool   `json:"enabled"`
+}
+
+func oauthProvidersOf(p *storage.Project) []oauthProviderModel {
+	names := oauth.Names()
+	out := make([]oauthProviderModel, len(names))
+	for i, n := range names {
+		app := p.Settings.OAuth[n]
+		out[i] = oauthProviderModel{Key: n, Name: strings.ToUpper(n[:1]) + n[1:], AppID: app.AppID, Enabled: app.Enabled}
+	}
+	return out
 }
 
 type platformModel struct {
@@ -92,7 +113,7 @@ type projectModel struct {
 	AuthMembershipsUserEmail  bool                 `json:"authMembershipsUserEmail"`
 	AuthMembershipsMFA        bool                 `json:"authMembershipsMfa"`
 	AuthInvalidateSessions    bool                 `json:"authInvalidateSessions"`
-	OAuthProviders            []any                `json:"oAuthProviders"`
+	OAuthProviders            []oauthProviderModel `json:"oAuthProviders"`
 	Platforms                 []platformModel      `json:"platforms"`
 	Webhooks                  []any                `json:"webhooks"`
 	Keys                      []keyModel           `json:"keys"`
@@ -168,7 +189,7 @@ func (s *Server) projectModelOf(c *call, p *storage.Project) (projectModel, erro
 		AuthPersonalDataCheck: a.PersonalDataCheck, AuthMockNumbers: a.MockNumbers, AuthSessionAlerts: a.SessionAlerts,
 		AuthMembershipsUserName: a.MembershipsUserName, AuthMembershipsUserEmail: a.MembershipsUserEmail,
 		AuthMembershipsMFA: a.MembershipsMFA, AuthInvalidateSessions: a.InvalidateSessions,
-		OAuthProviders: []any{}, Platforms: make([]platformModel, len(pls)), Webhooks: []any{},
+		OAuthProviders: oauthProvidersOf(p), Platforms: make([]platformModel, len(pls)), Webhooks: []any{},
 		Keys: make([]keyModel, len(keys)), DevKeys: []any{}, Labels: []string{}, Status: "active",
 		AuthEmailPassword: a.MethodEnabled("emailPassword"), AuthUsersAuthMagicURL: a.MethodEnabled("usersAuthMagicURL"),
 		AuthEmailOtp: a.MethodEnabled("emailOtp"), AuthAnonymous: a.MethodEnabled("anonymous"),

@@ -2,8 +2,10 @@ package httpapi
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/gatehouse-auth/gatehouse/internal/apperr"
+	"github.com/gatehouse-auth/gatehouse/internal/oauth"
 	"github.com/gatehouse-auth/gatehouse/internal/storage"
 	"github.com/gatehouse-auth/gatehouse/internal/validate"
 )
@@ -11,6 +13,7 @@ import (
 func (s *Server) smtpRoutes(admin route) {
 	s.handle("PATCH /v1/projects/{projectId}/smtp", admin, s.updateSMTP)
 	s.handle("POST /v1/projects/{projectId}/smtp/tests", admin, s.testSMTP)
+	s.handle("PATCH /v1/projects/{projectId}/oauth2", admin, s.updateOAuth2)
 }
 
 // readSMTP reads the SMTP fields the console sends.
@@ -121,4 +124,59 @@ func (s *Server) testSMTP(c *call) error {
 		return apperr.Newf(apperr.ArgumentInvalid, "The test mail could not be sent: %s", err)
 	}
 	return c.noContent()
+}
+
+// updateOAuth2 sets a project's registration at one OAuth2 provider. The
+// secret is sealed; for providers needing several values it is Appwrite's
+// JSON string.
+func (s *Server) updateOAuth2(c *call) error {
+	id, err := c.projectIDParam()
+	if err != nil {
+		return err
+	}
+	name, err := c.p.required("provider")
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(oauth.Names(), name) {
+		return apperr.Invalid("provider", "Value must be one of the supported OAuth2 providers")
+	}
+	appID, appSent, err := c.p.str("appId")
+	if err != nil {
+		return err
+	}
+	sec, secSent, err := c.p.str("secret")
+	if err != nil {
+		return err
+	}
+	if secSent && sec != "" {
+		if _, _, err := oauth.ParseSecret(name, sec); err != nil {
+			return apperr.Invalid("secret", "Value is not a valid secret for "+name+": "+err.Error())
+		}
+	}
+	on, onSent, err := c.p.boolean("enabled")
+	if err != nil {
+		return err
+	}
+	p, err := s.Projects.Update(c.ctx(), id, func(p *storage.Project) error {
+		if p.Settings.OAuth == nil {
+			p.Settings.OAuth = map[string]storage.OAuthApp{}
+		}
+		app := p.Settings.OAuth[name]
+		if appSent {
+			app.AppID = appID
+		}
+		if secSent {
+			app.Secret = s.Seal.Seal(sec)
+		}
+		if onSent {
+			app.Enabled = on
+		}
+		p.Settings.OAuth[name] = app
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return s.projectJSON(c, http.StatusOK, p)
 }

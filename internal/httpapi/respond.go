@@ -76,13 +76,21 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if !passThrough[status] {
 		status, msg = http.StatusInternalServerError, "Server Error"
 	}
-	b, _ := json.Marshal(errorBody{Message: msg, Code: status, Type: ae.Kind.Type, Version: Version})
+	body := errorBody{Message: msg, Code: status, Type: ae.Kind.Type, Version: Version}
+	if hw, ok := w.(htmlErrorWriter); ok {
+		writeHTMLError(hw.ResponseWriter, status, body)
+		return
+	}
+	b, _ := json.Marshal(body)
 	h := w.Header()
 	h.Set("Content-Type", "application/json; charset=UTF-8")
 	h.Del("Set-Cookie")
 	w.WriteHeader(status)
 	w.Write(b)
 }
+
+// htmlErrorWriter marks a response whose errors render as a page.
+type htmlErrorWriter struct{ http.ResponseWriter }
 
 // isHTTPS tells whether the client reached us over TLS, directly or
 // through a proxy that says so.

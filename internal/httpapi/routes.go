@@ -16,6 +16,7 @@ func (s *Server) routes() {
 	s.projectRoutes()
 	s.tokenRoutes()
 	s.mfaRoutes()
+	s.oauthRoutes()
 	s.userRoutes()
 	s.jobRoutes()
 	// Anything else under any method is Appwrite's route-not-found.

@@ -34,8 +34,10 @@ type Deps struct {
 	Now          func() time.Time
 	AdminKeyHash string // SHA-256 hex of the instance admin key
 	Metrics      *Metrics
-	Seal         *seal.Box  // seals settings secrets (SMTP passwords)
-	Mail         MailTester // sends the console's SMTP test mail
+	Seal         *seal.Box    // seals settings secrets (SMTP passwords)
+	Mail         MailTester   // sends the console's SMTP test mail
+	OAuthClient  *http.Client // talks to OAuth2 providers
+	PublicURL    string       // external base URL, for provider callbacks
 }
 
 // MailTester sends a test mail through given SMTP settings.
@@ -68,15 +70,16 @@ type handlerFunc func(c *call) error
 
 // route says what the pipeline demands before a handler runs.
 type route struct {
-	scope     string // scope the caller must hold; "" for none
-	console   bool   // the instance admin key on the console project
-	noProject bool   // no project needed (health, version)
-	guestOnly bool   // refused with user_session_already_exists when signed in
-	method    string // project auth method that must be on
-	needsSess bool   // a real session, a JWT is not enough
-	mfaExempt bool   // reachable before the second factor
-	fresh     fresh  // needs a recently completed second factor
-	limits    []ratelimit.Rule
+	scope      string // scope the caller must hold; "" for none
+	console    bool   // the instance admin key on the console project
+	noProject  bool   // no project needed (health, version)
+	guestOnly  bool   // refused with user_session_already_exists when signed in
+	method     string // project auth method that must be on
+	needsSess  bool   // a real session, a JWT is not enough
+	mfaExempt  bool   // reachable before the second factor
+	fresh      fresh  // needs a recently completed second factor
+	htmlErrors bool   // browser navigations: errors as a page, not JSON
+	limits     []ratelimit.Rule
 }
 
 // fresh says when a route needs a second factor completed in the last
@@ -105,11 +108,14 @@ type call struct {
 func (s *Server) handle(pattern string, rt route, h handlerFunc) {
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		c := &call{s: s, w: w, r: r}
-		if err := s.pipeline(c, rt); err != nil {
-			s.writeError(w, r, err)
-			return
+		err := s.pipeline(c, rt)
+		if err == nil {
+			err = h(c)
 		}
-		if err := h(c); err != nil {
+		if err != nil {
+			if rt.htmlErrors {
+				w = htmlErrorWriter{w}
+			}
 			s.writeError(w, r, err)
 		}
 	})

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/gatehouse-auth/gatehouse/internal/apperr"
 	"github.com/gatehouse-auth/gatehouse/internal/ratelimit"
 	"github.com/gatehouse-auth/gatehouse/internal/storage"
 	"github.com/gatehouse-auth/gatehouse/internal/validate"
@@ -13,7 +14,10 @@ func (s *Server) userSessionRoutes() {
 	read, write := route{scope: "users.read"}, route{scope: "users.write"}
 	s.handle("GET /v1/users/{userId}/sessions", read, s.withUser(s.listUserSessions))
 	s.handle("POST /v1/users/{userId}/sessions", write, s.withUser(s.createUserSession))
-	s.handle("DELETE /v1/users/{userId}/sessions", write, s.withUser(s.deleteUserSessions))
+	// DELETE /v1/users/{userId}/sessions and DELETE /v1/users/identities/
+	// {identityId} overlap, which ServeMux refuses to register side by
+	// side; one pattern serves both.
+	s.handle("DELETE /v1/users/{userId}/{sub}", write, s.deleteUserChild)
 	s.handle("DELETE /v1/users/{userId}/sessions/{sessionId}", write, s.withUser(s.deleteUserSession))
 	s.handle("POST /v1/users/{userId}/tokens", write, s.withUser(s.createUserToken))
 	s.handle("POST /v1/users/{userId}/jwts", write, s.withUser(s.createUserJWT))
@@ -43,6 +47,16 @@ func (s *Server) createUserSession(c *call, u *storage.User) error {
 		return err
 	}
 	return c.json(http.StatusCreated, sessionOf(ns.Session, false, ns.Credential))
+}
+
+func (s *Server) deleteUserChild(c *call) error {
+	switch {
+	case c.r.PathValue("userId") == "identities":
+		return s.deleteAnyIdentityID(c, c.r.PathValue("sub"))
+	case c.r.PathValue("sub") == "sessions":
+		return s.withUser(s.deleteUserSessions)(c)
+	}
+	return apperr.New(apperr.RouteNotFound)
 }
 
 func (s *Server) deleteUserSessions(c *call, u *storage.User) error {

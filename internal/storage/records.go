@@ -34,6 +34,7 @@ type ProjectSettings struct {
 	Auth      AuthSettings        `json:"auth"`
 	SMTP      SMTPSettings        `json:"smtp"`
 	Templates map[string]Template `json:"templates,omitempty"` // key: channel.kind.locale
+	OAuth     map[string]OAuthApp `json:"oauth,omitempty"`     // key: provider name
 	Services  map[string]bool     `json:"services,omitempty"`  // false disables a service
 	APIs      map[string]bool     `json:"apis,omitempty"`      // false disables rest, graphql, realtime
 }
@@ -49,6 +50,14 @@ type SMTPSettings struct {
 	Username    string `json:"username"`
 	Password    string `json:"password"`
 	Secure      string `json:"secure"`
+}
+
+// OAuthApp is a project's registration at an OAuth2 provider. Secret is
+// sealed; for providers needing several values it is Appwrite's JSON.
+type OAuthApp struct {
+	Enabled bool   `json:"enabled"`
+	AppID   string `json:"appId"`
+	Secret  string `json:"secret"`
 }
 
 // Template is a project's own text for one message kind and locale.
@@ -282,6 +291,36 @@ type Challenge struct {
 	Attempts  int
 	Expire    time.Time
 	CreatedAt time.Time
+}
+
+// Identity is a way a user signs in through an OAuth2 provider. The
+// provider tokens are sealed.
+type Identity struct {
+	ProjectID                 string
+	ID                        string
+	UserID                    string
+	Provider                  string
+	ProviderUID               string
+	ProviderEmail             string
+	ProviderEmailVerified     bool
+	ProviderAccessToken       string
+	ProviderAccessTokenExpiry time.Time
+	ProviderRefreshToken      string
+	ProfileData               json.RawMessage // set when merged in by linking
+	CreatedAt                 time.Time
+	UpdatedAt                 time.Time
+}
+
+// OAuthState is a sign-in in flight, kept until the provider calls back.
+type OAuthState struct {
+	Provider    string   `json:"provider"`
+	Success     string   `json:"success"`
+	Failure     string   `json:"failure"`
+	Token       bool     `json:"token"`            // token mode: secret and userId go to the success URL
+	Verifier    string   `json:"verifier"`         // PKCE code verifier (sealed)
+	LinkUserID  string   `json:"linkUserId"`       // signed-in user adding this identity
+	LinkSession string   `json:"linkSession"`      // that user's session, replaced on success
+	Scopes      []string `json:"scopes,omitempty"` // extra scopes asked for
 }
 
 // Page selects part of a list.

@@ -134,6 +134,25 @@ type Store interface {
 	FailChallenge(ctx context.Context, projectID, id string, max int) error
 	DeleteChallenge(ctx context.Context, projectID, id string) error
 
+	// CreateIdentity fails with ErrConflict when the provider account is
+	// already an identity in the project.
+	CreateIdentity(ctx context.Context, i *Identity) error
+	GetIdentity(ctx context.Context, projectID, id string) (*Identity, error)
+	IdentityByProvider(ctx context.Context, projectID, provider, providerUID string) (*Identity, error)
+	// IdentityEmailOwner returns the user holding email through an
+	// identity, other than except; ErrNotFound when none does.
+	IdentityEmailOwner(ctx context.Context, projectID, email, except string) (string, error)
+	// ListIdentities lists a user's identities, or the project's when
+	// userID is "".
+	ListIdentities(ctx context.Context, projectID, userID string, page Page) ([]*Identity, int, error)
+	UpdateIdentity(ctx context.Context, projectID, id string, fn func(*Identity) error) (*Identity, error)
+	DeleteIdentity(ctx context.Context, projectID, id string) error
+
+	// SaveOAuthState keeps a sign-in in flight under the hash of its id.
+	SaveOAuthState(ctx context.Context, idHash, projectID string, st *OAuthState, expire time.Time) error
+	// TakeOAuthState returns and deletes a live state: it works once.
+	TakeOAuthState(ctx context.Context, idHash string, now time.Time) (string, *OAuthState, error)
+
 	AddLog(ctx context.Context, l *Log) error
 	ListLogs(ctx context.Context, projectID, userID string, page Page) ([]*Log, int, error)
 

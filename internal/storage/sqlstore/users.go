@@ -186,7 +186,7 @@ func (s *Store) PurgeUser(ctx context.Context, projectID, id string) error {
 	return s.inTx(ctx, func(q querier) error {
 		// Rows that reference the user go first; the cascades would do it
 		// too, but explicit deletes keep the order plain on both engines.
-		for _, t := range []string{"sessions", "tokens", "targets", "logs"} {
+		for _, t := range []string{"sessions", "tokens", "targets", "identities", "authenticators", "challenges", "logs"} {
 			if _, err := q.ExecContext(ctx, `DELETE FROM `+t+` WHERE project_id = $1 AND user_id = $2`, projectID, id); err != nil {
 				return fmt.Errorf("purge %s: %w", t, err)
 			}
