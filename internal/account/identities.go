@@ -136,8 +136,18 @@ func (s *Service) resolveOAuthUser(ctx context.Context, p *storage.Project, pi P
 		return nil, apperr.Newf(apperr.UserUnauthorized, "The OAuth2 provider did not return an email.")
 	}
 	if u, err := s.store.UserByEmail(ctx, p.ID, pi.Email); err == nil {
-		if pi.EmailVerified && u.EmailVerification {
-			return u, nil
+		switch p.Settings.Auth.LinkingMode {
+		case "off":
+			return nil, apperr.Newf(apperr.UserAlreadyExists, "An account with this email already exists.")
+		case "suggested":
+			if pi.EmailVerified && u.EmailVerification {
+				return nil, apperr.Newf(apperr.UserAlreadyExists,
+					"An account with this email already exists: sign in to it, then link %s from the account.", pi.Provider)
+			}
+		default:
+			if pi.EmailVerified && u.EmailVerification {
+				return u, nil
+			}
 		}
 		return nil, apperr.Newf(apperr.UserAlreadyExists, "An account with this email exists; sign in to it and link %s from there.", pi.Provider)
 	} else if !errors.Is(err, storage.ErrNotFound) {

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gatehouse-auth/gatehouse/internal/oauth/oidctest"
 )
@@ -212,5 +213,38 @@ func TestOAuthErrors(t *testing.T) {
 		}
 		expect(t, s.admin(t).do("PATCH", "/projects/"+c.project+"/oauth2", map[string]any{"provider": "oidc", "secret": "not json"}), 400, "general_argument_invalid")
 		expect(t, s.admin(t).do("PATCH", "/projects/"+c.project+"/oauth2", map[string]any{"provider": "myspace"}), 400, "general_argument_invalid")
+	})
+}
+
+func TestLinkingModes(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *server) {
+		c, idp := oauthProject(t, s)
+		k := c.with("X-Appwrite-Key", c.key("users.read", "users.write"))
+		expect(t, k.do("POST", "/users", map[string]any{"userId": "eve", "email": "eve@example.test", "password": "correct horse"}), 201, "")
+		expect(t, k.do("PATCH", "/users/eve/verification", map[string]any{"emailVerification": true}), 200, "")
+		idp.AddUser("sub-eve", "eve@example.test", true, "Eve")
+		for _, mode := range []string{"off", "suggested"} {
+			r := s.admin(t).do("PATCH", "/projects/"+c.project+"/auth/linking", map[string]any{"mode": mode})
+			expect(t, r, 200, "")
+			if r.str(t, "authLinkingMode") != mode {
+				t.Fatalf("mode %s", r.body)
+			}
+			time.Sleep(1100 * time.Millisecond)
+			idp.Next("sub-eve")
+			if typ := oauthError(t, oauthFlow(t, s, s.client(t, c.project), "sessions")); typ != "user_already_exists" {
+				t.Fatalf("mode %s: %s", mode, typ)
+			}
+		}
+		expect(t, s.admin(t).do("PATCH", "/projects/"+c.project+"/auth/linking", map[string]any{"mode": "sometimes"}), 400, "general_argument_invalid")
+		expect(t, s.admin(t).do("PATCH", "/projects/"+c.project+"/auth/linking", map[string]any{"mode": "automatic"}), 200, "")
+		time.Sleep(1100 * time.Millisecond)
+		b := s.client(t, c.project)
+		idp.Next("sub-eve")
+		if end := oauthFlow(t, s, b, "sessions"); end.Path != "/ok" {
+			t.Fatalf("automatic: %s", end)
+		}
+		if b.do("GET", "/account", nil).str(t, "$id") != "eve" {
+			t.Fatal("automatic linking did not sign into the verified account")
+		}
 	})
 }

@@ -60,6 +60,7 @@ func (s *Server) authSettingRoutes(admin route) {
 	boolSetting("session-invalidation", "enabled", func(a *storage.AuthSettings, on bool) { a.InvalidateSessions = on })
 	s.handle("PATCH /v1/projects/{projectId}/auth/memberships-privacy", admin, s.updateMembershipsPrivacy)
 	s.handle("PATCH /v1/projects/{projectId}/auth/mock-numbers", admin, s.updateMockNumbers)
+	s.handle("PATCH /v1/projects/{projectId}/auth/linking", admin, s.updateLinking)
 	// Registered last: the literal paths above are more specific.
 	s.handle("PATCH /v1/projects/{projectId}/auth/{method}", admin, s.updateAuthMethod)
 }
@@ -138,6 +139,24 @@ func (s *Server) updateMockNumbers(c *call) error {
 	}
 	return s.updateAuth(c, func(a *storage.AuthSettings) error {
 		a.MockNumbers = nums
+		return nil
+	})
+}
+
+// updateLinking sets what an OAuth2 sign-in does with an email that
+// belongs to another user (a Gatehouse setting; see docs/linking.md).
+func (s *Server) updateLinking(c *call) error {
+	mode, err := c.p.required("mode")
+	if err != nil {
+		return err
+	}
+	switch mode {
+	case "automatic", "suggested", "off":
+	default:
+		return apperr.Invalid("mode", "Value must be one of (automatic, suggested, off)")
+	}
+	return s.updateAuth(c, func(a *storage.AuthSettings) error {
+		a.LinkingMode = mode
 		return nil
 	})
 }

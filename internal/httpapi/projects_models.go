@@ -113,6 +113,7 @@ type projectModel struct {
 	AuthMembershipsUserEmail  bool                 `json:"authMembershipsUserEmail"`
 	AuthMembershipsMFA        bool                 `json:"authMembershipsMfa"`
 	AuthInvalidateSessions    bool                 `json:"authInvalidateSessions"`
+	AuthLinkingMode           string               `json:"authLinkingMode"`
 	OAuthProviders            []oauthProviderModel `json:"oAuthProviders"`
 	Platforms                 []platformModel      `json:"platforms"`
 	Webhooks                  []any                `json:"webhooks"`
@@ -157,6 +158,13 @@ type projectModel struct {
 	ConsoleAccessedAt         string               `json:"consoleAccessedAt"`
 }
 
+func linkingMode(a storage.AuthSettings) string {
+	if a.LinkingMode == "" {
+		return "automatic"
+	}
+	return a.LinkingMode
+}
+
 func (s *Server) projectJSON(c *call, status int, p *storage.Project) error {
 	m, err := s.projectModelOf(c, p)
 	if err != nil {
@@ -189,7 +197,8 @@ func (s *Server) projectModelOf(c *call, p *storage.Project) (projectModel, erro
 		AuthPersonalDataCheck: a.PersonalDataCheck, AuthMockNumbers: a.MockNumbers, AuthSessionAlerts: a.SessionAlerts,
 		AuthMembershipsUserName: a.MembershipsUserName, AuthMembershipsUserEmail: a.MembershipsUserEmail,
 		AuthMembershipsMFA: a.MembershipsMFA, AuthInvalidateSessions: a.InvalidateSessions,
-		OAuthProviders: oauthProvidersOf(p), Platforms: make([]platformModel, len(pls)), Webhooks: []any{},
+		AuthLinkingMode: linkingMode(a),
+		OAuthProviders:  oauthProvidersOf(p), Platforms: make([]platformModel, len(pls)), Webhooks: []any{},
 		Keys: make([]keyModel, len(keys)), DevKeys: []any{}, Labels: []string{}, Status: "active",
 		AuthEmailPassword: a.MethodEnabled("emailPassword"), AuthUsersAuthMagicURL: a.MethodEnabled("usersAuthMagicURL"),
 		AuthEmailOtp: a.MethodEnabled("emailOtp"), AuthAnonymous: a.MethodEnabled("anonymous"),

@@ -87,6 +87,11 @@ type AuthSettings struct {
 	MembershipsUserName  bool            `json:"membershipsUserName"`
 	MembershipsUserEmail bool            `json:"membershipsUserEmail"`
 	MembershipsMFA       bool            `json:"membershipsMfa"`
+	// LinkingMode decides what an OAuth2 sign-in does when its email
+	// belongs to another user: "automatic" (default: sign in when both
+	// sides verified the email), "suggested" (refuse, telling the app to
+	// offer linking after a sign-in) or "off" (refuse).
+	LinkingMode string `json:"linkingMode,omitempty"`
 }
 
 // MockNumber is a phone number that answers with a fixed code and sends nothing.
