@@ -98,7 +98,8 @@ type Store interface {
 	// beyond max, in one transaction. It returns the ids it removed.
 	CreateSession(ctx context.Context, s *Session, max int) ([]string, error)
 	// SessionBySecret is the hot path: one indexed lookup returning the
-	// session with its user, whatever its expiry.
+	// session with its user, whatever its expiry. The session's Client
+	// (device fields) is left empty: read the session itself to show it.
 	SessionBySecret(ctx context.Context, projectID, secretHash string) (*Session, *User, error)
 	GetSession(ctx context.Context, projectID, userID, id string) (*Session, error)
 	ListSessions(ctx context.Context, projectID, userID string) ([]*Session, error)

@@ -7,6 +7,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -326,6 +327,16 @@ func fromMicros(v int64) time.Time {
 		return time.Time{}
 	}
 	return time.UnixMicro(v).UTC()
+}
+
+// unmarshalList decodes a JSON array column; the common empty list skips
+// the decoder, which matters on the session lookup of every request.
+func unmarshalList[T any](raw string, dst *[]T) error {
+	if raw == "[]" || raw == "" {
+		*dst = nil
+		return nil
+	}
+	return json.Unmarshal([]byte(raw), dst)
 }
 
 // nullable stores "" as NULL, for columns with unique indexes.

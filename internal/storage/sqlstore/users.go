@@ -36,14 +36,14 @@ func (d *userDest) finish() (*storage.User, error) {
 	if d.hashOpts.Valid {
 		u.HashOptions = json.RawMessage(d.hashOpts.String)
 	}
-	if err := json.Unmarshal([]byte(d.history), &u.PasswordHistory); err != nil {
+	if err := unmarshalList(d.history, &u.PasswordHistory); err != nil {
 		return nil, fmt.Errorf("user password history: %w", err)
 	}
-	if err := json.Unmarshal([]byte(d.labels), &u.Labels); err != nil {
+	if err := unmarshalList(d.labels, &u.Labels); err != nil {
 		return nil, fmt.Errorf("user labels: %w", err)
 	}
 	u.Prefs = json.RawMessage(d.prefs)
-	if err := json.Unmarshal([]byte(d.tgts), &u.Targets); err != nil {
+	if err := unmarshalList(d.tgts, &u.Targets); err != nil {
 		return nil, fmt.Errorf("user targets: %w", err)
 	}
 	for i := range u.Targets {
