@@ -24,9 +24,26 @@ console.warn = (...args) => {
   warn(...args);
 };
 
+// appwrite 27 (Appwrite 1.8 naming) renamed the MFA and email
+// verification methods; tests use the 18 names and each target maps them
+// to its own (read from each SDK's dist/cjs/sdk.js).
+const renamed27 = {
+  listMfaFactors: 'listMFAFactors',
+  createMfaAuthenticator: 'createMFAAuthenticator',
+  updateMfaAuthenticator: 'updateMFAAuthenticator',
+  deleteMfaAuthenticator: 'deleteMFAAuthenticator',
+  createMfaChallenge: 'createMFAChallenge',
+  updateMfaChallenge: 'updateMFAChallenge',
+  createMfaRecoveryCodes: 'createMFARecoveryCodes',
+  getMfaRecoveryCodes: 'getMFARecoveryCodes',
+  updateMfaRecoveryCodes: 'updateMFARecoveryCodes',
+  createVerification: 'createEmailVerification',
+  updateVerification: 'updateEmailVerification',
+};
+
 const web = [
-  { version: '18.2.0', sdk: require('appwrite18'), style: 'positional' },
-  { version: '27.0.0', sdk: require('appwrite27'), style: 'object' },
+  { version: '18.2.0', sdk: require('appwrite18'), style: 'positional', names: {} },
+  { version: '27.0.0', sdk: require('appwrite27'), style: 'object', names: renamed27 },
 ];
 
 // Positional order of the parameters of each Account method in appwrite 18
@@ -50,6 +67,24 @@ const positional = {
   deleteSession: ['sessionId'],
   createJWT: [],
   listLogs: ['queries'],
+  createEmailToken: ['userId', 'email', 'phrase'],
+  createMagicURLToken: ['userId', 'email', 'url', 'phrase'],
+  createSession: ['userId', 'secret'],
+  updateMagicURLSession: ['userId', 'secret'],
+  createRecovery: ['email', 'url'],
+  updateRecovery: ['userId', 'secret', 'password'],
+  createVerification: ['url'],
+  updateVerification: ['userId', 'secret'],
+  updateMFA: ['mfa'],
+  listMfaFactors: [],
+  createMfaAuthenticator: ['type'],
+  updateMfaAuthenticator: ['type', 'otp'],
+  deleteMfaAuthenticator: ['type'],
+  createMfaChallenge: ['factor'],
+  updateMfaChallenge: ['challengeId', 'otp'],
+  createMfaRecoveryCodes: [],
+  getMfaRecoveryCodes: [],
+  updateMfaRecoveryCodes: [],
 };
 
 /** WebAccount wraps one web SDK Account service. */
@@ -60,10 +95,14 @@ class WebAccount {
     this.account = account;
   }
 
-  /** call runs an Account method with named params in the SDK's own style. */
+  /**
+   * call runs an Account method with named params in the SDK's own style.
+   * method is the appwrite 18 name; renamed methods map to the target's.
+   */
   call(method, params = {}) {
-    const fn = this.account[method];
-    assert.equal(typeof fn, 'function', `Account.${method} missing in appwrite@${this.target.version}`);
+    const name = this.target.names[method] || method;
+    const fn = this.account[name];
+    assert.equal(typeof fn, 'function', `Account.${name} missing in appwrite@${this.target.version}`);
     if (this.target.style === 'object') {
       return Object.keys(params).length ? fn.call(this.account, params) : fn.call(this.account);
     }

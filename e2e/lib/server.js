@@ -57,9 +57,10 @@ function childEnv(extra) {
  * startServer runs `gatehouse serve` with the given GATEHOUSE_DATABASE on
  * 127.0.0.1:0, learns the bound address from the JSON log line
  * "gatehouse listening", and waits for GET /v1/health to answer 200.
+ * extraEnv adds settings such as GATEHOUSE_SMTP_URL.
  * It resolves to { url, endpoint, adminKey, pid, logTail(), stop() }.
  */
-async function startServer({ database, name = 'server' }) {
+async function startServer({ database, name = 'server', env: extraEnv = {} }) {
   const bin = await buildOnce();
   const dir = tempDir(`${name}-`);
   const adminKey = randomKey();
@@ -80,6 +81,7 @@ async function startServer({ database, name = 'server' }) {
       GATEHOUSE_ADMIN_KEY: adminKey,
       GATEHOUSE_RATE_LIMITS: 'off',
       GATEHOUSE_LOG_FORMAT: 'json',
+      ...extraEnv,
     }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,16 +1,21 @@
 'use strict';
 // One test process: the gatehouse binary is built once, then every suite
 // runs against a fresh server per database engine (db=sqlite always,
-// db=postgres when GATEHOUSE_TEST_POSTGRES is set).
+// db=postgres when GATEHOUSE_TEST_POSTGRES is set). Each engine's server
+// sends mail to an SMTP server of its own inside this process.
 
 const { describe, before, after } = require('node:test');
 const { engines } = require('../lib/engines');
 const { startServer } = require('../lib/server');
+const { startMailServer } = require('../lib/mail');
 
 const suites = [
   require('../suites/console'),
   require('../suites/web'),
   require('../suites/ssr'),
+  require('../suites/users'),
+  require('../suites/passwordless'),
+  require('../suites/mfa'),
 ];
 
 for (const engine of engines()) {
@@ -18,8 +23,13 @@ for (const engine of engines()) {
     const env = {};
 
     before(async () => {
+      env.mail = await startMailServer();
       env.db = await engine.create();
-      env.server = await startServer({ database: env.db.url, name: engine.name });
+      env.server = await startServer({
+        database: env.db.url,
+        name: engine.name,
+        env: { GATEHOUSE_SMTP_URL: env.mail.url },
+      });
     }, { timeout: 180000 });
 
     after(async () => {
@@ -33,7 +43,11 @@ for (const engine of engines()) {
           }
         }
       } finally {
-        if (env.db) await env.db.drop();
+        try {
+          if (env.db) await env.db.drop();
+        } finally {
+          if (env.mail) await env.mail.close();
+        }
       }
     });
 
