@@ -1,6 +1,8 @@
 package apitest
 
 import (
+	"bytes"
+	"image/png"
 	"net/url"
 	"strings"
 	"testing"
@@ -138,5 +140,21 @@ func TestMFAChallengeByEmail(t *testing.T) {
 		expect(t, n.do("GET", "/account", nil), 200, "")
 		// Turning MFA off needs a fresh factor: n has one.
 		expect(t, n.do("PATCH", "/account/mfa", map[string]any{"mfa": false}), 200, "")
+	})
+}
+
+func TestQRCode(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *server) {
+		c := s.newProject(t)
+		r := c.do("GET", "/avatars/qr?size=200&text="+url.QueryEscape("otpauth://totp/Shop:ann@example.test?secret=JBSWY3DPEHPK3PXP&issuer=Shop"), nil)
+		if r.status != 200 || r.header.Get("Content-Type") != "image/png" || !strings.HasPrefix(string(r.body), "\x89PNG") {
+			t.Fatalf("qr: %d %s", r.status, r.header.Get("Content-Type"))
+		}
+		img, err := png.Decode(bytes.NewReader(r.body))
+		if err != nil || img.Bounds().Dx() != 200 {
+			t.Fatalf("png: %v %v", err, img.Bounds())
+		}
+		expect(t, c.do("GET", "/avatars/qr", nil), 400, "general_argument_invalid")
+		expect(t, c.do("GET", "/avatars/qr?text=x&size=5000", nil), 400, "general_argument_invalid")
 	})
 }

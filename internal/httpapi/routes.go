@@ -17,6 +17,7 @@ func (s *Server) routes() {
 	s.tokenRoutes()
 	s.mfaRoutes()
 	s.oauthRoutes()
+	s.avatarRoutes()
 	s.userRoutes()
 	s.jobRoutes()
 	// Anything else under any method is Appwrite's route-not-found.

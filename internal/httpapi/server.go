@@ -229,12 +229,15 @@ func serviceOf(pattern string) string {
 		return "account"
 	case strings.HasPrefix(path, "/v1/users"):
 		return "users"
+	case strings.HasPrefix(path, "/v1/avatars"):
+		return "avatars"
 	}
 	return ""
 }
 
-var guestScopes = map[string]bool{"public": true, "sessions.write": true}
-var userScopes = map[string]bool{"public": true, "sessions.write": true, "account": true, "targets.read": true, "targets.write": true}
+var guestScopes = map[string]bool{"public": true, "sessions.write": true, "avatars.read": true}
+var userScopes = map[string]bool{"public": true, "sessions.write": true, "account": true, "targets.read": true, "targets.write": true,
+	"avatars.read": true}
 
 func (c *call) hasScope(scope string) bool {
 	switch {
