@@ -429,9 +429,7 @@ module.exports = function usersSuite(env) {
 
     // Wire doc §5.3: GET /users/{userId}/targets takes queries[] over
     // userId, providerId, identifier and providerType.
-    test('listTargets honours queries[] (equal, limit)', {
-      todo: 'server bug: GET /v1/users/{userId}/targets ignores queries[] and returns every target',
-    }, async () => {
+    test('listTargets honours queries[] (equal, limit)', async () => {
       const user = await users.create({ userId: node.ID.unique(), email: email('tq') });
       const userId = user.$id;
       const second = email('tq2');

@@ -273,6 +273,14 @@ func TestTargets(t *testing.T) {
 		if l.obj(t)["total"] != float64(2) {
 			t.Fatalf("targets %s", l.body)
 		}
+		f := k.do("GET", "/users/t1/targets?"+q(`{"method":"equal","attribute":"providerType","values":["push"]}`), nil)
+		if f.obj(t)["total"] != float64(1) {
+			t.Fatalf("filtered targets %s", f.body)
+		}
+		if l := k.do("GET", "/users/t1/targets?"+q(`{"method":"limit","values":[1]}`), nil).obj(t); l["total"] != float64(2) || len(l["targets"].([]any)) != 1 {
+			t.Fatalf("limited targets %v", l)
+		}
+		expect(t, k.do("GET", "/users/t1/targets?"+q(`{"method":"equal","attribute":"password","values":["x"]}`), nil), 400, "general_argument_invalid")
 		u := k.do("PATCH", "/users/t1/targets/push1", map[string]any{"identifier": "new-token"})
 		expect(t, u, 200, "")
 		if u.str(t, "identifier") != "new-token" || u.str(t, "name") != "Phone" {
@@ -287,5 +295,34 @@ func TestTargets(t *testing.T) {
 		if n := len(k.do("GET", "/users/t1", nil).obj(t)["targets"].([]any)); n != 1 {
 			t.Fatalf("embedded targets after delete %d", n)
 		}
+	})
+}
+
+func TestAccountPushTargets(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *server) {
+		c := s.newProject(t)
+		mail := email()
+		c.signUp(mail, "correct horse")
+		c.signIn(mail, "correct horse")
+		r := c.do("POST", "/account/targets/push", map[string]any{"targetId": "unique()", "identifier": "fcm-token-1"})
+		expect(t, r, 201, "")
+		id := r.str(t, "$id")
+		if r.str(t, "providerType") != "push" {
+			t.Fatalf("target %s", r.body)
+		}
+		if n := len(c.do("GET", "/account", nil).obj(t)["targets"].([]any)); n != 2 {
+			t.Fatalf("%d targets on the account", n)
+		}
+		u := c.do("PUT", "/account/targets/"+id+"/push", map[string]any{"identifier": "fcm-token-2"})
+		expect(t, u, 200, "")
+		if u.str(t, "identifier") != "fcm-token-2" {
+			t.Fatalf("update %s", u.body)
+		}
+		// The email target is not a push target to edit here.
+		emailTarget := c.do("GET", "/account", nil).obj(t)["targets"].([]any)[0].(map[string]any)["$id"].(string)
+		expect(t, c.do("DELETE", "/account/targets/"+emailTarget+"/push", nil), 404, "user_target_not_found")
+		expect(t, s.client(t, c.project).do("POST", "/account/targets/push", map[string]any{"targetId": "unique()", "identifier": "x"}), 401, "general_unauthorized_scope")
+		expect(t, c.do("DELETE", "/account/targets/"+id+"/push", nil), 204, "")
+		expect(t, c.do("DELETE", "/account/targets/"+id+"/push", nil), 404, "user_target_not_found")
 	})
 }

@@ -18,6 +18,7 @@ func (s *Server) routes() {
 	s.mfaRoutes()
 	s.oauthRoutes()
 	s.avatarRoutes()
+	s.accountTargetRoutes()
 	s.userRoutes()
 	s.jobRoutes()
 	// Anything else under any method is Appwrite's route-not-found.

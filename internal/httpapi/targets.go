@@ -3,8 +3,10 @@ package httpapi
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/gatehouse-auth/gatehouse/internal/apperr"
+	"github.com/gatehouse-auth/gatehouse/internal/query"
 	"github.com/gatehouse-auth/gatehouse/internal/secret"
 	"github.com/gatehouse-auth/gatehouse/internal/storage"
 	"github.com/gatehouse-auth/gatehouse/internal/validate"
@@ -24,14 +26,43 @@ type targetListModel struct {
 	Targets []targetModel `json:"targets"`
 }
 
+// targetSchema is what GET /users/{id}/targets may filter on.
+var targetSchema = query.Schema{"userId": query.String, "providerId": query.String, "identifier": query.String, "providerType": query.String}
+
 func (s *Server) listTargets(c *call, u *storage.User) error {
+	uq, err := listQuery(c, targetSchema)
+	if err != nil {
+		return err
+	}
 	list, err := s.Store.ListTargets(c.ctx(), u.ProjectID, u.ID)
 	if err != nil {
 		return err
 	}
-	out := targetListModel{Total: len(list), Targets: make([]targetModel, len(list))}
-	for i, t := range list {
-		out.Targets[i] = targetOf(t)
+	// A user has a handful of targets: filter them here.
+	out := targetListModel{Targets: []targetModel{}}
+	for _, t := range list {
+		get := func(attr string) string {
+			switch attr {
+			case "$id":
+				return t.ID
+			case "userId":
+				return t.UserID
+			case "providerId":
+				return t.ProviderID
+			case "identifier":
+				return t.Identifier
+			case "providerType":
+				return t.ProviderType
+			}
+			return ""
+		}
+		if !query.Match(uq.Filters, get) {
+			continue
+		}
+		if out.Total >= uq.Page.Offset && len(out.Targets) < uq.Page.Limit {
+			out.Targets = append(out.Targets, targetOf(t))
+		}
+		out.Total++
 	}
 	return c.json(http.StatusOK, out)
 }
@@ -169,6 +200,97 @@ func (s *Server) deleteTarget(c *call, u *storage.User) error {
 		return err
 	}
 	if err := s.Store.DeleteTarget(c.ctx(), u.ProjectID, u.ID, id); err != nil {
+		return targetErr(err)
+	}
+	return c.noContent()
+}
+
+// accountTargetRoutes let a signed-in device register its push token.
+func (s *Server) accountTargetRoutes() {
+	rt := route{scope: "targets.write", needsSess: true}
+	s.handle("POST /v1/account/targets/push", rt, s.createPushTarget)
+	s.handle("PUT /v1/account/targets/{targetId}/push", rt, s.updatePushTarget)
+	s.handle("DELETE /v1/account/targets/{targetId}/push", rt, s.deletePushTarget)
+}
+
+func (s *Server) createPushTarget(c *call) error {
+	id, err := c.p.required("targetId")
+	if err != nil {
+		return err
+	}
+	if err := validate.CustomID("targetId", id); err != nil {
+		return err
+	}
+	if id == "unique()" {
+		id = secret.ID()
+	}
+	ident, err := c.p.required("identifier")
+	if err != nil {
+		return err
+	}
+	if err := validate.Text("identifier", ident, 1, 255); err != nil {
+		return err
+	}
+	provider, _, err := c.p.str("providerId")
+	if err != nil {
+		return err
+	}
+	cl := c.clientInfo()
+	u := c.user()
+	now := s.Now().UTC()
+	t := &storage.Target{ProjectID: u.ProjectID, ID: id, UserID: u.ID, ProviderType: "push", Identifier: ident, ProviderID: provider,
+		Name: strings.TrimSpace(cl.DeviceBrand + " " + cl.DeviceModel), CreatedAt: now, UpdatedAt: now}
+	if err := s.Store.CreateTarget(c.ctx(), t); err != nil {
+		return targetErr(err)
+	}
+	return c.json(http.StatusCreated, targetOf(t))
+}
+
+// ownPushTarget checks {targetId} is a push target of the caller.
+func (s *Server) ownPushTarget(c *call) (string, error) {
+	id, err := c.targetID()
+	if err != nil {
+		return "", err
+	}
+	t, err := s.Store.GetTarget(c.ctx(), c.project.ID, c.user().ID, id)
+	if err != nil {
+		return "", targetErr(err)
+	}
+	if t.ProviderType != "push" {
+		return "", apperr.New(apperr.UserTargetNotFound)
+	}
+	return id, nil
+}
+
+func (s *Server) updatePushTarget(c *call) error {
+	id, err := s.ownPushTarget(c)
+	if err != nil {
+		return err
+	}
+	ident, err := c.p.required("identifier")
+	if err != nil {
+		return err
+	}
+	if err := validate.Text("identifier", ident, 1, 255); err != nil {
+		return err
+	}
+	now := s.Now().UTC()
+	t, err := s.Store.UpdateTarget(c.ctx(), c.project.ID, c.user().ID, id, func(t *storage.Target) error {
+		t.Identifier, t.UpdatedAt = ident, now
+		return nil
+	})
+	if err != nil {
+		return targetErr(err)
+	}
+	return c.json(http.StatusOK, targetOf(t))
+}
+
+func (s *Server) deletePushTarget(c *call) error {
+	id, err := s.ownPushTarget(c)
+	if err != nil {
+		return err
+	}
+	if err := s.Store.DeleteTarget(c.ctx(), c.project.ID, c.user().ID, id); err != nil {
 		return targetErr(err)
 	}
 	return c.noContent()
