@@ -54,6 +54,14 @@ func (s *Service) userFor(ctx context.Context, p *storage.Project, in TokenReque
 	} else {
 		u, err = s.store.UserByPhone(ctx, p.ID, in.Phone)
 	}
+	if errors.Is(err, storage.ErrNotFound) {
+		// An address of an account linked into another signs that one in.
+		way, uid := WayEmail, in.Email
+		if in.Email == "" {
+			way, uid = WayPhone, in.Phone
+		}
+		u, _, err = s.linkedWay(ctx, p.ID, way, uid)
+	}
 	if err == nil {
 		if !u.Status {
 			return nil, apperr.New(apperr.UserBlocked)
@@ -114,7 +122,7 @@ func (s *Service) CreateEmailToken(ctx context.Context, p *storage.Project, in T
 	}
 	code := secret.Digits(6)
 	return s.issue(ctx, p, u, storage.TokenEmail, code, EmailCodeLifetime, in.Phrase, a, func(phrase string) outbox.Message {
-		return outbox.Message{ProjectID: p.ID, Channel: outbox.Email, Kind: "otpSession", To: u.Email, ToName: u.Name,
+		return outbox.Message{ProjectID: p.ID, Channel: outbox.Email, Kind: "otpSession", To: in.Email, ToName: u.Name,
 			Locale: a.Locale, Vars: vars(p, u, map[string]string{"otp": code, "phrase": phrase})}
 	})
 }
@@ -130,7 +138,7 @@ func (s *Service) CreateMagicURLToken(ctx context.Context, p *storage.Project, i
 	expire := s.nowUTC().Add(MagicURLLifetime)
 	link := withQuery(in.URL, map[string]string{"userId": u.ID, "secret": raw, "expire": expire.Format(time.RFC3339), "project": p.ID})
 	return s.issue(ctx, p, u, storage.TokenMagicURL, raw, MagicURLLifetime, in.Phrase, a, func(phrase string) outbox.Message {
-		return outbox.Message{ProjectID: p.ID, Channel: outbox.Email, Kind: "magicSession", To: u.Email, ToName: u.Name,
+		return outbox.Message{ProjectID: p.ID, Channel: outbox.Email, Kind: "magicSession", To: in.Email, ToName: u.Name,
 			Locale: a.Locale, Vars: vars(p, u, map[string]string{"redirect": link, "phrase": phrase})}
 	})
 }
@@ -147,7 +155,7 @@ func (s *Service) CreatePhoneToken(ctx context.Context, p *storage.Project, in T
 	}
 	code := secret.Digits(6)
 	return s.issue(ctx, p, u, storage.TokenPhone, code, PhoneCodeLifetime, false, a, func(string) outbox.Message {
-		return outbox.Message{ProjectID: p.ID, Channel: outbox.SMS, Kind: "login", To: u.Phone, Locale: a.Locale,
+		return outbox.Message{ProjectID: p.ID, Channel: outbox.SMS, Kind: "login", To: in.Phone, Locale: a.Locale,
 			Vars: vars(p, u, map[string]string{"secret": code, "otp": code})}
 	})
 }

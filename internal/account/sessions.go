@@ -22,12 +22,10 @@ type NewSession struct {
 
 // SignInEmail is POST /account/sessions/email.
 func (s *Service) SignInEmail(ctx context.Context, p *storage.Project, email, pw string, a Actor) (*NewSession, error) {
-	u, err := s.store.UserByEmail(ctx, p.ID, strings.ToLower(email))
+	email = strings.ToLower(email)
+	u, err := s.store.UserByEmail(ctx, p.ID, email)
 	if errors.Is(err, storage.ErrNotFound) {
-		// Spend the same work as a real check so response time does not
-		// tell which emails have accounts.
-		s.hasher.Verify(ctx, "argon2", s.dummyHash(ctx), nil, pw)
-		return nil, apperr.New(apperr.UserInvalidCredentials)
+		return s.signInLinkedEmail(ctx, p, email, pw, a)
 	}
 	if err != nil {
 		return nil, err
@@ -78,6 +76,32 @@ func (s *Service) upgradeHash(ctx context.Context, u *storage.User, pw string) {
 }
 
 var errPasswordChanged = errors.New("password changed meanwhile")
+
+// signInLinkedEmail signs in with the email and password of an account
+// that was linked into another: the primary is who signs in.
+func (s *Service) signInLinkedEmail(ctx context.Context, p *storage.Project, email, pw string, a Actor) (*NewSession, error) {
+	u, prof, err := s.linkedWay(ctx, p.ID, WayEmail, email)
+	if err != nil {
+		if !errors.Is(err, storage.ErrNotFound) {
+			return nil, err
+		}
+		// Spend the same work as a real check so response time does not
+		// tell which emails have accounts.
+		s.hasher.Verify(ctx, "argon2", s.dummyHash(ctx), nil, pw)
+		return nil, apperr.New(apperr.UserInvalidCredentials)
+	}
+	ok, _, err := s.hasher.Verify(ctx, prof.Hash, prof.Password, prof.HashOptions, pw)
+	if err != nil && ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	if !ok {
+		return nil, apperr.New(apperr.UserInvalidCredentials)
+	}
+	if !u.Status {
+		return nil, apperr.New(apperr.UserBlocked)
+	}
+	return s.startSession(ctx, p, u, "email", email, []string{"password"}, a)
+}
 
 // SignInAnonymous is POST /account/sessions/anonymous: a new user with no
 // email, phone or password.

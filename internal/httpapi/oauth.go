@@ -297,6 +297,20 @@ type identityModel struct {
 	ProviderAccessToken       string `json:"providerAccessToken"`
 	ProviderAccessTokenExpiry string `json:"providerAccessTokenExpiry"`
 	ProviderRefreshToken      string `json:"providerRefreshToken"`
+	// ProfileData is the linked account's profile (Gatehouse's linking);
+	// null for identities that were never merged in.
+	ProfileData json.RawMessage `json:"profileData"`
+}
+
+func (s *Server) identityOf(id *storage.Identity) identityModel {
+	m := identityModel{ID: id.ID, CreatedAt: when(id.CreatedAt), UpdatedAt: when(id.UpdatedAt), UserID: id.UserID,
+		Provider: id.Provider, ProviderUID: id.ProviderUID, ProviderEmail: id.ProviderEmail,
+		ProviderAccessToken: s.Accounts.Unseal(id.ProviderAccessToken), ProviderAccessTokenExpiry: when(id.ProviderAccessTokenExpiry),
+		ProviderRefreshToken: s.Accounts.Unseal(id.ProviderRefreshToken), ProfileData: account.PublicProfile(id.ProfileData)}
+	if m.ProfileData == nil {
+		m.ProfileData = json.RawMessage("null")
+	}
+	return m
 }
 
 type identityListModel struct {
@@ -315,10 +329,7 @@ func (s *Server) identityList(c *call, userID string) error {
 	}
 	out := identityListModel{Total: total, Identities: make([]identityModel, len(list))}
 	for i, id := range list {
-		out.Identities[i] = identityModel{ID: id.ID, CreatedAt: when(id.CreatedAt), UpdatedAt: when(id.UpdatedAt), UserID: id.UserID,
-			Provider: id.Provider, ProviderUID: id.ProviderUID, ProviderEmail: id.ProviderEmail,
-			ProviderAccessToken: s.Accounts.Unseal(id.ProviderAccessToken), ProviderAccessTokenExpiry: when(id.ProviderAccessTokenExpiry),
-			ProviderRefreshToken: s.Accounts.Unseal(id.ProviderRefreshToken)}
+		out.Identities[i] = s.identityOf(id)
 	}
 	return c.json(http.StatusOK, out)
 }

@@ -19,6 +19,7 @@ func (s *Server) routes() {
 	s.oauthRoutes()
 	s.avatarRoutes()
 	s.accountTargetRoutes()
+	s.linkRoutes()
 	s.userRoutes()
 	s.jobRoutes()
 	// Anything else under any method is Appwrite's route-not-found.

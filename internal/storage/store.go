@@ -149,6 +149,17 @@ type Store interface {
 	UpdateIdentity(ctx context.Context, projectID, id string, fn func(*Identity) error) (*Identity, error)
 	DeleteIdentity(ctx context.Context, projectID, id string) error
 
+	// MergeUser links secondary into primary in one transaction: the
+	// secondary's identities move to the primary with profile as their
+	// profileData, the extra identities (its email and phone as ways in)
+	// are added, and the secondary user is removed.
+	MergeUser(ctx context.Context, projectID, primaryID, secondaryID string, profile []byte, extra []*Identity) error
+	// SplitIdentity undoes a link in one transaction: user (made from the
+	// identity's profileData) is created, and the identities listed move
+	// to it (or, for email and phone ways in, are removed, since the new
+	// user holds the address itself).
+	SplitIdentity(ctx context.Context, u *User, move, drop []string) error
+
 	// SaveOAuthState keeps a sign-in in flight under the hash of its id.
 	SaveOAuthState(ctx context.Context, idHash, projectID string, st *OAuthState, expire time.Time) error
 	// TakeOAuthState returns and deletes a live state: it works once.

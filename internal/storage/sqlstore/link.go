@@ -1,0 +1,71 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/gatehouse-auth/gatehouse/internal/storage"
+)
+
+func (s *Store) MergeUser(ctx context.Context, projectID, primaryID, secondaryID string, profile []byte, extra []*storage.Identity) error {
+	return s.inTx(ctx, func(q querier) error {
+		// Lock both users in a fixed order, so two links of the same pair
+		// cannot deadlock.
+		first, second := primaryID, secondaryID
+		if second < first {
+			first, second = second, first
+		}
+		for _, id := range []string{first, second} {
+			if err := s.userExists(ctx, q, projectID, id); err != nil {
+				return err
+			}
+		}
+		if _, err := q.ExecContext(ctx, `UPDATE identities SET user_id = $3, profile_data = $4 WHERE project_id = $1 AND user_id = $2`,
+			projectID, secondaryID, primaryID, string(profile)); err != nil {
+			return fmt.Errorf("move identities: %w", err)
+		}
+		// The secondary goes first so its email and phone are free for
+		// the identities that keep them reserved.
+		for _, t := range []string{"sessions", "tokens", "targets", "authenticators", "challenges", "logs"} {
+			if _, err := q.ExecContext(ctx, `DELETE FROM `+t+` WHERE project_id = $1 AND user_id = $2`, projectID, secondaryID); err != nil {
+				return fmt.Errorf("remove secondary %s: %w", t, err)
+			}
+		}
+		if _, err := q.ExecContext(ctx, `DELETE FROM users WHERE project_id = $1 AND id = $2`, projectID, secondaryID); err != nil {
+			return fmt.Errorf("remove secondary: %w", err)
+		}
+		for _, i := range extra {
+			if _, err := q.ExecContext(ctx, `INSERT INTO identities (`+identityCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+				identityArgs(i)...); err != nil {
+				return fmt.Errorf("add identity: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+func (s *Store) SplitIdentity(ctx context.Context, u *storage.User, move, drop []string) error {
+	return s.inTx(ctx, func(q querier) error {
+		for _, id := range drop {
+			if _, err := q.ExecContext(ctx, `DELETE FROM identities WHERE project_id = $1 AND id = $2`, u.ProjectID, id); err != nil {
+				return fmt.Errorf("drop identity: %w", err)
+			}
+		}
+		if _, err := q.ExecContext(ctx, `INSERT INTO users (`+userCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
+			$12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)`, userArgs(u)...); err != nil {
+			return fmt.Errorf("insert user: %w", err)
+		}
+		for i := range u.Targets {
+			if err := insertTarget(ctx, q, &u.Targets[i]); err != nil {
+				return err
+			}
+		}
+		for _, id := range move {
+			if _, err := q.ExecContext(ctx, `UPDATE identities SET user_id = $3, profile_data = '' WHERE project_id = $1 AND id = $2`,
+				u.ProjectID, id, u.ID); err != nil {
+				return fmt.Errorf("move identity: %w", err)
+			}
+		}
+		return nil
+	})
+}
