@@ -68,7 +68,7 @@ func (s *Service) Link(ctx context.Context, p *storage.Project, primary, seconda
 	prof := Profile{UserID: secondary.ID, Name: secondary.Name, Email: secondary.Email, EmailVerification: secondary.EmailVerification,
 		Phone: secondary.Phone, PhoneVerification: secondary.PhoneVerification, Prefs: secondary.Prefs, Labels: secondary.Labels,
 		Registration: secondary.Registration.Format("2006-01-02T15:04:05.000000Z07:00"),
-		Password: secondary.PasswordHash, Hash: secondary.Hash, HashOptions: secondary.HashOptions}
+		Password:     secondary.PasswordHash, Hash: secondary.Hash, HashOptions: secondary.HashOptions}
 	raw, err := json.Marshal(prof)
 	if err != nil {
 		return nil, err
