@@ -91,7 +91,8 @@ func TestOAuthSignIn(t *testing.T) {
 			t.Fatalf("user %s", u.body)
 		}
 		sess := c.do("GET", "/account/sessions/current", nil)
-		if sess.str(t, "provider") != "oidc" || sess.str(t, "providerUid") != "sub-ann" || len(sess.obj(t)["factors"].([]any)) != 2 {
+		if sess.str(t, "provider") != "oidc" || sess.str(t, "providerUid") != "sub-ann" || len(sess.obj(t)["factors"].([]any)) != 2 ||
+			sess.str(t, "providerAccessToken") == "" || strings.HasPrefix(sess.str(t, "providerAccessToken"), "gh1:") {
 			t.Fatalf("session %s", sess.body)
 		}
 		ids := c.do("GET", "/account/identities", nil)

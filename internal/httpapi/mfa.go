@@ -186,7 +186,7 @@ func (s *Server) completeChallenge(c *call) error {
 	if err != nil {
 		return err
 	}
-	return c.json(http.StatusOK, sessionOf(sess, true, ""))
+	return c.json(http.StatusOK, c.sessionOf(sess, true, ""))
 }
 
 func (s *Server) userFactors(c *call, u *storage.User) error {

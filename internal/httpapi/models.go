@@ -83,71 +83,38 @@ func accountOf(u *storage.User) accountModel {
 }
 
 type sessionModel struct {
-	ID                        string   `json:"$id"`
-	CreatedAt                 string   `json:"$createdAt"`
-	UpdatedAt                 string   `json:"$updatedAt"`
-	UserID                    string   `json:"userId"`
-	Expire                    string   `json:"expire"`
-	Provider                  string   `json:"provider"`
-	ProviderUID               string   `json:"providerUid"`
-	ProviderAccessToken       string   `json:"providerAccessToken"`
-	ProviderAccessTokenExpiry string   `json:"providerAccessTokenExpiry"`
-	ProviderRefreshToken      string   `json:"providerRefreshToken"`
-	IP                        string   `json:"ip"`
-	OSCode                    string   `json:"osCode"`
-	OSName                    string   `json:"osName"`
-	OSVersion                 string   `json:"osVersion"`
-	ClientType                string   `json:"clientType"`
-	ClientCode                string   `json:"clientCode"`
-	ClientName                string   `json:"clientName"`
-	ClientVersion             string   `json:"clientVersion"`
-	ClientEngine              string   `json:"clientEngine"`
-	ClientEngineVersion       string   `json:"clientEngineVersion"`
-	DeviceName                string   `json:"deviceName"`
-	DeviceBrand               string   `json:"deviceBrand"`
-	DeviceModel               string   `json:"deviceModel"`
-	CountryCode               string   `json:"countryCode"`
-	CountryName               string   `json:"countryName"`
-	Current                   bool     `json:"current"`
-	Factors                   []string `json:"factors"`
-	Secret                    string   `json:"secret"`
-	MFAUpdatedAt              string   `json:"mfaUpdatedAt"`
+	ID                        string `json:"$id"`
+	CreatedAt                 string `json:"$createdAt"`
+	UpdatedAt                 string `json:"$updatedAt"`
+	UserID                    string `json:"userId"`
+	Expire                    string `json:"expire"`
+	Provider                  string `json:"provider"`
+	ProviderUID               string `json:"providerUid"`
+	ProviderAccessToken       string `json:"providerAccessToken"`
+	ProviderAccessTokenExpiry string `json:"providerAccessTokenExpiry"`
+	ProviderRefreshToken      string `json:"providerRefreshToken"`
+	clientFields
+	Current      bool     `json:"current"`
+	Factors      []string `json:"factors"`
+	Secret       string   `json:"secret"`
+	MFAUpdatedAt string   `json:"mfaUpdatedAt"`
 }
 
 // sessionOf renders a session. secret is "" except for the credential
 // handed to an API-key caller at creation.
-func sessionOf(s *storage.Session, current bool, secret string) sessionModel {
-	cl := s.Client
-	cc := cl.CountryCode
-	if cc == "" {
-		cc = "--"
-	}
+// OAuth2 provider tokens are kept sealed and opened for their owner.
+func (c *call) sessionOf(s *storage.Session, current bool, secret string) sessionModel {
 	return sessionModel{
 		ID: s.ID, CreatedAt: when(s.CreatedAt), UpdatedAt: when(s.UpdatedAt), UserID: s.UserID, Expire: when(s.Expire),
-		Provider: s.Provider, ProviderUID: s.ProviderUID, ProviderAccessToken: s.ProviderAccessToken,
-		ProviderAccessTokenExpiry: when(s.ProviderAccessTokenExpiry), ProviderRefreshToken: s.ProviderRefreshToken,
-		IP: cl.IP, OSCode: cl.OSCode, OSName: cl.OSName, OSVersion: cl.OSVersion, ClientType: cl.ClientType,
-		ClientCode: cl.ClientCode, ClientName: cl.ClientName, ClientVersion: cl.ClientVersion,
-		ClientEngine: cl.ClientEngine, ClientEngineVersion: cl.ClientEngineVersion, DeviceName: cl.DeviceName,
-		DeviceBrand: cl.DeviceBrand, DeviceModel: cl.DeviceModel, CountryCode: cc, CountryName: countryName(cc),
-		Current: current, Factors: nonNil(s.Factors), Secret: secret, MFAUpdatedAt: when(s.MFAUpdatedAt),
+		Provider: s.Provider, ProviderUID: s.ProviderUID, ProviderAccessToken: c.s.Accounts.Unseal(s.ProviderAccessToken),
+		ProviderAccessTokenExpiry: when(s.ProviderAccessTokenExpiry), ProviderRefreshToken: c.s.Accounts.Unseal(s.ProviderRefreshToken),
+		clientFields: clientOf(s.Client), Current: current, Factors: nonNil(s.Factors), Secret: secret, MFAUpdatedAt: when(s.MFAUpdatedAt),
 	}
 }
 
-// countryName would localise a GeoIP country; without a GeoIP database
-// every address is unknown.
-func countryName(code string) string {
-	return "Unknown"
-}
-
-type logModel struct {
-	Event               string `json:"event"`
-	UserID              string `json:"userId"`
-	UserEmail           string `json:"userEmail"`
-	UserName            string `json:"userName"`
-	Mode                string `json:"mode"`
+// clientFields are the device and address fields sessions and logs share.
+type clientFields struct {
 	IP                  string `json:"ip"`
-	Time                string `json:"time"`
 	OSCode              string `json:"osCode"`
 	OSName              string `json:"osName"`
 	OSVersion           string `json:"osVersion"`
@@ -164,17 +131,36 @@ type logModel struct {
 	CountryName         string `json:"countryName"`
 }
 
-func logOf(l *storage.Log) logModel {
-	cl := l.Client
+func clientOf(cl storage.Client) clientFields {
 	cc := cl.CountryCode
 	if cc == "" {
 		cc = "--"
 	}
+	return clientFields{IP: cl.IP, OSCode: cl.OSCode, OSName: cl.OSName, OSVersion: cl.OSVersion, ClientType: cl.ClientType,
+		ClientCode: cl.ClientCode, ClientName: cl.ClientName, ClientVersion: cl.ClientVersion, ClientEngine: cl.ClientEngine,
+		ClientEngineVersion: cl.ClientEngineVersion, DeviceName: cl.DeviceName, DeviceBrand: cl.DeviceBrand,
+		DeviceModel: cl.DeviceModel, CountryCode: cc, CountryName: countryName(cc)}
+}
+
+// countryName would localise a GeoIP country; without a GeoIP database
+// every address is unknown.
+func countryName(code string) string {
+	return "Unknown"
+}
+
+type logModel struct {
+	Event     string `json:"event"`
+	UserID    string `json:"userId"`
+	UserEmail string `json:"userEmail"`
+	UserName  string `json:"userName"`
+	Mode      string `json:"mode"`
+	Time      string `json:"time"`
+	clientFields
+}
+
+func logOf(l *storage.Log) logModel {
 	return logModel{Event: l.Event, UserID: l.UserID, UserEmail: l.UserEmail, UserName: l.UserName, Mode: l.Mode,
-		IP: cl.IP, Time: when(l.Time), OSCode: cl.OSCode, OSName: cl.OSName, OSVersion: cl.OSVersion,
-		ClientType: cl.ClientType, ClientCode: cl.ClientCode, ClientName: cl.ClientName, ClientVersion: cl.ClientVersion,
-		ClientEngine: cl.ClientEngine, ClientEngineVersion: cl.ClientEngineVersion, DeviceName: cl.DeviceName,
-		DeviceBrand: cl.DeviceBrand, DeviceModel: cl.DeviceModel, CountryCode: cc, CountryName: countryName(cc)}
+		Time: when(l.Time), clientFields: clientOf(l.Client)}
 }
 
 type jwtModel struct {

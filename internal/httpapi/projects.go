@@ -326,17 +326,19 @@ func (s *Server) listPlatforms(c *call) error {
 	return c.json(http.StatusOK, out)
 }
 
-func (c *call) platformParams() (string, string, error) {
+// childParams validates {projectId} and the id of a project's child
+// resource named by param.
+func (c *call) childParams(param string) (string, string, error) {
 	pid, err := c.projectIDParam()
 	if err != nil {
 		return "", "", err
 	}
-	id := c.r.PathValue("platformId")
-	return pid, id, validate.UID("platformId", id)
+	id := c.r.PathValue(param)
+	return pid, id, validate.UID(param, id)
 }
 
 func (s *Server) getPlatform(c *call) error {
-	pid, id, err := c.platformParams()
+	pid, id, err := c.childParams("platformId")
 	if err != nil {
 		return err
 	}
@@ -348,7 +350,7 @@ func (s *Server) getPlatform(c *call) error {
 }
 
 func (s *Server) updatePlatform(c *call) error {
-	pid, id, err := c.platformParams()
+	pid, id, err := c.childParams("platformId")
 	if err != nil {
 		return err
 	}
@@ -360,7 +362,7 @@ func (s *Server) updatePlatform(c *call) error {
 }
 
 func (s *Server) deletePlatform(c *call) error {
-	pid, id, err := c.platformParams()
+	pid, id, err := c.childParams("platformId")
 	if err != nil {
 		return err
 	}
@@ -459,17 +461,8 @@ func (s *Server) listKeys(c *call) error {
 	return c.json(http.StatusOK, out)
 }
 
-func (c *call) keyParams() (string, string, error) {
-	pid, err := c.projectIDParam()
-	if err != nil {
-		return "", "", err
-	}
-	id := c.r.PathValue("keyId")
-	return pid, id, validate.UID("keyId", id)
-}
-
 func (s *Server) getKey(c *call) error {
-	pid, id, err := c.keyParams()
+	pid, id, err := c.childParams("keyId")
 	if err != nil {
 		return err
 	}
@@ -481,7 +474,7 @@ func (s *Server) getKey(c *call) error {
 }
 
 func (s *Server) updateKey(c *call) error {
-	pid, id, err := c.keyParams()
+	pid, id, err := c.childParams("keyId")
 	if err != nil {
 		return err
 	}
@@ -500,7 +493,7 @@ func (s *Server) updateKey(c *call) error {
 }
 
 func (s *Server) deleteKey(c *call) error {
-	pid, id, err := c.keyParams()
+	pid, id, err := c.childParams("keyId")
 	if err != nil {
 		return err
 	}

@@ -37,7 +37,7 @@ func (c *call) sessionCreated(ns *account.NewSession) error {
 	} else {
 		c.setSessionCookies(ns.Credential, ns.Expire)
 	}
-	return c.json(http.StatusCreated, sessionOf(ns.Session, true, secret))
+	return c.json(http.StatusCreated, c.sessionOf(ns.Session, true, secret))
 }
 
 // sessionStringOf wraps a user id and secret the way session strings are.
@@ -82,7 +82,7 @@ func (s *Server) listSessions(c *call) error {
 	}
 	out := sessionListModel{Total: len(list), Sessions: make([]sessionModel, len(list))}
 	for i, sess := range list {
-		out.Sessions[i] = sessionOf(sess, c.isCurrent(sess.ID), "")
+		out.Sessions[i] = c.sessionOf(sess, c.isCurrent(sess.ID), "")
 	}
 	return c.json(http.StatusOK, out)
 }
@@ -109,7 +109,7 @@ func (s *Server) getSession(c *call) error {
 	if err != nil {
 		return err
 	}
-	return c.json(http.StatusOK, sessionOf(sess, c.isCurrent(sess.ID), ""))
+	return c.json(http.StatusOK, c.sessionOf(sess, c.isCurrent(sess.ID), ""))
 }
 
 func (s *Server) updateSession(c *call) error {
@@ -121,7 +121,7 @@ func (s *Server) updateSession(c *call) error {
 	if err != nil {
 		return err
 	}
-	return c.json(http.StatusOK, sessionOf(sess, c.isCurrent(sess.ID), ""))
+	return c.json(http.StatusOK, c.sessionOf(sess, c.isCurrent(sess.ID), ""))
 }
 
 func (s *Server) deleteSession(c *call) error {

@@ -36,7 +36,7 @@ func (s *Server) listUserSessions(c *call, u *storage.User) error {
 	out := sessionListModel{Total: len(list), Sessions: make([]sessionModel, len(list))}
 	for i, sess := range list {
 		// A key sees the stored hash, useless as a credential, as in Appwrite.
-		out.Sessions[i] = sessionOf(sess, false, sess.SecretHash)
+		out.Sessions[i] = c.sessionOf(sess, false, sess.SecretHash)
 	}
 	return c.json(http.StatusOK, out)
 }
@@ -46,7 +46,7 @@ func (s *Server) createUserSession(c *call, u *storage.User) error {
 	if err != nil {
 		return err
 	}
-	return c.json(http.StatusCreated, sessionOf(ns.Session, false, ns.Credential))
+	return c.json(http.StatusCreated, c.sessionOf(ns.Session, false, ns.Credential))
 }
 
 func (s *Server) deleteUserChild(c *call) error {
