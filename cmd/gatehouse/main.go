@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime"
 	"strings"
 	"syscall"
 
@@ -98,6 +99,14 @@ func serve(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	log := newLogger(cfg, stderr)
+	// Password hashing runs on its own low-priority threads (see the
+	// password package); give them processors of their own so session
+	// checks never wait behind a hash in Go's scheduler.
+	workers := cfg.HashWorkers
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	runtime.GOMAXPROCS(runtime.GOMAXPROCS(0) + workers)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	engine, _, _ := cfg.Engine()

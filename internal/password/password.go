@@ -78,53 +78,79 @@ var defaultLimits = limits{
 	material:        1024,
 }
 
-// Hasher hashes and verifies passwords within a bounded pool.
+// Hasher hashes and verifies passwords in a pool of worker goroutines,
+// each locked to an OS thread whose scheduling priority is lowered (see
+// lowerPriority). With GOMAXPROCS raised by the number of workers (the
+// serve command does it), password work gets its own Go processors and
+// uses the CPU that is left over: the operating system runs session
+// checks first, so a flood of sign-ins queues here instead of slowing
+// every other request.
 type Hasher struct {
 	p       Params
-	slots   chan struct{}
+	jobs    chan func()
+	workers int
 	waiting atomic.Int64
 }
 
 // NewHasher returns a Hasher running at most workers hashes at once
-// (0 means one per CPU).
+// (0 means one per CPU). Its workers live as long as the process.
 func NewHasher(p Params, workers int) *Hasher {
 	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
+		workers = runtime.NumCPU()
 	}
-	return &Hasher{p: p, slots: make(chan struct{}, workers)}
+	h := &Hasher{p: p, jobs: make(chan func()), workers: workers}
+	for i := 0; i < workers; i++ {
+		go h.work()
+	}
+	return h
 }
+
+func (h *Hasher) work() {
+	runtime.LockOSThread() // the lowered priority belongs to this thread
+	lowerPriority()
+	for job := range h.jobs {
+		job()
+	}
+}
+
+// Workers is how many hashes run at once.
+func (h *Hasher) Workers() int { return h.workers }
 
 // Params returns the parameters new hashes are made with.
 func (h *Hasher) Params() Params { return h.p }
 
-// Waiting is how many callers are queued for a slot (a metric).
+// Waiting is how many callers are queued for a worker (a metric).
 func (h *Hasher) Waiting() int64 { return h.waiting.Load() }
 
-func (h *Hasher) acquire(ctx context.Context) error {
+// run has a worker run fn and waits for it. Waiting for a free worker
+// honours ctx; once started, fn runs to the end.
+func (h *Hasher) run(ctx context.Context, fn func()) error {
+	done := make(chan struct{})
+	job := func() {
+		defer close(done)
+		fn()
+	}
 	select {
-	case h.slots <- struct{}{}:
-		return nil
+	case h.jobs <- job:
 	default:
+		h.waiting.Add(1)
+		select {
+		case h.jobs <- job:
+			h.waiting.Add(-1)
+		case <-ctx.Done():
+			h.waiting.Add(-1)
+			return ctx.Err()
+		}
 	}
-	h.waiting.Add(1)
-	defer h.waiting.Add(-1)
-	select {
-	case h.slots <- struct{}{}:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	<-done
+	return nil
 }
-
-func (h *Hasher) release() { <-h.slots }
 
 // Hash returns a PHC string: $argon2id$v=19$m=...,t=...,p=...$salt$hash.
 func (h *Hasher) Hash(ctx context.Context, plain string) (string, error) {
-	if err := h.acquire(ctx); err != nil {
-		return "", err
-	}
-	defer h.release()
-	return hashArgon2id(plain, h.p), nil
+	var out string
+	err := h.run(ctx, func() { out = hashArgon2id(plain, h.p) })
+	return out, err
 }
 
 func hashArgon2id(plain string, p Params) string {
@@ -159,16 +185,15 @@ func argon2Options(p Params) []byte {
 // bcrypt cost ≤ 16; phpass 2^N with N ≤ 24; scrypt N a power of two in
 // 2..2^20, 128·N·r ≤ 256 MiB, N·r·p ≤ 2^22, length 16..512.
 //
-// Every verify holds a pool slot; waiting for one honours ctx.
+// Every verify runs on a pool worker; waiting for one honours ctx.
 func (h *Hasher) Verify(ctx context.Context, algo, stored string, options json.RawMessage, plain string) (ok, rehash bool, err error) {
 	if stored == "" {
 		return false, false, nil
 	}
-	if err := h.acquire(ctx); err != nil {
-		return false, false, err
+	if rerr := h.run(ctx, func() { ok, rehash, err = verify(algo, stored, options, plain, h.p, &defaultLimits) }); rerr != nil {
+		return false, false, rerr
 	}
-	defer h.release()
-	return verify(algo, stored, options, plain, h.p, &defaultLimits)
+	return ok, rehash, err
 }
 
 // verify does the work of Verify. cur are the parameters new hashes get.

@@ -55,7 +55,10 @@ func TestVerifyEmptyAndUnsupported(t *testing.T) {
 
 func TestPoolBounded(t *testing.T) {
 	h := NewHasher(fast, 1)
-	h.slots <- struct{}{} // occupy the only slot
+	release := make(chan struct{})
+	busy := make(chan struct{})
+	go h.run(context.Background(), func() { close(busy); <-release }) // occupy the only worker
+	<-busy
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	var wg sync.WaitGroup
@@ -81,7 +84,7 @@ func TestPoolBounded(t *testing.T) {
 		t.Errorf("Waiting = %d, want 2", w)
 	}
 	wg.Wait()
-	<-h.slots
+	close(release)
 	if h.Waiting() != 0 {
 		t.Errorf("Waiting = %d after the callers gave up", h.Waiting())
 	}

@@ -1,0 +1,6 @@
+//go:build !linux
+
+package password
+
+// lowerPriority is a no-op where a thread's priority cannot be set alone.
+func lowerPriority() {}
