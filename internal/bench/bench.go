@@ -12,6 +12,9 @@
 //   - ceiling: the same GET, sent to a bare net/http handler in this
 //     process that returns a JSON body of the same size: the most any
 //     handler could do on this machine with this client.
+//   - hash-only: argon2id at the server's default cost, computed in this
+//     process on every CPU with no HTTP or database: the rate that bounds
+//     signin and signup, measured under the same machine conditions.
 //   - account-get-under-signin-flood: GET /v1/account latency first alone,
 //     then while another group of workers floods sign-ins.
 //
@@ -43,9 +46,10 @@ const (
 	ScenarioSignin     = "signin"
 	ScenarioSignup     = "signup"
 	ScenarioFlood      = "account-get-under-signin-flood"
+	ScenarioHashOnly   = "hash-only"
 )
 
-var allScenarios = []string{ScenarioCeiling, ScenarioAccountGet, ScenarioSignin, ScenarioSignup, ScenarioFlood}
+var allScenarios = []string{ScenarioCeiling, ScenarioAccountGet, ScenarioHashOnly, ScenarioSignin, ScenarioSignup, ScenarioFlood}
 
 // Limits that keep a run bounded.
 const (
@@ -223,6 +227,8 @@ func (r *runner) scenario(ctx context.Context, name string) error {
 		r.rep.add(name, p, 0, true)
 	case ScenarioFlood:
 		return r.flood(ctx)
+	case ScenarioHashOnly:
+		return r.hashOnly(ctx)
 	}
 	return nil
 }

@@ -43,7 +43,8 @@ type Row struct {
 	// --pid; per request only when the window had one kind of request.
 	ServerCPUUSPerReq *float64 `json:"serverCpuUsPerReq,omitempty"`
 	ServerCores       *float64 `json:"serverCores,omitempty"`
-	// The same for this process (for the ceiling, client and server).
+	// The same for this process (for the ceiling, client and server; for
+	// hash-only, the hashing).
 	ClientCPUUSPerReq *float64 `json:"clientCpuUsPerReq,omitempty"`
 	// Cores kept busy by everything else on the machine during the
 	// window (other processes, the kernel's own work, hypervisor steal):
@@ -102,6 +103,10 @@ func (rep *Report) notes() {
 	if c, a := rep.row(ScenarioCeiling), rep.row(ScenarioAccountGet); c != nil && a != nil && c.OKPerSec > 0 {
 		rep.Notes = append(rep.Notes, fmt.Sprintf("account-get runs at %.1f%% of the ceiling (%.0f of %.0f req/s)",
 			100*a.OKPerSec/c.OKPerSec, a.OKPerSec, c.OKPerSec))
+	}
+	if h, s := rep.row(ScenarioHashOnly), rep.row(ScenarioSignin); h != nil && s != nil && h.OKPerSec > 0 {
+		rep.Notes = append(rep.Notes, fmt.Sprintf("signin runs at %.1f%% of the hash-only rate (%.1f of %.1f per second)",
+			100*s.OKPerSec/h.OKPerSec, s.OKPerSec, h.OKPerSec))
 	}
 	if i, f := rep.row("account-get (idle)"), rep.row("account-get (flood)"); i != nil && f != nil && i.P99US > 0 && i.P50US > 0 {
 		rep.Notes = append(rep.Notes, fmt.Sprintf("during the sign-in flood, account-get p99 is %.2fx its idle p99 (%.2f vs %.2f ms), p50 %.2fx (%.2f vs %.2f ms)",
