@@ -134,6 +134,9 @@ func (w *where) expr(q query.Query) (string, error) {
 	return "", fmt.Errorf("unsupported query method %q", q.Method)
 }
 
+// nullableColumn: only email and phone may be NULL in users.
+func nullableColumn(col string) bool { return col == "email" || col == "phone" }
+
 // order is one ORDER BY term.
 type order struct {
 	col  string
@@ -202,10 +205,16 @@ func (s *Store) ListUsers(ctx context.Context, projectID string, uq storage.User
 		if desc {
 			dir = " DESC"
 		}
-		// NULLs sort first ascending and last descending on both engines.
-		if desc {
+		switch {
+		case !nullableColumn(o.col):
+			// A plain ORDER BY lets the engine walk an index and stop
+			// after one page.
+			ob = append(ob, o.col+dir)
+		case desc:
+			// NULLs sort first ascending and last descending on both
+			// engines, as the cursor condition expects.
 			ob = append(ob, "("+o.col+" IS NULL) ASC, "+o.col+dir)
-		} else {
+		default:
 			ob = append(ob, "("+o.col+" IS NULL) DESC, "+o.col+dir)
 		}
 	}
