@@ -115,7 +115,7 @@ func TestCeilingBody(t *testing.T) {
 // with cheap password hashing so the test stays fast.
 func TestRunAgainstServer(t *testing.T) {
 	if testing.Short() {
-		t.Skip("starts a server")
+		t.Skip("short mode: starts a server")
 	}
 	for _, eng := range testdb.Engines() {
 		t.Run("db="+eng.Name, func(t *testing.T) {
