@@ -95,6 +95,13 @@ func TestOAuthSignIn(t *testing.T) {
 			sess.str(t, "providerAccessToken") == "" || strings.HasPrefix(sess.str(t, "providerAccessToken"), "gh1:") {
 			t.Fatalf("session %s", sess.body)
 		}
+		// Extending the session renews the provider's tokens.
+		before := sess.str(t, "providerAccessToken")
+		ext := c.do("PATCH", "/account/sessions/current", nil)
+		expect(t, ext, 200, "")
+		if after := ext.str(t, "providerAccessToken"); after == "" || after == before {
+			t.Fatalf("provider token not refreshed: %q -> %q", before, after)
+		}
 		ids := c.do("GET", "/account/identities", nil)
 		expect(t, ids, 200, "")
 		if ids.obj(t)["total"] != float64(1) {

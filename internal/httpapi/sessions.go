@@ -2,10 +2,13 @@ package httpapi
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/gatehouse-auth/gatehouse/internal/account"
+	"github.com/gatehouse-auth/gatehouse/internal/oauth"
 	"github.com/gatehouse-auth/gatehouse/internal/ratelimit"
 	"github.com/gatehouse-auth/gatehouse/internal/session"
+	"github.com/gatehouse-auth/gatehouse/internal/storage"
 	"github.com/gatehouse-auth/gatehouse/internal/validate"
 )
 
@@ -121,7 +124,39 @@ func (s *Server) updateSession(c *call) error {
 	if err != nil {
 		return err
 	}
+	if sess, err = s.refreshProviderTokens(c, sess); err != nil {
+		return err
+	}
 	return c.json(http.StatusOK, c.sessionOf(sess, c.isCurrent(sess.ID), ""))
+}
+
+// refreshProviderTokens renews an OAuth2 session's provider tokens with
+// the provider's refresh grant, as Appwrite does when a session is
+// extended. Sessions of other kinds are left as they are.
+func (s *Server) refreshProviderTokens(c *call, sess *storage.Session) (*storage.Session, error) {
+	if sess.ProviderRefreshToken == "" || !slices.Contains(oauth.Names(), sess.Provider) {
+		return sess, nil
+	}
+	prov, err := s.providerFor(c.r, c.project.Project, sess.Provider, nil)
+	if err != nil {
+		return nil, err
+	}
+	ref, ok := prov.(oauth.Refresher)
+	if !ok {
+		return sess, nil
+	}
+	tok, err := ref.Refresh(c.ctx(), s.Accounts.Unseal(sess.ProviderRefreshToken))
+	if err != nil {
+		return nil, providerErr(err)
+	}
+	return s.Store.UpdateSession(c.ctx(), sess.ProjectID, sess.UserID, sess.ID, func(cur *storage.Session) error {
+		cur.ProviderAccessToken = s.Seal.Seal(tok.AccessToken)
+		if tok.RefreshToken != "" {
+			cur.ProviderRefreshToken = s.Seal.Seal(tok.RefreshToken)
+		}
+		cur.ProviderAccessTokenExpiry = tok.Expiry.UTC()
+		return nil
+	})
 }
 
 func (s *Server) deleteSession(c *call) error {
