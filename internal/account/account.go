@@ -85,7 +85,7 @@ func (s *Service) Authenticate(ctx context.Context, projectID, sessionString str
 	if !ok {
 		return nil, nil
 	}
-	sess, u, err := s.store.SessionBySecret(ctx, projectID, secret.Hash(cred.Secret))
+	sess, u, err := s.store.SessionBySecret(ctx, projectID, cred.ID, secret.Hash(cred.Secret))
 	if errors.Is(err, storage.ErrNotFound) {
 		return nil, nil
 	}

@@ -100,7 +100,9 @@ type Store interface {
 	// SessionBySecret is the hot path: one indexed lookup returning the
 	// session with its user, whatever its expiry. The session's Client
 	// (device fields) is left empty: read the session itself to show it.
-	SessionBySecret(ctx context.Context, projectID, secretHash string) (*Session, *User, error)
+	// The user id (from the session string) is bound too, so PostgreSQL
+	// reads the user by primary key even without planner statistics.
+	SessionBySecret(ctx context.Context, projectID, userID, secretHash string) (*Session, *User, error)
 	GetSession(ctx context.Context, projectID, userID, id string) (*Session, error)
 	ListSessions(ctx context.Context, projectID, userID string) ([]*Session, error)
 	UpdateSession(ctx context.Context, projectID, userID, id string, fn func(*Session) error) (*Session, error)

@@ -68,7 +68,7 @@ func (s *Store) prepare(ctx context.Context) error {
 	// and decoding them was a tenth of the lookup's cost.
 	q := `SELECT ` + strings.Replace(prefixed("s", sessionCols), "s.client", "'{}'", 1) + `, ` + prefixed("u", userCols) + `
 		FROM sessions s JOIN users u ON u.project_id = s.project_id AND u.id = s.user_id
-		WHERE s.secret_hash = $1 AND s.project_id = $2`
+		WHERE s.secret_hash = $1 AND s.project_id = $2 AND s.user_id = $3 AND u.id = $3`
 	st, err := s.r.PrepareContext(ctx, s.rebind(q))
 	if err != nil {
 		return fmt.Errorf("prepare session lookup: %w", err)
@@ -77,11 +77,11 @@ func (s *Store) prepare(ctx context.Context) error {
 	return nil
 }
 
-func (s *Store) SessionBySecret(ctx context.Context, projectID, secretHash string) (*storage.Session, *storage.User, error) {
+func (s *Store) SessionBySecret(ctx context.Context, projectID, userID, secretHash string) (*storage.Session, *storage.User, error) {
 	var sd sessionDest
 	var ud userDest
 	dest := append(sd.targets(), ud.targets()...)
-	if err := s.sessionBySecret.QueryRowContext(ctx, secretHash, projectID).Scan(dest...); err != nil {
+	if err := s.sessionBySecret.QueryRowContext(ctx, secretHash, projectID, userID).Scan(dest...); err != nil {
 		return nil, nil, notFound(err)
 	}
 	sess, err := sd.finish()

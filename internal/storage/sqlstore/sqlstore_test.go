@@ -118,7 +118,7 @@ func BenchmarkSessionBySecret(b *testing.B) {
 				i := 0
 				for pb.Next() {
 					i = (i + 7919) % n
-					sess, u, err := st.SessionBySecret(ctx, "bench", hashes[i])
+					sess, u, err := st.SessionBySecret(ctx, "bench", fmt.Sprintf("user%04d", i), hashes[i])
 					if err != nil {
 						b.Error(err)
 						return

@@ -147,7 +147,7 @@ func checkProjectContents(t *testing.T, s storage.Store, pid string, present boo
 		want(err, "UserByEmail")
 		_, err = s.GetSession(ctx, pid, uid, "s-"+uid)
 		want(err, "GetSession")
-		_, _, err = s.SessionBySecret(ctx, pid, secretHash(pid, "s-"+uid))
+		_, _, err = s.SessionBySecret(ctx, pid, uid, secretHash(pid, "s-"+uid))
 		want(err, "SessionBySecret")
 		logs, total, err := s.ListLogs(ctx, pid, uid, storage.Page{Limit: 10})
 		noErr(t, err, "ListLogs")

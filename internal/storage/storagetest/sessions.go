@@ -41,7 +41,7 @@ var sessionTests = []test{
 		mustUser(t, s, "p1", "u2", "bob@example.com")
 		sess := mustSession(t, s, "p1", "u1", "s1", t0)
 		mustSession(t, s, "p1", "u2", "s2", t0)
-		gotS, gotU, err := s.SessionBySecret(ctx, "p1", sess.SecretHash)
+		gotS, gotU, err := s.SessionBySecret(ctx, "p1", "u1", sess.SecretHash)
 		noErr(t, err, "SessionBySecret")
 		// The hot lookup leaves the device fields out (see Store).
 		hot := *sess
@@ -49,18 +49,22 @@ var sessionTests = []test{
 		same(t, "SessionBySecret session", gotS, &hot)
 		sameUser(t, s, "SessionBySecret user", gotU, u)
 
-		_, _, err = s.SessionBySecret(ctx, "p1", "unknown")
+		_, _, err = s.SessionBySecret(ctx, "p1", "u1", "unknown")
 		isErr(t, err, storage.ErrNotFound, "SessionBySecret of an unknown hash")
-		_, _, err = s.SessionBySecret(ctx, "p2", sess.SecretHash)
+		_, _, err = s.SessionBySecret(ctx, "p1", "u2", sess.SecretHash)
+		isErr(t, err, storage.ErrNotFound, "SessionBySecret naming another user")
+		_, _, err = s.SessionBySecret(ctx, "p1", "u1", "unknown")
+		isErr(t, err, storage.ErrNotFound, "SessionBySecret of an unknown hash")
+		_, _, err = s.SessionBySecret(ctx, "p2", "u1", sess.SecretHash)
 		isErr(t, err, storage.ErrNotFound, "SessionBySecret in the wrong project")
-		_, _, err = s.SessionBySecret(ctx, "p1", "")
+		_, _, err = s.SessionBySecret(ctx, "p1", "u1", "")
 		isErr(t, err, storage.ErrNotFound, "SessionBySecret of the empty hash")
 
 		// Expiry is the caller's business.
 		old := newSession("p1", "u1", "old", t0.Add(-800*24*time.Hour))
 		_, err = s.CreateSession(ctx, old, 0)
 		noErr(t, err, "CreateSession")
-		gotS, _, err = s.SessionBySecret(ctx, "p1", old.SecretHash)
+		gotS, _, err = s.SessionBySecret(ctx, "p1", "u1", old.SecretHash)
 		noErr(t, err, "SessionBySecret of an expired session")
 		hotOld := *old
 		hotOld.Client = storage.Client{}
@@ -141,7 +145,7 @@ var sessionTests = []test{
 		})
 		noErr(t, err, "UpdateSession")
 		sameResult(t, "UpdateSession result", got, &want)
-		got, _, err = s.SessionBySecret(ctx, "p1", sess.SecretHash)
+		got, _, err = s.SessionBySecret(ctx, "p1", "u1", sess.SecretHash)
 		noErr(t, err, "SessionBySecret")
 		hot := want
 		hot.Client = storage.Client{}
@@ -173,7 +177,7 @@ var sessionTests = []test{
 		noErr(t, s.DeleteSession(ctx, "p1", "u1", "s1"), "DeleteSession")
 		_, err := s.GetSession(ctx, "p1", "u1", "s1")
 		isErr(t, err, storage.ErrNotFound, "GetSession after delete")
-		_, _, err = s.SessionBySecret(ctx, "p1", sess.SecretHash)
+		_, _, err = s.SessionBySecret(ctx, "p1", "u1", sess.SecretHash)
 		isErr(t, err, storage.ErrNotFound, "SessionBySecret after delete")
 		isErr(t, s.DeleteSession(ctx, "p1", "u1", "s1"), storage.ErrNotFound, "DeleteSession twice")
 		_, err = s.GetSession(ctx, "p1", "u1", "s2")
@@ -262,7 +266,7 @@ var sessionLimitTests = []test{
 		noErr(t, err, "ListSessions")
 		sameIDs(t, "sessions after s5", ids(list, sessionID), []string{"s5"})
 		for _, id := range []string{"s0", "s4"} {
-			_, _, err := s.SessionBySecret(ctx, "p1", secretHash("p1", id))
+			_, _, err := s.SessionBySecret(ctx, "p1", "u1", secretHash("p1", id))
 			isErr(t, err, storage.ErrNotFound, "SessionBySecret of removed "+id)
 		}
 		list, err = s.ListSessions(ctx, "p1", "u2")

@@ -192,7 +192,7 @@ var userTests = []test{
 		isErr(t, err, storage.ErrNotFound, "GetUser after delete")
 		_, err = s.UserByEmail(ctx, "p1", "ann@example.com")
 		isErr(t, err, storage.ErrNotFound, "UserByEmail after delete")
-		_, _, err = s.SessionBySecret(ctx, "p1", secretHash("p1", "a-u1"))
+		_, _, err = s.SessionBySecret(ctx, "p1", "u1", secretHash("p1", "a-u1"))
 		isErr(t, err, storage.ErrNotFound, "SessionBySecret of a deleted user's session")
 		sessions, err := s.ListSessions(ctx, "p1", "u1")
 		noErr(t, err, "ListSessions")
