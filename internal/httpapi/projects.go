@@ -164,10 +164,16 @@ func (s *Server) updateProject(c *call) error {
 	if err := validate.Text("name", name, 1, 128); err != nil {
 		return err
 	}
-	p, err := s.Projects.Update(c.ctx(), id, func(p *storage.Project) error {
+	return s.updateProjectWith(c, id, func(p *storage.Project) error {
 		p.Name = name
 		return applyProjectFields(c, p)
 	})
+}
+
+// updateProjectWith changes project id in one transaction and answers
+// with the project.
+func (s *Server) updateProjectWith(c *call, id string, fn func(*storage.Project) error) error {
+	p, err := s.Projects.Update(c.ctx(), id, fn)
 	if err != nil {
 		return err
 	}
@@ -183,14 +189,10 @@ func (s *Server) updateProjectTeam(c *call) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.Projects.Update(c.ctx(), id, func(p *storage.Project) error {
+	return s.updateProjectWith(c, id, func(p *storage.Project) error {
 		p.TeamID = team
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	return s.projectJSON(c, http.StatusOK, p)
 }
 
 func (s *Server) deleteProject(c *call) error {

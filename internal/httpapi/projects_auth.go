@@ -1,8 +1,6 @@
 package httpapi
 
 import (
-	"net/http"
-
 	"github.com/gatehouse-auth/gatehouse/internal/apperr"
 	"github.com/gatehouse-auth/gatehouse/internal/storage"
 	"github.com/gatehouse-auth/gatehouse/internal/validate"
@@ -70,11 +68,7 @@ func (s *Server) updateAuth(c *call, fn func(*storage.AuthSettings) error) error
 	if err != nil {
 		return err
 	}
-	p, err := s.Projects.Update(c.ctx(), id, func(p *storage.Project) error { return fn(&p.Settings.Auth) })
-	if err != nil {
-		return err
-	}
-	return s.projectJSON(c, http.StatusOK, p)
+	return s.updateProjectWith(c, id, func(p *storage.Project) error { return fn(&p.Settings.Auth) })
 }
 
 func (s *Server) updateAuthMethod(c *call) error {
