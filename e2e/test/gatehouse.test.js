@@ -16,11 +16,12 @@ const suites = [
   require('../suites/users'),
   require('../suites/passwordless'),
   require('../suites/mfa'),
+  require('../suites/linkpage'),
 ];
 
 for (const engine of engines()) {
   describe(`db=${engine.name}`, () => {
-    const env = {};
+    const env = { engine: engine.name };
 
     before(async () => {
       env.mail = await startMailServer();
