@@ -63,7 +63,14 @@ func (s *Server) authenticate(c *call, keyHeader string) error {
 	ctx := c.ctx()
 	pid := c.project.ID
 	var err error
-	if raw := sessionString(c.r, pid); raw != "" {
+	raw := sessionString(c.r, pid)
+	if want := c.r.Header.Get(accountHeader); want != "" {
+		// A tab acting as another account signed in on this device.
+		if raw = c.deviceSession(want); raw == "" {
+			return apperr.Newf(apperr.UserUnauthorized, "The account named by %s is not signed in on this device.", accountHeader)
+		}
+	}
+	if raw != "" {
 		if c.caller, err = s.Accounts.Authenticate(ctx, pid, raw); err != nil {
 			return err
 		}
@@ -171,7 +178,7 @@ const allowHeaders = "Origin, Cookie, Set-Cookie, X-Requested-With, Content-Type
 	"Access-Control-Request-Headers, Accept, X-Appwrite-Project, X-Appwrite-Key, X-Appwrite-Dev-Key, X-Appwrite-Locale, " +
 	"X-Appwrite-Mode, X-Appwrite-JWT, X-Appwrite-Response-Format, X-Appwrite-Timeout, X-SDK-Version, X-SDK-Name, " +
 	"X-SDK-Language, X-SDK-Platform, X-SDK-GraphQL, X-Appwrite-ID, X-Appwrite-Timestamp, Content-Range, Range, " +
-	"Cache-Control, Expires, Pragma, X-Forwarded-For, X-Forwarded-User-Agent, X-Appwrite-Session, X-Fallback-Cookies"
+	"Cache-Control, Expires, Pragma, X-Forwarded-For, X-Forwarded-User-Agent, X-Appwrite-Session, X-Fallback-Cookies, X-Gatehouse-Account"
 
 // sameSite reports whether the browser origin shares the API's registrable
 // domain; only then are cookies first-party and the fallback header
@@ -187,8 +194,13 @@ func sameSite(r *http.Request) bool {
 }
 
 // setSessionCookies sets both session cookies and, for cross-site callers,
-// X-Fallback-Cookies.
+// X-Fallback-Cookies. With several accounts per device the new session
+// joins the device's others.
 func (c *call) setSessionCookies(credential string, expire time.Time) {
+	if c.multiAccounts() {
+		c.addToDevice(credential, expire)
+		return
+	}
 	name := cookieName(c.project.ID)
 	c.writeCookies(name, url.QueryEscape(credential), expire)
 	if !sameSite(c.r) {
@@ -197,8 +209,14 @@ func (c *call) setSessionCookies(credential string, expire time.Time) {
 	}
 }
 
-// clearSessionCookies expires both cookies and empties the fallback.
+// clearSessionCookies expires both cookies and empties the fallback, once
+// the caller's session has ended. With several accounts per device only
+// the caller's account leaves it.
 func (c *call) clearSessionCookies() {
+	if c.multiAccounts() && c.caller != nil {
+		c.leaveDevice(c.caller.User.ID)
+		return
+	}
 	c.writeCookies(cookieName(c.project.ID), "", c.s.Now().Add(-time.Hour))
 	if !sameSite(c.r) {
 		c.w.Header().Set("X-Fallback-Cookies", "[]")

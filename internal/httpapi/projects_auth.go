@@ -56,6 +56,7 @@ func (s *Server) authSettingRoutes(admin route) {
 	boolSetting("personal-data", "enabled", func(a *storage.AuthSettings, on bool) { a.PersonalDataCheck = on })
 	boolSetting("session-alerts", "alerts", func(a *storage.AuthSettings, on bool) { a.SessionAlerts = on })
 	boolSetting("session-invalidation", "enabled", func(a *storage.AuthSettings, on bool) { a.InvalidateSessions = on })
+	boolSetting("multi-accounts", "enabled", func(a *storage.AuthSettings, on bool) { a.MultiAccounts = on })
 	s.handle("PATCH /v1/projects/{projectId}/auth/memberships-privacy", admin, s.updateMembershipsPrivacy)
 	s.handle("PATCH /v1/projects/{projectId}/auth/mock-numbers", admin, s.updateMockNumbers)
 	s.handle("PATCH /v1/projects/{projectId}/auth/linking", admin, s.updateLinking)

@@ -114,6 +114,7 @@ type projectModel struct {
 	AuthMembershipsMFA        bool                 `json:"authMembershipsMfa"`
 	AuthInvalidateSessions    bool                 `json:"authInvalidateSessions"`
 	AuthLinkingMode           string               `json:"authLinkingMode"`
+	AuthMultiAccounts         bool                 `json:"authMultiAccounts"`
 	OAuthProviders            []oauthProviderModel `json:"oAuthProviders"`
 	Platforms                 []platformModel      `json:"platforms"`
 	Webhooks                  []any                `json:"webhooks"`
@@ -197,8 +198,8 @@ func (s *Server) projectModelOf(c *call, p *storage.Project) (projectModel, erro
 		AuthPersonalDataCheck: a.PersonalDataCheck, AuthMockNumbers: a.MockNumbers, AuthSessionAlerts: a.SessionAlerts,
 		AuthMembershipsUserName: a.MembershipsUserName, AuthMembershipsUserEmail: a.MembershipsUserEmail,
 		AuthMembershipsMFA: a.MembershipsMFA, AuthInvalidateSessions: a.InvalidateSessions,
-		AuthLinkingMode: linkingMode(a),
-		OAuthProviders:  oauthProvidersOf(p), Platforms: make([]platformModel, len(pls)), Webhooks: []any{},
+		AuthLinkingMode: linkingMode(a), AuthMultiAccounts: a.MultiAccounts,
+		OAuthProviders: oauthProvidersOf(p), Platforms: make([]platformModel, len(pls)), Webhooks: []any{},
 		Keys: make([]keyModel, len(keys)), DevKeys: []any{}, Labels: []string{}, Status: "active",
 		AuthEmailPassword: a.MethodEnabled("emailPassword"), AuthUsersAuthMagicURL: a.MethodEnabled("usersAuthMagicURL"),
 		AuthEmailOtp: a.MethodEnabled("emailOtp"), AuthAnonymous: a.MethodEnabled("anonymous"),

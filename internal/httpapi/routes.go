@@ -20,6 +20,7 @@ func (s *Server) routes() {
 	s.avatarRoutes()
 	s.accountTargetRoutes()
 	s.linkRoutes()
+	s.deviceRoutes()
 	s.userRoutes()
 	s.jobRoutes()
 	// Anything else under any method is Appwrite's route-not-found.

@@ -152,6 +152,11 @@ func (s *Server) pipeline(c *call, rt route) error {
 	if err := s.authenticate(c, keyHeader); err != nil {
 		return err
 	}
+	if rt.guestOnly && c.caller != nil && c.key == nil && c.multiAccounts() {
+		// Another account signs in next to the current one; the sign-in
+		// does not act as the current account.
+		c.caller = nil
+	}
 	if c.key == nil {
 		if svc := serviceOf(r.Pattern); svc != "" {
 			if on, ok := snap.Settings.Services[svc]; ok && !on {

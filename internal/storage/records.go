@@ -92,6 +92,10 @@ type AuthSettings struct {
 	// sides verified the email), "suggested" (refuse, telling the app to
 	// offer linking after a sign-in) or "off" (refuse).
 	LinkingMode string `json:"linkingMode,omitempty"`
+	// MultiAccounts lets one browser or app hold sessions of several
+	// accounts and switch between them (off: Appwrite's one account per
+	// client, where a second sign-in is user_session_already_exists).
+	MultiAccounts bool `json:"multiAccounts,omitempty"`
 }
 
 // MockNumber is a phone number that answers with a fixed code and sends nothing.
