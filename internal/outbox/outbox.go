@@ -25,7 +25,8 @@ const (
 
 // Message is one mail or text to deliver. Kind names the template
 // (verification, magicSession, recovery, otpSession, sessionAlert,
-// mfaChallenge for mail; verification, login, mfaChallenge for texts).
+// mfaChallenge, accountLinked, accountUnlinked for mail; verification,
+// login, mfaChallenge for texts).
 type Message struct {
 	ProjectID string            `json:"projectId"`
 	Channel   string            `json:"channel"`
@@ -65,6 +66,21 @@ func (o *Outbox) Send(ctx context.Context, m Message) error {
 		return fmt.Errorf("queue %s %s: %w", m.Channel, m.Kind, err)
 	}
 	return nil
+}
+
+// Job returns m as a job to store in the caller's own transaction (see
+// storage.LinkWork), so the message is queued if and only if the change
+// it tells about is made. Workers find it at their next poll.
+func (o *Outbox) Job(m Message) (*storage.Job, error) {
+	b, err := json.Marshal(m)
+	if err != nil {
+		return nil, err
+	}
+	payload, err := json.Marshal(sealed{Sealed: o.box.Seal(string(b))})
+	if err != nil {
+		return nil, err
+	}
+	return &storage.Job{Kind: JobKind, Payload: payload}, nil
 }
 
 // open reads a job payload back into a message.

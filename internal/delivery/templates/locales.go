@@ -80,6 +80,24 @@ var en = texts{
 				p("If you did not ask for a sign-in code, you can ignore this message."),
 			},
 		},
+		AccountLinked: {
+			subject: "Accounts were linked on {{project}}",
+			blocks: []block{
+				p("Two {{project}} accounts, one of them yours, were just linked into one. Every way into either account now signs in to the linked one."),
+				line("account", "Other account: {{account}}"),
+				p("If this was you, there is nothing to do. If not, follow this link: it splits the accounts apart again and ends the sessions opened since the change. It works once."),
+				btn("This wasn't me"),
+			},
+		},
+		AccountUnlinked: {
+			subject: "An account was split off on {{project}}",
+			blocks: []block{
+				p("A way into your {{project}} account was just split off into an account of its own."),
+				line("account", "Other account: {{account}}"),
+				p("If this was you, there is nothing to do. If not, follow this link: it joins the accounts again and ends the sessions of the split-off account. It works once."),
+				btn("This wasn't me"),
+			},
+		},
 	},
 	sms: map[string]string{
 		Verification: "{{secret}} is your {{project}} verification code.",

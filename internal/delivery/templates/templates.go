@@ -30,6 +30,10 @@ const (
 	MFAChallenge = "mfaChallenge"
 	SessionAlert = "sessionAlert"
 	OTPSession   = "otpSession"
+	// Gatehouse's own: the notices mailed after accounts are linked or
+	// unlinked, with the link that undoes the change.
+	AccountLinked   = "accountLinked"
+	AccountUnlinked = "accountUnlinked"
 )
 
 // Login is the SMS kind for phone sign-in codes; the SMS kinds are
@@ -41,7 +45,7 @@ var ErrUnknownKind = errors.New("unknown template kind")
 
 // EmailKinds lists the email kinds, for validating a project's templates.
 func EmailKinds() []string {
-	return []string{Verification, MagicSession, Recovery, Invitation, MFAChallenge, SessionAlert, OTPSession}
+	return []string{Verification, MagicSession, Recovery, Invitation, MFAChallenge, SessionAlert, OTPSession, AccountLinked, AccountUnlinked}
 }
 
 // SMSKinds lists the SMS kinds.
@@ -64,6 +68,7 @@ type Vars struct {
 	AgentOS     string // {{agentOs}}
 	IPAddress   string // {{ipAddress}}
 	Country     string // {{country}}
+	Account     string // {{account}}: the other account of a link notice
 }
 
 // Custom is a project's own template for one kind and locale. Empty fields
@@ -193,6 +198,7 @@ func (v Vars) values(loc *texts) map[string]string {
 		"agentOs":     v.AgentOS,
 		"ipAddress":   v.IPAddress,
 		"country":     v.Country,
+		"account":     v.Account,
 	}
 	for k, s := range m {
 		m[k] = strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")

@@ -17,7 +17,7 @@ func full() templates.Vars {
 	return templates.Vars{
 		User: "Alice", Project: "Acme", Redirect: "https://app.example.com/verify?userId=u1&secret=s3",
 		OTP: "123456", Phrase: "Brave rabbit", Team: "Editors", AgentDevice: "Desktop", AgentClient: "Firefox 128",
-		AgentOS: "Linux", IPAddress: "203.0.113.7", Country: "Germany",
+		AgentOS: "Linux", IPAddress: "203.0.113.7", Country: "Germany", Account: "bob@example.com",
 	}
 }
 
@@ -68,6 +68,8 @@ func TestWhatEachKindCarries(t *testing.T) {
 		{templates.MFAChallenge, []string{"123456"}},
 		{templates.SessionAlert, []string{"Desktop", "Firefox 128", "Linux", "203.0.113.7", "Germany"}},
 		{templates.OTPSession, []string{"123456", "Brave rabbit"}},
+		{templates.AccountLinked, []string{"https://app.example.com/verify?userId=u1&secret=s3", "bob@example.com"}},
+		{templates.AccountUnlinked, []string{"https://app.example.com/verify?userId=u1&secret=s3", "bob@example.com"}},
 	}
 	for _, c := range cases {
 		_, h, x := mustRender(t, c.kind, "en", nil, full())
