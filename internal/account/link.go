@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/gatehouse-auth/gatehouse/internal/apperr"
 	"github.com/gatehouse-auth/gatehouse/internal/secret"
@@ -57,21 +58,47 @@ func PublicProfile(raw json.RawMessage) json.RawMessage {
 
 // Link merges secondary into primary: primary keeps its id and profile,
 // every way the secondary signed in now signs in the primary, and the
-// secondary leaves the users list. One transaction.
-func (s *Service) Link(ctx context.Context, p *storage.Project, primary, secondary *storage.User, a Actor) (*storage.User, error) {
+// secondary leaves the users list. One transaction, which also writes
+// both users' security logs and queues the notice mailed to each of their
+// verified addresses, with a link to undo the change (see undoURL in
+// undo.go).
+func (s *Service) Link(ctx context.Context, p *storage.Project, primary, secondary *storage.User, a Actor, undoURL string) (*storage.User, error) {
 	if primary.ID == secondary.ID {
 		return nil, apperr.Newf(apperr.ArgumentInvalid, "A user cannot be linked to itself.")
 	}
 	if !secondary.Status || !primary.Status {
 		return nil, apperr.New(apperr.UserBlocked)
 	}
+	raw, extra, err := s.mergePlan(p, primary, secondary)
+	if err != nil {
+		return nil, err
+	}
+	now := s.nowUTC()
+	w := &storage.LinkWork{Now: now, Logs: []*storage.Log{s.linkLog(primary, "user.link", a, now), s.linkLog(secondary, "user.link", a, now)}}
+	way := extra[0]
+	later, err := s.notices(p, storage.UndoLink, primary, secondary, way.Provider, way.ProviderUID, now, undoURL, a, w)
+	if err != nil {
+		return nil, err
+	}
+	if err := linkErr(s.store.MergeUser(ctx, p.ID, primary.ID, secondary.ID, raw, extra, w), apperr.UserNotFound); err != nil {
+		return nil, err
+	}
+	s.sendLater(ctx, later)
+	return s.User(ctx, p, primary.ID)
+}
+
+// mergePlan is what merging secondary into primary writes: the profile
+// kept in the moved identities, and the ways in added for the
+// secondary's own email and phone (or, for an anonymous account, one
+// keeping its prefs). There is always at least one extra way.
+func (s *Service) mergePlan(p *storage.Project, primary, secondary *storage.User) ([]byte, []*storage.Identity, error) {
 	prof := Profile{UserID: secondary.ID, Name: secondary.Name, Email: secondary.Email, EmailVerification: secondary.EmailVerification,
 		Phone: secondary.Phone, PhoneVerification: secondary.PhoneVerification, Prefs: secondary.Prefs, Labels: secondary.Labels,
 		Registration: secondary.Registration.Format("2006-01-02T15:04:05.000000Z07:00"),
 		Password:     secondary.PasswordHash, Hash: secondary.Hash, HashOptions: secondary.HashOptions}
 	raw, err := json.Marshal(prof)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	now := s.nowUTC()
 	var extra []*storage.Identity
@@ -88,17 +115,25 @@ func (s *Service) Link(ctx context.Context, p *storage.Project, primary, seconda
 		extra = append(extra, &storage.Identity{ProjectID: p.ID, ID: secret.ID(), UserID: primary.ID, Provider: WayAnonymous,
 			ProviderUID: secondary.ID, ProfileData: raw, CreatedAt: now, UpdatedAt: now})
 	}
-	err = s.store.MergeUser(ctx, p.ID, primary.ID, secondary.ID, raw, extra)
+	return raw, extra, nil
+}
+
+// linkErr turns the store's refusals of a link, an unlink or an undo into
+// the API's errors; missing is the error for ErrNotFound.
+func linkErr(err error, missing *apperr.Kind) error {
 	switch {
+	case err == nil:
+		return nil
 	case errors.Is(err, storage.ErrNotFound):
-		return nil, apperr.New(apperr.UserNotFound)
+		return apperr.New(missing)
 	case errors.Is(err, storage.ErrConflict):
-		return nil, apperr.New(apperr.UserAlreadyExists)
-	case err != nil:
-		return nil, err
+		return apperr.New(apperr.UserAlreadyExists)
+	case errors.Is(err, storage.ErrBlocked):
+		return apperr.New(apperr.UserBlocked)
+	case errors.Is(err, storage.ErrDeletionPending):
+		return apperr.New(apperr.UserDeletionPending)
 	}
-	s.audit(ctx, primary, "user.link", a)
-	return s.User(ctx, p, primary.ID)
+	return err
 }
 
 // linkedWay finds the user a linked email or phone now signs in, with the
@@ -117,8 +152,9 @@ func (s *Service) linkedWay(ctx context.Context, projectID, way, uid string) (*s
 }
 
 // Unlink splits an identity back out of u into a user of its own, made
-// from the profile it was linked with. The last way into u stays.
-func (s *Service) Unlink(ctx context.Context, p *storage.Project, u *storage.User, provider, uid string, a Actor) (*storage.User, error) {
+// from the profile it was linked with. The last way into u stays. Like
+// Link, one transaction with both users' logs and the notices.
+func (s *Service) Unlink(ctx context.Context, p *storage.Project, u *storage.User, provider, uid string, a Actor, undoURL string) (*storage.User, error) {
 	target, err := s.store.IdentityByProvider(ctx, p.ID, provider, uid)
 	if errors.Is(err, storage.ErrNotFound) || (err == nil && target.UserID != u.ID) {
 		return nil, apperr.New(apperr.UserIdentityNotFound)
@@ -126,6 +162,37 @@ func (s *Service) Unlink(ctx context.Context, p *storage.Project, u *storage.Use
 	if err != nil {
 		return nil, err
 	}
+	sp, err := s.splitPlan(ctx, p, u, target)
+	if err != nil {
+		return nil, err
+	}
+	if sp.last {
+		return nil, apperr.Newf(apperr.ArgumentInvalid, "This is the last way into the account; it cannot be unlinked.")
+	}
+	now := s.nowUTC()
+	w := &storage.LinkWork{Now: now, Logs: []*storage.Log{s.linkLog(u, "user.unlink", a, now), s.linkLog(sp.user, "user.unlink", a, now)}}
+	later, err := s.notices(p, storage.UndoUnlink, u, sp.user, "", "", now, undoURL, a, w)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.split(ctx, u, sp, w); err != nil {
+		return nil, err
+	}
+	s.sendLater(ctx, later)
+	return sp.user, nil
+}
+
+// splitting is what splitting an identity out of a user writes.
+type splitting struct {
+	oldID      string // the id the account had before it was linked
+	user       *storage.User
+	move, drop []string
+	last       bool // nothing else would sign the user in
+}
+
+// splitPlan finds every identity that came with target's account and
+// builds the user they go back to: its old id when free.
+func (s *Service) splitPlan(ctx context.Context, p *storage.Project, u *storage.User, target *storage.Identity) (*splitting, error) {
 	all, _, err := s.store.ListIdentities(ctx, p.ID, u.ID, storage.Page{Limit: 1000})
 	if err != nil {
 		return nil, err
@@ -138,7 +205,7 @@ func (s *Service) Unlink(ctx context.Context, p *storage.Project, u *storage.Use
 	} else {
 		prof = Profile{Email: target.ProviderEmail, EmailVerification: target.ProviderEmailVerified}
 	}
-	var move, drop []string
+	sp := &splitting{oldID: prof.UserID}
 	for _, i := range all {
 		same := i.ID == target.ID
 		if !same && len(target.ProfileData) > 0 && len(i.ProfileData) > 0 {
@@ -149,15 +216,13 @@ func (s *Service) Unlink(ctx context.Context, p *storage.Project, u *storage.Use
 			continue
 		}
 		if i.Provider == WayEmail || i.Provider == WayPhone || i.Provider == WayAnonymous {
-			drop = append(drop, i.ID)
+			sp.drop = append(sp.drop, i.ID)
 		} else {
-			move = append(move, i.ID)
+			sp.move = append(sp.move, i.ID)
 		}
 	}
-	left := len(all) - len(move) - len(drop)
-	if left == 0 && u.PasswordHash == "" && u.Email == "" && u.Phone == "" {
-		return nil, apperr.Newf(apperr.ArgumentInvalid, "This is the last way into the account; it cannot be unlinked.")
-	}
+	left := len(all) - len(sp.move) - len(sp.drop)
+	sp.last = left == 0 && u.PasswordHash == "" && u.Email == "" && u.Phone == ""
 	now := s.nowUTC()
 	id := prof.UserID
 	if id == "" {
@@ -184,14 +249,21 @@ func (s *Service) Unlink(ctx context.Context, p *storage.Project, u *storage.Use
 				Identifier: t.v, CreatedAt: now, UpdatedAt: now})
 		}
 	}
-	err = s.store.SplitIdentity(ctx, nu, move, drop)
-	if errors.Is(err, storage.ErrConflict) {
-		return nil, apperr.New(apperr.UserAlreadyExists)
+	sp.user = nu
+	return sp, nil
+}
+
+// split carries a plan out in one transaction.
+func (s *Service) split(ctx context.Context, u *storage.User, sp *splitting, w *storage.LinkWork) error {
+	return linkErr(s.store.SplitIdentity(ctx, u.ID, sp.oldID, sp.user, sp.move, sp.drop, w), apperr.UserIdentityNotFound)
+}
+
+// linkLog is a security log entry written inside a link's transaction.
+func (s *Service) linkLog(u *storage.User, event string, a Actor, at time.Time) *storage.Log {
+	mode, actor := a.Mode, a.Name
+	if mode == "" {
+		mode, actor = "default", u.ID
 	}
-	if err != nil {
-		return nil, err
-	}
-	s.audit(ctx, u, "user.unlink", a)
-	s.audit(ctx, nu, "user.create", a)
-	return nu, nil
+	return &storage.Log{ProjectID: u.ProjectID, ID: secret.ID(), UserID: u.ID, Event: event, Mode: mode, Actor: actor,
+		UserEmail: u.Email, UserName: u.Name, Client: a.Client, Time: at}
 }

@@ -126,6 +126,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, store stora
 	accounts := account.New(store, hasher, session.NewJWTs([]byte(jwtKey), now), now, log)
 	accounts.SetSeal(box)
 	accounts.SetSender(outbox.New(runner, box))
+	accounts.SetUndoLifetime(cfg.LinkUndoLifetime)
 	deps := httpapi.Deps{
 		Store:        store,
 		Projects:     project.New(store, now),

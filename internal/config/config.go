@@ -38,6 +38,10 @@ type Config struct {
 
 	JobWorkers int // background job workers on this node; 0 runs none
 
+	// LinkUndoLifetime is how long the "this wasn't me" link mailed after
+	// a link or an unlink works; 0 means seven days.
+	LinkUndoLifetime time.Duration
+
 	ShutdownTimeout time.Duration
 }
 
@@ -85,19 +89,21 @@ func Load(name string, args []string, getenv func(string) string) (Config, error
 	str(&c.LogFormat, "log_format", "json, text or auto")
 	str(&c.LogLevel, "log_level", "debug, info, warn or error")
 
-	var mem, tm, threads, workers, jobWorkers, shutdown string
+	var mem, tm, threads, workers, jobWorkers, shutdown, undo string
 	mem = strconv.Itoa(int(c.HashMemoryKiB))
 	tm = strconv.Itoa(int(c.HashTime))
 	threads = strconv.Itoa(int(c.HashThreads))
 	workers = "0"
 	jobWorkers = strconv.Itoa(c.JobWorkers)
 	shutdown = c.ShutdownTimeout.String()
+	undo = "168h"
 	str(&mem, "hash_memory_kib", "argon2id memory in KiB")
 	str(&tm, "hash_time", "argon2id iterations")
 	str(&threads, "hash_threads", "argon2id parallelism")
 	str(&workers, "hash_workers", "concurrent password hashes (0: one per CPU)")
 	str(&jobWorkers, "job_workers", "background job workers on this node (0: none)")
 	str(&shutdown, "shutdown_timeout", "how long in-flight requests may finish on SIGTERM")
+	str(&undo, "link_undo_lifetime", "how long the undo link mailed after a link or unlink works")
 
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -128,6 +134,11 @@ func Load(name string, args []string, getenv func(string) string) (Config, error
 		errs = append(errs, fmt.Errorf("shutdown_timeout: %w", err))
 	}
 	c.ShutdownTimeout = d
+	if u, err := time.ParseDuration(undo); err != nil || u <= 0 {
+		errs = append(errs, fmt.Errorf("link_undo_lifetime: want a positive duration such as 168h, got %q", undo))
+	} else {
+		c.LinkUndoLifetime = u
+	}
 	if err := errors.Join(errs...); err != nil {
 		return c, err
 	}

@@ -20,6 +20,7 @@ func (s *Server) linkRoutes() {
 	s.handle("PATCH /v1/users/{userId}/identities", either, s.linkIdentity)
 	s.handle("GET /v1/users/{userId}/identities/preview", either, s.previewLink)
 	s.handle("DELETE /v1/users/{userId}/identities/{provider}/{providerUid}", either, s.unlinkIdentity)
+	s.undoRoutes()
 }
 
 // linkCaller admits an API key with users.write, or the user named by
@@ -104,7 +105,7 @@ func (s *Server) linkIdentity(c *call) error {
 	if err != nil {
 		return err
 	}
-	u, err := s.Accounts.Link(c.ctx(), c.project.Project, primary, secondary, c.actor())
+	u, err := s.Accounts.Link(c.ctx(), c.project.Project, primary, secondary, c.actor(), s.undoURL(c.r, c.project.ID))
 	if err != nil {
 		return err
 	}
@@ -159,7 +160,8 @@ func (s *Server) unlinkIdentity(c *call) error {
 	if err != nil {
 		return err
 	}
-	nu, err := s.Accounts.Unlink(c.ctx(), c.project.Project, u, c.r.PathValue("provider"), c.r.PathValue("providerUid"), c.actor())
+	nu, err := s.Accounts.Unlink(c.ctx(), c.project.Project, u, c.r.PathValue("provider"), c.r.PathValue("providerUid"), c.actor(),
+		s.undoURL(c.r, c.project.ID))
 	if err != nil {
 		return err
 	}

@@ -154,13 +154,24 @@ type Store interface {
 	// MergeUser links secondary into primary in one transaction: the
 	// secondary's identities move to the primary with profile as their
 	// profileData, the extra identities (its email and phone as ways in)
-	// are added, and the secondary user is removed.
-	MergeUser(ctx context.Context, projectID, primaryID, secondaryID string, profile []byte, extra []*Identity) error
+	// are added, the secondary's log is set aside under its id (held by
+	// the primary) and the secondary user is removed, with w's work. It
+	// fails with ErrNotFound when either user is missing, ErrBlocked when
+	// either is blocked and ErrDeletionPending when either is being
+	// deleted.
+	MergeUser(ctx context.Context, projectID, primaryID, secondaryID string, profile []byte, extra []*Identity, w *LinkWork) error
 	// SplitIdentity undoes a link in one transaction: user (made from the
 	// identity's profileData) is created, and the identities listed move
-	// to it (or, for email and phone ways in, are removed, since the new
-	// user holds the address itself).
-	SplitIdentity(ctx context.Context, u *User, move, drop []string) error
+	// from fromID to it (or, for email and phone ways in, are removed,
+	// since the new user holds the address itself); the log set aside for
+	// oldID by fromID comes back under the new user's id; then w's work.
+	// It fails with ErrNotFound when fromID is missing or no longer holds
+	// one of the identities, and ErrDeletionPending when it is being
+	// deleted.
+	SplitIdentity(ctx context.Context, fromID, oldID string, user *User, move, drop []string, w *LinkWork) error
+	// GetLinkUndo returns the undo token whose secret hashes to
+	// secretHash, used or not, expired or not.
+	GetLinkUndo(ctx context.Context, projectID, secretHash string) (*LinkUndo, error)
 
 	// SaveOAuthState keeps a sign-in in flight under the hash of its id.
 	SaveOAuthState(ctx context.Context, idHash, projectID string, st *OAuthState, expire time.Time) error

@@ -7,8 +7,14 @@ import (
 	"github.com/gatehouse-auth/gatehouse/internal/storage"
 )
 
-func (s *Store) MergeUser(ctx context.Context, projectID, primaryID, secondaryID string, profile []byte, extra []*storage.Identity) error {
+func (s *Store) MergeUser(ctx context.Context, projectID, primaryID, secondaryID string, profile []byte, extra []*storage.Identity, w *storage.LinkWork) error {
+	if primaryID == secondaryID {
+		return fmt.Errorf("%w: a user cannot be merged into itself", storage.ErrConflict)
+	}
 	return s.inTx(ctx, func(q querier) error {
+		if err := s.redeemUndo(ctx, q, projectID, w); err != nil {
+			return err
+		}
 		// Lock both users in a fixed order, so two links of the same pair
 		// cannot deadlock.
 		first, second := primaryID, secondaryID
@@ -16,9 +22,17 @@ func (s *Store) MergeUser(ctx context.Context, projectID, primaryID, secondaryID
 			first, second = second, first
 		}
 		for _, id := range []string{first, second} {
-			if err := s.userExists(ctx, q, projectID, id); err != nil {
+			if err := s.lockForLink(ctx, q, projectID, id, true); err != nil {
 				return err
 			}
+		}
+		// Both users still exist: each gets its entry first, then the
+		// secondary's log is set aside with it.
+		if err := addLogs(ctx, q, w); err != nil {
+			return err
+		}
+		if err := parkLogs(ctx, q, projectID, primaryID, secondaryID); err != nil {
+			return err
 		}
 		if _, err := q.ExecContext(ctx, `UPDATE identities SET user_id = $3, profile_data = $4 WHERE project_id = $1 AND user_id = $2`,
 			projectID, secondaryID, primaryID, string(profile)); err != nil {
@@ -40,15 +54,25 @@ func (s *Store) MergeUser(ctx context.Context, projectID, primaryID, secondaryID
 				return fmt.Errorf("add identity: %w", err)
 			}
 		}
-		return nil
+		return s.finishLinkWork(ctx, q, projectID, primaryID, w)
 	})
 }
 
-func (s *Store) SplitIdentity(ctx context.Context, u *storage.User, move, drop []string) error {
+func (s *Store) SplitIdentity(ctx context.Context, fromID, oldID string, u *storage.User, move, drop []string, w *storage.LinkWork) error {
 	return s.inTx(ctx, func(q querier) error {
+		if err := s.redeemUndo(ctx, q, u.ProjectID, w); err != nil {
+			return err
+		}
+		if err := s.lockForLink(ctx, q, u.ProjectID, fromID, false); err != nil {
+			return err
+		}
 		for _, id := range drop {
-			if _, err := q.ExecContext(ctx, `DELETE FROM identities WHERE project_id = $1 AND id = $2`, u.ProjectID, id); err != nil {
+			res, err := q.ExecContext(ctx, `DELETE FROM identities WHERE project_id = $1 AND id = $2 AND user_id = $3`, u.ProjectID, id, fromID)
+			if err != nil {
 				return fmt.Errorf("drop identity: %w", err)
+			}
+			if err := affected(res); err != nil {
+				return err // moved or removed meanwhile
 			}
 		}
 		if _, err := q.ExecContext(ctx, `INSERT INTO users (`+userCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
@@ -61,11 +85,21 @@ func (s *Store) SplitIdentity(ctx context.Context, u *storage.User, move, drop [
 			}
 		}
 		for _, id := range move {
-			if _, err := q.ExecContext(ctx, `UPDATE identities SET user_id = $3, profile_data = '' WHERE project_id = $1 AND id = $2`,
-				u.ProjectID, id, u.ID); err != nil {
+			res, err := q.ExecContext(ctx, `UPDATE identities SET user_id = $3, profile_data = '' WHERE project_id = $1 AND id = $2 AND user_id = $4`,
+				u.ProjectID, id, u.ID, fromID)
+			if err != nil {
 				return fmt.Errorf("move identity: %w", err)
 			}
+			if err := affected(res); err != nil {
+				return err
+			}
 		}
-		return nil
+		if err := unparkLogs(ctx, q, u.ProjectID, fromID, oldID, u.ID); err != nil {
+			return err
+		}
+		if err := addLogs(ctx, q, w); err != nil {
+			return err
+		}
+		return s.finishLinkWork(ctx, q, u.ProjectID, fromID, w)
 	})
 }

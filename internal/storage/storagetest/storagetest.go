@@ -45,6 +45,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"Logs", logTests},
 		{"HitCounter", counterTests},
 		{"Concurrency", concurrencyTests},
+		{"Linking", linkTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
