@@ -36,6 +36,8 @@ type options struct {
 	database   string // share a database with another node
 	adminKey   string
 	jobWorkers int // 0: the default
+	// undoLifetime shortens the life of link undo links (0: the default).
+	undoLifetime time.Duration
 }
 
 // startServer starts Gatehouse on a fresh database of engine, stopped when
@@ -67,6 +69,7 @@ func startServer(t testing.TB, engine testdb.Engine, o options) *server {
 	if o.jobWorkers > 0 {
 		cfg.JobWorkers = o.jobWorkers
 	}
+	cfg.LinkUndoLifetime = o.undoLifetime
 	level := slog.LevelError
 	if os.Getenv("GATEHOUSE_TEST_LOG") != "" {
 		level = slog.LevelDebug
