@@ -92,19 +92,17 @@ async function refresh() {
   } catch (err) {
     if (err.code !== 401) throw err;
   }
-  let deviceAccounts = [];
-  let identities = [];
-  if (me) {
-    [deviceAccounts, identities] = await Promise.all([
-      device.list().then((r) => r.accounts, (err) => {
-        // A server without Gatehouse's device accounts (Appwrite itself,
-        // or an older Gatehouse): the one signed-in account is all there is.
-        if (err.code !== 404) throw err;
-        return [{ userId: me.$id, name: me.name, email: me.email, current: true }];
-      }),
-      account.listIdentities().then((r) => r.identities),
-    ]);
-  }
+  // The device list is read even with no current account: when the current
+  // account's session ended elsewhere, the others are still here to switch to.
+  const [deviceAccounts, identities] = await Promise.all([
+    device.list().then((r) => r.accounts, (err) => {
+      // A server without Gatehouse's device accounts (Appwrite itself, or
+      // an older Gatehouse): the one signed-in account is all there is.
+      if (err.code !== 404) throw err;
+      return me ? [{ userId: me.$id, name: me.name, email: me.email, current: true }] : [];
+    }),
+    me ? account.listIdentities().then((r) => r.identities) : [],
+  ]);
   state = { me, device: deviceAccounts, identities };
   render();
 }
