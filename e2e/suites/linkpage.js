@@ -169,6 +169,10 @@ module.exports = function linkPageSuite(env) {
       await act('switch to Ann', () => onRow(annId, 'switch'));
       assert.equal(await currentId(), annId);
       assert.deepEqual((await deviceAccounts()).filter((a) => a.current).map((a) => a.userId), [annId]);
+      // What the browser holds now, Ann current, to be replayed at the end.
+      const held = sameSite
+        ? await browser.cookies(endpoint)
+        : await page.evaluate(() => window.localStorage.getItem('cookieFallback'));
 
       // 3. Ann links Bob: Bob's email becomes a way into Ann, with his profile.
       assert.deepEqual(await identities(), [], 'a password account starts with no identities');
@@ -226,6 +230,18 @@ module.exports = function linkPageSuite(env) {
       await page.reload();
       await page.waitForSelector('body[data-ready="true"]');
       assert.equal(await page.isVisible('#current-account'), false, 'still signed out after a reload');
+
+      // What the browser held before the links, put back, opens none of the
+      // accounts: every one of those sessions has ended.
+      if (sameSite) {
+        await browser.addCookies(held);
+      } else {
+        await page.evaluate((v) => window.localStorage.setItem('cookieFallback', v), held);
+      }
+      await page.reload();
+      await page.waitForSelector('body[data-ready="true"]');
+      assert.equal(await page.isVisible('#current-account'), false, 'old cookies replayed: still signed out');
+      assert.equal(await page.isVisible('#device-empty'), true);
 
       // 7. A project that keeps Appwrite's one account per browser: the page
       //    explains the refusal of a second sign-in.
