@@ -141,8 +141,7 @@ func (s *Service) resolveOAuthUser(ctx context.Context, p *storage.Project, pi P
 			return nil, apperr.Newf(apperr.UserAlreadyExists, "An account with this email already exists.")
 		case "suggested":
 			if pi.EmailVerified && u.EmailVerification {
-				return nil, apperr.Newf(apperr.UserAlreadyExists,
-					"An account with this email already exists: sign in to it, then link %s from the account.", pi.Provider)
+				return nil, s.suggestLink(ctx, p, u, pi)
 			}
 		default:
 			if pi.EmailVerified && u.EmailVerification {

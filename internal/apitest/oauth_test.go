@@ -231,7 +231,7 @@ func TestLinkingModes(t *testing.T) {
 		expect(t, k.do("POST", "/users", map[string]any{"userId": "eve", "email": "eve@example.test", "password": "correct horse"}), 201, "")
 		expect(t, k.do("PATCH", "/users/eve/verification", map[string]any{"emailVerification": true}), 200, "")
 		idp.AddUser("sub-eve", "eve@example.test", true, "Eve")
-		for _, mode := range []string{"off", "suggested"} {
+		for mode, want := range map[string]string{"off": "user_already_exists", "suggested": "user_link_suggested"} {
 			r := s.admin(t).do("PATCH", "/projects/"+c.project+"/auth/linking", map[string]any{"mode": mode})
 			expect(t, r, 200, "")
 			if r.str(t, "authLinkingMode") != mode {
@@ -239,8 +239,12 @@ func TestLinkingModes(t *testing.T) {
 			}
 			time.Sleep(1100 * time.Millisecond)
 			idp.Next("sub-eve")
-			if typ := oauthError(t, oauthFlow(t, s, s.client(t, c.project), "sessions")); typ != "user_already_exists" {
+			end := oauthFlow(t, s, s.client(t, c.project), "sessions")
+			if typ := oauthError(t, end); typ != want {
 				t.Fatalf("mode %s: %s", mode, typ)
+			}
+			if tok := end.Query().Get("linkToken"); (tok != "") != (mode == "suggested") {
+				t.Fatalf("mode %s: link token %q", mode, tok)
 			}
 		}
 		expect(t, s.admin(t).do("PATCH", "/projects/"+c.project+"/auth/linking", map[string]any{"mode": "sometimes"}), 400, "general_argument_invalid")
@@ -253,6 +257,92 @@ func TestLinkingModes(t *testing.T) {
 		}
 		if b.do("GET", "/account", nil).str(t, "$id") != "eve" {
 			t.Fatal("automatic linking did not sign into the verified account")
+		}
+	})
+}
+
+// TestSuggestedLinking: in "suggested" mode a sign-in whose verified email
+// is an existing user's verified email links nothing; the user signs in
+// to the existing account and confirms with the link token.
+func TestSuggestedLinking(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *server) {
+		c, idp := oauthProject(t, s)
+		k := c.with("X-Appwrite-Key", c.key("users.read", "users.write"))
+		expect(t, k.do("POST", "/users", map[string]any{"userId": "eve", "email": "eve@example.test", "password": "correct horse"}), 201, "")
+		expect(t, k.do("PATCH", "/users/eve/verification", map[string]any{"emailVerification": true}), 200, "")
+		expect(t, k.do("POST", "/users", map[string]any{"userId": "mallory", "email": "mallory@example.test", "password": "battery staple"}), 201, "")
+		expect(t, s.admin(t).do("PATCH", "/projects/"+c.project+"/auth/linking", map[string]any{"mode": "suggested"}), 200, "")
+		time.Sleep(1100 * time.Millisecond)
+		idp.AddUser("sub-eve", "eve@example.test", true, "Eve")
+		suggest := func(mode string) string {
+			t.Helper()
+			idp.Next("sub-eve")
+			b := s.client(t, c.project)
+			end := oauthFlow(t, s, b, mode)
+			if typ := oauthError(t, end); typ != "user_link_suggested" {
+				t.Fatalf("%s flow: %s", mode, typ)
+			}
+			expect(t, b.do("GET", "/account", nil), 401, "general_unauthorized_scope")
+			tok := end.Query().Get("linkToken")
+			if len(tok) < 32 {
+				t.Fatalf("link token %q", tok)
+			}
+			return tok
+		}
+		tok := suggest("sessions")
+		// Nothing was linked or created.
+		if n := k.do("GET", "/users/identities", nil).obj(t)["total"]; n != float64(0) {
+			t.Fatalf("%v identities before confirming", n)
+		}
+		if n := k.do("GET", "/users", nil).obj(t)["total"]; n != float64(2) {
+			t.Fatalf("%v users", n)
+		}
+
+		// A guest cannot confirm; another signed-in user spends the token
+		// and is refused.
+		expect(t, s.client(t, c.project).do("POST", "/account/identities/link", map[string]any{"linkToken": tok}), 401, "general_unauthorized_scope")
+		mallory := s.client(t, c.project)
+		mallory.signIn("mallory@example.test", "battery staple")
+		expect(t, mallory.do("POST", "/account/identities/link", map[string]any{"linkToken": tok}), 401, "user_unauthorized")
+		eve := s.client(t, c.project)
+		eve.signIn("eve@example.test", "correct horse")
+		expect(t, eve.do("POST", "/account/identities/link", map[string]any{"linkToken": tok}), 401, "user_invalid_token")
+		expect(t, eve.do("POST", "/account/identities/link", map[string]any{"linkToken": "nonsense"}), 401, "user_invalid_token")
+		expect(t, eve.do("POST", "/account/identities/link", map[string]any{}), 400, "general_argument_invalid")
+
+		// A link token is no sign-in state: the callback refuses it.
+		tok = suggest("tokens")
+		res := s.client(t, c.project).get(s.base + "/v1/account/sessions/oauth2/callback/oidc/" + c.project + "?code=x&state=" + tok)
+		if res.StatusCode != 400 {
+			t.Fatalf("link token as state: %d", res.StatusCode)
+		}
+		// ...which spent it; a fresh one is confirmed by its owner.
+		tok = suggest("sessions")
+		r := eve.do("POST", "/account/identities/link", map[string]any{"linkToken": tok})
+		expect(t, r, 201, "")
+		if r.str(t, "userId") != "eve" || r.str(t, "provider") != "oidc" || r.str(t, "providerUid") != "sub-eve" ||
+			r.str(t, "providerEmail") != "eve@example.test" {
+			t.Fatalf("linked identity %s", r.body)
+		}
+		expect(t, eve.do("POST", "/account/identities/link", map[string]any{"linkToken": tok}), 401, "user_invalid_token")
+
+		// From now on the provider signs eve in, even in suggested mode.
+		idp.Next("sub-eve")
+		b := s.client(t, c.project)
+		if end := oauthFlow(t, s, b, "sessions"); end.Path != "/ok" {
+			t.Fatalf("after linking: %s", end)
+		}
+		if b.do("GET", "/account", nil).str(t, "$id") != "eve" {
+			t.Fatal("the linked identity did not sign eve in")
+		}
+		// Logged in eve's security log.
+		logs := k.do("GET", "/users/eve/logs", nil).obj(t)["logs"].([]any)
+		found := false
+		for _, l := range logs {
+			found = found || l.(map[string]any)["event"] == "user.link"
+		}
+		if !found {
+			t.Fatalf("no user.link in eve's logs: %v", logs)
 		}
 	})
 }

@@ -35,9 +35,12 @@ var (
 
 // User, session, token and identity errors.
 var (
-	UserCountExceeded         = kind("user_count_exceeded", 400, "The current project has exceeded the maximum number of users.")
-	UserJWTInvalid            = kind("user_jwt_invalid", 401, "The JWT token is invalid. Please check the value of the X-Appwrite-JWT header to ensure the correct token is being used.")
-	UserAlreadyExists         = kind("user_already_exists", 409, "A user with the same id, email, or phone already exists in this project.")
+	UserCountExceeded = kind("user_count_exceeded", 400, "The current project has exceeded the maximum number of users.")
+	UserJWTInvalid    = kind("user_jwt_invalid", 401, "The JWT token is invalid. Please check the value of the X-Appwrite-JWT header to ensure the correct token is being used.")
+	UserAlreadyExists = kind("user_already_exists", 409, "A user with the same id, email, or phone already exists in this project.")
+	// Gatehouse's: a sign-in in "suggested" linking mode met an account
+	// with the same verified email; the app offers to link them.
+	UserLinkSuggested         = kind("user_link_suggested", 409, "An account with this email already exists. Sign in to it, then confirm the link with the link token.")
 	UserEmailAlreadyExists    = kind("user_email_already_exists", 409, "A user with the same email already exists in the current project.")
 	UserPhoneAlreadyExists    = kind("user_phone_already_exists", 409, "A user with the same phone number already exists in the current project.")
 	UserBlocked               = kind("user_blocked", 401, "The current user has been blocked.")

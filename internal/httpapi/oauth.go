@@ -42,6 +42,8 @@ func (s *Server) oauthRoutes() {
 
 	s.handle("GET /v1/account/identities", route{scope: "account"}, s.listMyIdentities)
 	s.handle("DELETE /v1/account/identities/{identityId}", route{scope: "account", fresh: freshIfMFA}, s.deleteMyIdentity)
+	s.handle("POST /v1/account/identities/link", route{scope: "account", fresh: freshIfMFA,
+		limits: []ratelimit.Rule{perHour(10, "url:{url},userId:{userId}")}}, s.confirmLink)
 	s.handle("GET /v1/users/identities", route{scope: "users.read"}, s.listAllIdentities)
 }
 
@@ -158,8 +160,13 @@ func oauthFailure(c *call, st *storage.OAuthState, err error) error {
 		c.s.Log.WarnContext(c.ctx(), "oauth2 sign-in failed", "provider", st.Provider, "type", ae.Kind.Type, "err", ae.Err)
 	}
 	b, _ := json.Marshal(map[string]any{"message": ae.Message(), "type": ae.Kind.Type, "code": ae.Kind.Status})
+	params := map[string]string{"error": string(b)}
+	var ls *account.LinkSuggestion
+	if errors.As(err, &ls) {
+		params["linkToken"] = ls.Token
+	}
 	noStore(c.w)
-	http.Redirect(c.w, c.r, withParams(st.Failure, map[string]string{"error": string(b)}), http.StatusMovedPermanently)
+	http.Redirect(c.w, c.r, withParams(st.Failure, params), http.StatusMovedPermanently)
 	return nil
 }
 
@@ -193,7 +200,7 @@ func (s *Server) oauthCallback(c *call) error {
 	if err != nil {
 		return err
 	}
-	if statePID != pid || st.Provider != name {
+	if statePID != pid || st.Provider != name || st.Suggested != nil {
 		return apperr.Newf(apperr.ArgumentInvalid, "The sign-in state does not belong to this provider.")
 	}
 	if c.project, err = s.Projects.Lookup(c.ctx(), pid); err != nil {
@@ -349,4 +356,18 @@ func (s *Server) deleteAnyIdentityID(c *call, id string) error {
 		return err
 	}
 	return c.noContent()
+}
+
+// confirmLink adds the identity a "suggested" sign-in held back, once the
+// signed-in owner of the account confirms it with the link token.
+func (s *Server) confirmLink(c *call) error {
+	tok, err := c.p.required("linkToken")
+	if err != nil {
+		return err
+	}
+	i, err := s.Accounts.ConfirmLink(c.ctx(), c.project.Project, c.me(), tok, c.actor())
+	if err != nil {
+		return err
+	}
+	return c.json(http.StatusCreated, s.identityOf(i))
 }

@@ -330,6 +330,21 @@ type OAuthState struct {
 	LinkUserID  string   `json:"linkUserId"`       // signed-in user adding this identity
 	LinkSession string   `json:"linkSession"`      // that user's session, replaced on success
 	Scopes      []string `json:"scopes,omitempty"` // extra scopes asked for
+	// Suggested marks a link token, not a sign-in in flight: the identity
+	// a "suggested" linking mode held back for LinkUserID to confirm.
+	Suggested *SuggestedIdentity `json:"suggested,omitempty"`
+}
+
+// SuggestedIdentity is a provider identity waiting for its account's owner
+// to confirm the link. Provider tokens are kept sealed.
+type SuggestedIdentity struct {
+	UID           string    `json:"uid"`
+	Email         string    `json:"email"`
+	EmailVerified bool      `json:"emailVerified"`
+	Name          string    `json:"name"`
+	AccessToken   string    `json:"accessToken,omitempty"`
+	RefreshToken  string    `json:"refreshToken,omitempty"`
+	Expiry        time.Time `json:"expiry"`
 }
 
 // Page selects part of a list.
