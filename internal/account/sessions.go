@@ -137,7 +137,11 @@ func (s *Service) startSession(ctx context.Context, p *storage.Project, u *stora
 	if provider == "server" {
 		max = 0
 	}
-	if _, err := s.store.CreateSession(ctx, sess, max); err != nil {
+	if _, err := s.store.CreateSession(ctx, sess, max); errors.Is(err, storage.ErrNotFound) {
+		// A link merged the user away (or it was deleted) while it signed
+		// in; its credentials now lead elsewhere or nowhere.
+		return nil, apperr.Newf(apperr.UserNotFound, "The account changed while signing in; sign in again.")
+	} else if err != nil {
 		return nil, err
 	}
 	// The alert looks for earlier session.create entries, so it runs

@@ -95,7 +95,8 @@ type Store interface {
 	TouchUser(ctx context.Context, projectID, id string, at time.Time) error
 
 	// CreateSession stores s and then removes the user's oldest sessions
-	// beyond max, in one transaction. It returns the ids it removed.
+	// beyond max, in one transaction. It returns the ids it removed, or
+	// ErrNotFound when the user no longer exists.
 	CreateSession(ctx context.Context, s *Session, max int) ([]string, error)
 	// SessionBySecret is the hot path: one indexed lookup returning the
 	// session with its user, whatever its expiry. The session's Client

@@ -108,6 +108,9 @@ func (s *Store) CreateSession(ctx context.Context, sess *storage.Session, max in
 		}
 		_, err := q.ExecContext(ctx, `INSERT INTO sessions (`+sessionCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
 			sessionArgs(sess)...)
+		if isMissingParent(err) {
+			return storage.ErrNotFound // the user was merged or deleted meanwhile
+		}
 		if err != nil {
 			return fmt.Errorf("insert session: %w", err)
 		}

@@ -174,6 +174,20 @@ func isConflict(err error) bool {
 	return false
 }
 
+// isMissingParent reports whether err is a foreign key violation: the row
+// a new row belongs to (its user, say) is gone.
+func isMissingParent(err error) bool {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code == "23503"
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+	}
+	return false
+}
+
 // querier is a pool or a transaction.
 type querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)

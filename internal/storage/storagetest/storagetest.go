@@ -46,6 +46,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"HitCounter", counterTests},
 		{"Concurrency", concurrencyTests},
 		{"Linking", linkTests},
+		{"OAuthStates", oauthStateTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
