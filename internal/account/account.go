@@ -39,6 +39,8 @@ type Service struct {
 
 	outbox Sender
 	seal   *seal.Box
+
+	undoTTL time.Duration // see SetUndoLifetime
 }
 
 // SetSeal gives the service the box that seals MFA secrets.

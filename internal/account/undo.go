@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"sync"
 	"time"
 
 	"github.com/gatehouse-auth/gatehouse/internal/apperr"
@@ -17,23 +16,12 @@ import (
 // notice works, unless SetUndoLifetime says otherwise.
 const UndoLifetime = 7 * 24 * time.Hour
 
-// undoLifetimes holds SetUndoLifetime's value per service. It lives here
-// rather than in Service so this feature stays in its own files; a
-// service without an entry uses UndoLifetime.
-var undoLifetimes sync.Map // *Service → time.Duration
-
 // SetUndoLifetime sets how long undo links work (d <= 0: UndoLifetime).
-func (s *Service) SetUndoLifetime(d time.Duration) {
-	if d <= 0 {
-		undoLifetimes.Delete(s)
-		return
-	}
-	undoLifetimes.Store(s, d)
-}
+func (s *Service) SetUndoLifetime(d time.Duration) { s.undoTTL = d }
 
 func (s *Service) undoLifetime() time.Duration {
-	if d, ok := undoLifetimes.Load(s); ok {
-		return d.(time.Duration)
+	if s.undoTTL > 0 {
+		return s.undoTTL
 	}
 	return UndoLifetime
 }
