@@ -20,7 +20,20 @@ func (s *Server) linkRoutes() {
 	s.handle("PATCH /v1/users/{userId}/identities", either, s.linkIdentity)
 	s.handle("GET /v1/users/{userId}/identities/preview", either, s.previewLink)
 	s.handle("DELETE /v1/users/{userId}/identities/{provider}/{providerUid}", either, s.unlinkIdentity)
+	// The same for the signed-in user, under the Account API.
+	me := route{scope: "account"}
+	s.handle("POST /v1/account/identities", me, asSelf(s.linkIdentity))
+	s.handle("GET /v1/account/identities/preview", me, asSelf(s.previewLink))
+	s.handle("DELETE /v1/account/identities/{provider}/{providerUid}", me, asSelf(s.unlinkIdentity))
 	s.undoRoutes()
+}
+
+// asSelf runs a /users/{userId} handler for the signed-in user.
+func asSelf(h handlerFunc) handlerFunc {
+	return func(c *call) error {
+		c.r.SetPathValue("userId", c.user().ID)
+		return h(c)
+	}
 }
 
 // linkCaller admits an API key with users.write, or the user named by
