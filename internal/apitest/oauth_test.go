@@ -346,3 +346,33 @@ func TestSuggestedLinking(t *testing.T) {
 		}
 	})
 }
+
+// TestOAuthProviderReused: discovery and the signing keys are fetched once,
+// not on every start and callback.
+func TestOAuthProviderReused(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *server) {
+		c, idp := oauthProject(t, s)
+		idp.AddUser("sub-rae", "rae@example.test", true, "Rae")
+		for i := 0; i < 3; i++ {
+			idp.Next("sub-rae")
+			if end := oauthFlow(t, s, s.client(t, c.project), "sessions"); end.Path != "/ok" {
+				t.Fatalf("sign-in %d: %s", i, end)
+			}
+		}
+		if d, k := idp.Hits("/.well-known/openid-configuration"), idp.Hits("/jwks"); d != 1 || k != 1 {
+			t.Fatalf("three sign-ins fetched discovery %d times and the keys %d times", d, k)
+		}
+		// A changed secret builds a new provider, which discovers again.
+		sec, _ := json.Marshal(map[string]string{"clientSecret": idp.ClientSecret(), "wellKnownEndpoint": idp.WellKnownURL()})
+		expect(t, s.admin(t).do("PATCH", "/projects/"+c.project+"/oauth2", map[string]any{"provider": "oidc", "appId": idp.ClientID(),
+			"secret": string(sec), "enabled": true}), 200, "")
+		time.Sleep(1100 * time.Millisecond)
+		idp.Next("sub-rae")
+		if end := oauthFlow(t, s, s.client(t, c.project), "sessions"); end.Path != "/ok" {
+			t.Fatalf("after the change: %s", end)
+		}
+		if d := idp.Hits("/.well-known/openid-configuration"); d != 2 {
+			t.Fatalf("discovery fetched %d times after a settings change", d)
+		}
+	})
+}

@@ -70,6 +70,11 @@ func (s *Server) providerFor(r *http.Request, p *storage.Project, name string, s
 	if !app.Enabled || app.AppID == "" || app.Secret == "" {
 		return nil, apperr.New(apperr.ProviderDisabled)
 	}
+	redirect := s.callbackURL(r, name, p.ID)
+	key := providerKey(p.ID, name, app.AppID, app.Secret, redirect, scopes)
+	if prov, ok := s.providers.get(key); ok {
+		return prov, nil
+	}
 	raw, err := s.Seal.Open(app.Secret)
 	if err != nil {
 		return nil, err
@@ -79,13 +84,14 @@ func (s *Server) providerFor(r *http.Request, p *storage.Project, name string, s
 		return nil, apperr.Wrap(apperr.ProviderDisabled, err)
 	}
 	prov, err := oauth.New(name, oauth.Config{ClientID: app.AppID, ClientSecret: clientSecret, Extra: extra,
-		RedirectURL: s.callbackURL(r, name, p.ID), Scopes: scopes}, s.OAuthClient)
+		RedirectURL: redirect, Scopes: scopes}, s.OAuthClient)
 	switch {
 	case errors.Is(err, oauth.ErrUnsupported):
 		return nil, apperr.New(apperr.ProviderUnsupported)
 	case err != nil:
 		return nil, apperr.Wrap(apperr.ProviderDisabled, err)
 	}
+	s.providers.put(key, prov)
 	return prov, nil
 }
 

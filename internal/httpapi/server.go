@@ -48,8 +48,9 @@ type MailTester interface {
 // Server serves the /v1 API.
 type Server struct {
 	Deps
-	mux     *http.ServeMux
-	handler http.Handler
+	mux       *http.ServeMux
+	handler   http.Handler
+	providers providerCache
 }
 
 // New builds the server and its routes.

@@ -64,6 +64,7 @@ type Server struct {
 	access  map[string]grant
 	refresh map[string]grant
 	last    url.Values
+	hits    map[string]int // requests per path
 }
 
 type grant struct {
@@ -109,6 +110,7 @@ func New() (*Server, error) {
 		codes:        map[string]grant{},
 		access:       map[string]grant{},
 		refresh:      map[string]grant{},
+		hits:         map[string]int{},
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /.well-known/openid-configuration", s.discovery)
@@ -118,8 +120,21 @@ func New() (*Server, error) {
 	mux.HandleFunc("GET /jwks", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, s.keys)
 	})
-	s.srv = httptest.NewServer(mux)
+	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		s.hits[r.URL.Path]++
+		s.mu.Unlock()
+		mux.ServeHTTP(w, r)
+	}))
 	return s, nil
+}
+
+// Hits returns how many requests reached path (say
+// "/.well-known/openid-configuration" or "/jwks").
+func (s *Server) Hits(path string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.hits[path]
 }
 
 // Close stops the server.
