@@ -76,7 +76,7 @@ func (s *Service) Link(ctx context.Context, p *storage.Project, primary, seconda
 	now := s.nowUTC()
 	w := &storage.LinkWork{Now: now, Logs: []*storage.Log{s.linkLog(primary, "user.link", a, now), s.linkLog(secondary, "user.link", a, now)}}
 	way := extra[0]
-	later, err := s.notices(p, storage.UndoLink, primary, secondary, way.Provider, way.ProviderUID, now, undoURL, a, w)
+	later, err := s.notices(ctx, p, storage.UndoLink, primary, secondary, way.Provider, way.ProviderUID, now, undoURL, a, w)
 	if err != nil {
 		return nil, err
 	}
@@ -171,7 +171,7 @@ func (s *Service) Unlink(ctx context.Context, p *storage.Project, u *storage.Use
 	}
 	now := s.nowUTC()
 	w := &storage.LinkWork{Now: now, Logs: []*storage.Log{s.linkLog(u, "user.unlink", a, now), s.linkLog(sp.user, "user.unlink", a, now)}}
-	later, err := s.notices(p, storage.UndoUnlink, u, sp.user, "", "", now, undoURL, a, w)
+	later, err := s.notices(ctx, p, storage.UndoUnlink, u, sp.user, "", "", now, undoURL, a, w)
 	if err != nil {
 		return nil, err
 	}

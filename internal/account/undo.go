@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/gatehouse-auth/gatehouse/internal/apperr"
@@ -38,7 +39,7 @@ type jobMaker interface {
 // tokens of one change are spent together). Tokens and mails go into w,
 // to be written with the change; when the sender cannot queue inside the
 // transaction, the mails are returned to be sent after it.
-func (s *Service) notices(p *storage.Project, kind string, primary, secondary *storage.User, provider, uid string, at time.Time,
+func (s *Service) notices(ctx context.Context, p *storage.Project, kind string, primary, secondary *storage.User, provider, uid string, at time.Time,
 	undoURL string, a Actor, w *storage.LinkWork) ([]outbox.Message, error) {
 	if s.outbox == nil || undoURL == "" {
 		return nil, nil
@@ -52,28 +53,54 @@ func (s *Service) notices(p *storage.Project, kind string, primary, secondary *s
 	var later []outbox.Message
 	for _, pair := range [][2]*storage.User{{primary, secondary}, {secondary, primary}} {
 		u, other := pair[0], pair[1]
-		if u.Email == "" || !u.EmailVerification || seen[u.Email] {
-			continue
-		}
-		seen[u.Email] = true
-		raw := secret.Hex(32)
-		w.Undo = append(w.Undo, &storage.LinkUndo{SecretHash: secret.Hash(raw), ProjectID: p.ID, ChangeID: change, Kind: kind,
-			PrimaryID: primary.ID, SecondaryID: secondary.ID, Provider: provider, ProviderUID: uid, Recipient: u.Email,
-			Time: at, Expire: at.Add(s.undoLifetime())})
-		m := outbox.Message{ProjectID: p.ID, Channel: outbox.Email, Kind: mailKind, To: u.Email, ToName: u.Name, Locale: a.Locale,
-			Vars: vars(p, u, map[string]string{"redirect": withQuery(undoURL, map[string]string{"secret": raw}), "account": describe(other)})}
-		jm, ok := s.outbox.(jobMaker)
-		if !ok {
-			later = append(later, m)
-			continue
-		}
-		j, err := jm.Job(m)
+		addrs, err := s.verifiedAddresses(ctx, u)
 		if err != nil {
 			return nil, err
 		}
-		w.Jobs = append(w.Jobs, j)
+		for _, to := range addrs {
+			if seen[to] {
+				continue
+			}
+			seen[to] = true
+			raw := secret.Hex(32)
+			w.Undo = append(w.Undo, &storage.LinkUndo{SecretHash: secret.Hash(raw), ProjectID: p.ID, ChangeID: change, Kind: kind,
+				PrimaryID: primary.ID, SecondaryID: secondary.ID, Provider: provider, ProviderUID: uid, Recipient: to,
+				Time: at, Expire: at.Add(s.undoLifetime())})
+			m := outbox.Message{ProjectID: p.ID, Channel: outbox.Email, Kind: mailKind, To: to, ToName: u.Name, Locale: a.Locale,
+				Vars: vars(p, u, map[string]string{"redirect": withQuery(undoURL, map[string]string{"secret": raw}), "account": describe(other)})}
+			jm, ok := s.outbox.(jobMaker)
+			if !ok {
+				later = append(later, m)
+				continue
+			}
+			j, err := jm.Job(m)
+			if err != nil {
+				return nil, err
+			}
+			w.Jobs = append(w.Jobs, j)
+		}
 	}
 	return later, nil
+}
+
+// verifiedAddresses are the addresses a notice about u goes to: its own
+// email and every email one of its identities verified (a provider's, or
+// that of an account merged into it earlier).
+func (s *Service) verifiedAddresses(ctx context.Context, u *storage.User) ([]string, error) {
+	var out []string
+	if u.Email != "" && u.EmailVerification {
+		out = append(out, strings.ToLower(u.Email))
+	}
+	ids, _, err := s.store.ListIdentities(ctx, u.ProjectID, u.ID, storage.Page{Limit: 1000})
+	if err != nil {
+		return nil, err
+	}
+	for _, i := range ids {
+		if i.ProviderEmail != "" && i.ProviderEmailVerified {
+			out = append(out, strings.ToLower(i.ProviderEmail))
+		}
+	}
+	return out, nil
 }
 
 // sendLater queues mails that could not be queued with their change.
