@@ -162,7 +162,10 @@ func (s *Service) resolveOAuthUser(ctx context.Context, p *storage.Project, pi P
 	u := &storage.User{ProjectID: p.ID, ID: secret.ID(), Name: pi.Name, Email: pi.Email, EmailVerification: pi.EmailVerified,
 		Hash: "argon2", HashOptions: s.hasher.Options(), Registration: now, Status: true, Prefs: []byte("{}"),
 		AccessedAt: now, CreatedAt: now, UpdatedAt: now}
-	if err := s.store.CreateUser(ctx, u); err != nil {
+	if err := s.store.CreateUserWithin(ctx, u, p.Settings.Auth.Limit); err != nil {
+		if errors.Is(err, storage.ErrLimit) {
+			return nil, apperr.New(apperr.UserCountExceeded)
+		}
 		if errors.Is(err, storage.ErrConflict) {
 			return nil, apperr.New(apperr.UserAlreadyExists)
 		}

@@ -84,7 +84,10 @@ func (s *Service) userFor(ctx context.Context, p *storage.Project, in TokenReque
 	now := s.nowUTC()
 	u = &storage.User{ProjectID: p.ID, ID: id, Email: in.Email, Phone: in.Phone, Hash: "argon2", HashOptions: s.hasher.Options(),
 		Registration: now, Status: true, Prefs: []byte("{}"), AccessedAt: now, CreatedAt: now, UpdatedAt: now}
-	if err := s.store.CreateUser(ctx, u); err != nil {
+	if err := s.store.CreateUserWithin(ctx, u, p.Settings.Auth.Limit); err != nil {
+		if errors.Is(err, storage.ErrLimit) {
+			return nil, apperr.New(apperr.UserCountExceeded)
+		}
 		if errors.Is(err, storage.ErrConflict) {
 			return nil, apperr.New(apperr.UserAlreadyExists)
 		}

@@ -112,7 +112,9 @@ func (s *Service) SignInAnonymous(ctx context.Context, p *storage.Project, a Act
 	now := s.nowUTC()
 	u := &storage.User{ProjectID: p.ID, ID: secret.ID(), Hash: "argon2", HashOptions: s.hasher.Options(),
 		Registration: now, Status: true, Prefs: []byte("{}"), AccessedAt: now, CreatedAt: now, UpdatedAt: now}
-	if err := s.store.CreateUser(ctx, u); err != nil {
+	if err := s.store.CreateUserWithin(ctx, u, p.Settings.Auth.Limit); errors.Is(err, storage.ErrLimit) {
+		return nil, apperr.New(apperr.UserCountExceeded)
+	} else if err != nil {
 		return nil, err
 	}
 	s.audit(ctx, u, "user.create", a)

@@ -46,7 +46,10 @@ func (s *Service) Create(ctx context.Context, p *storage.Project, in SignUp, a A
 	if p.Settings.Auth.PasswordHistory > 0 {
 		u.PasswordHistory = []string{hash}
 	}
-	if err := s.store.CreateUser(ctx, u); err != nil {
+	if err := s.store.CreateUserWithin(ctx, u, p.Settings.Auth.Limit); err != nil {
+		if errors.Is(err, storage.ErrLimit) {
+			return nil, apperr.New(apperr.UserCountExceeded)
+		}
 		if errors.Is(err, storage.ErrConflict) {
 			return nil, apperr.New(apperr.UserAlreadyExists)
 		}

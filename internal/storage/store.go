@@ -16,6 +16,8 @@ var (
 	// ErrTargetExists: an email or phone change would reuse an identifier
 	// that is already a messaging target.
 	ErrTargetExists = errors.New("storage: target identifier exists")
+	// ErrLimit: the project already holds as many users as it may.
+	ErrLimit = errors.New("storage: users limit reached")
 )
 
 // UserQuery selects users for the Users API list: validated Appwrite
@@ -66,8 +68,13 @@ type Store interface {
 	UpdateKey(ctx context.Context, projectID, id string, fn func(*Key) error) (*Key, error)
 	DeleteKey(ctx context.Context, projectID, id string) error
 
-	// CreateUser fails with ErrConflict when the id or email is taken.
+	// CreateUser fails with ErrConflict when the id or email is taken, by
+	// another user or through another user's identity.
 	CreateUser(ctx context.Context, u *User) error
+	// CreateUserWithin is CreateUser that also fails with ErrLimit when
+	// the project already holds limit users (0: no limit), checked in the
+	// same transaction so concurrent sign-ups cannot pass it together.
+	CreateUserWithin(ctx context.Context, u *User, limit int) error
 	GetUser(ctx context.Context, projectID, id string) (*User, error)
 	UserByEmail(ctx context.Context, projectID, email string) (*User, error)
 	UserByPhone(ctx context.Context, projectID, phone string) (*User, error)
@@ -139,7 +146,8 @@ type Store interface {
 	DeleteChallenge(ctx context.Context, projectID, id string) error
 
 	// CreateIdentity fails with ErrConflict when the provider account is
-	// already an identity in the project.
+	// already an identity in the project, or when its email is another
+	// user's (as that user's email or through one of its identities).
 	CreateIdentity(ctx context.Context, i *Identity) error
 	GetIdentity(ctx context.Context, projectID, id string) (*Identity, error)
 	IdentityByProvider(ctx context.Context, projectID, provider, providerUID string) (*Identity, error)

@@ -33,11 +33,21 @@ func identityArgs(i *storage.Identity) []any {
 }
 
 func (s *Store) CreateIdentity(ctx context.Context, i *storage.Identity) error {
-	_, err := s.exec(ctx, `INSERT INTO identities (`+identityCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`, identityArgs(i)...)
-	if err != nil {
-		return fmt.Errorf("insert identity: %w", err)
-	}
-	return nil
+	return s.inTx(ctx, func(q querier) error {
+		if i.ProviderEmail != "" {
+			if err := s.lockEmail(ctx, q, i.ProjectID, i.ProviderEmail); err != nil {
+				return err
+			}
+			if err := emailFree(ctx, q, i.ProjectID, i.ProviderEmail, i.UserID); err != nil {
+				return err
+			}
+		}
+		if _, err := q.ExecContext(ctx, `INSERT INTO identities (`+identityCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+			identityArgs(i)...); err != nil {
+			return fmt.Errorf("insert identity: %w", err)
+		}
+		return nil
+	})
 }
 
 func (s *Store) GetIdentity(ctx context.Context, projectID, id string) (*storage.Identity, error) {

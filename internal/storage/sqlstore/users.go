@@ -78,6 +78,10 @@ func userArgs(u *storage.User) []any {
 }
 
 func (s *Store) CreateUser(ctx context.Context, u *storage.User) error {
+	return s.CreateUserWithin(ctx, u, 0)
+}
+
+func (s *Store) CreateUserWithin(ctx context.Context, u *storage.User, limit int) error {
 	u.Targets = nil
 	for _, t := range []struct{ kind, id string }{{"email", u.Email}, {"sms", u.Phone}} {
 		if t.id != "" {
@@ -86,6 +90,9 @@ func (s *Store) CreateUser(ctx context.Context, u *storage.User) error {
 		}
 	}
 	return s.inTx(ctx, func(q querier) error {
+		if err := s.admitUser(ctx, q, u, limit); err != nil {
+			return err
+		}
 		if _, err := q.ExecContext(ctx, `INSERT INTO users (`+userCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
 			$12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)`, userArgs(u)...); err != nil {
 			return fmt.Errorf("insert user: %w", err)

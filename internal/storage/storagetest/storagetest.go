@@ -47,6 +47,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"Concurrency", concurrencyTests},
 		{"Linking", linkTests},
 		{"OAuthStates", oauthStateTests},
+		{"Admission", admitTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
