@@ -42,6 +42,9 @@ type Profile struct {
 	HashOptions json.RawMessage `json:"hashOptions,omitempty"`
 }
 
+// profileTime is Appwrite's time format, used for profileData's dates.
+const profileTime = "2006-01-02T15:04:05.000+00:00"
+
 // PublicProfile is profileData as the API shows it: without the hash.
 func PublicProfile(raw json.RawMessage) json.RawMessage {
 	if len(raw) == 0 {
@@ -52,6 +55,17 @@ func PublicProfile(raw json.RawMessage) json.RawMessage {
 		return nil
 	}
 	p.Password, p.Hash, p.HashOptions = "", "", nil
+	// Shown the way Appwrite shows a user: lists never null, times in its
+	// millisecond format.
+	if p.Labels == nil {
+		p.Labels = []string{}
+	}
+	if len(p.Prefs) == 0 || string(p.Prefs) == "null" {
+		p.Prefs = json.RawMessage("{}")
+	}
+	if t, err := time.Parse(time.RFC3339Nano, p.Registration); err == nil {
+		p.Registration = t.UTC().Format(profileTime)
+	}
 	b, _ := json.Marshal(p)
 	return b
 }
@@ -94,7 +108,7 @@ func (s *Service) Link(ctx context.Context, p *storage.Project, primary, seconda
 func (s *Service) mergePlan(p *storage.Project, primary, secondary *storage.User) ([]byte, []*storage.Identity, error) {
 	prof := Profile{UserID: secondary.ID, Name: secondary.Name, Email: secondary.Email, EmailVerification: secondary.EmailVerification,
 		Phone: secondary.Phone, PhoneVerification: secondary.PhoneVerification, Prefs: secondary.Prefs, Labels: secondary.Labels,
-		Registration: secondary.Registration.Format("2006-01-02T15:04:05.000000Z07:00"),
+		Registration: secondary.Registration.UTC().Format(time.RFC3339Nano),
 		Password:     secondary.PasswordHash, Hash: secondary.Hash, HashOptions: secondary.HashOptions}
 	raw, err := json.Marshal(prof)
 	if err != nil {
@@ -234,6 +248,9 @@ func (s *Service) splitPlan(ctx context.Context, p *storage.Project, u *storage.
 		Phone: prof.Phone, PhoneVerification: prof.PhoneVerification, Prefs: prof.Prefs, Labels: prof.Labels,
 		PasswordHash: prof.Password, Hash: prof.Hash, HashOptions: prof.HashOptions, Registration: now, Status: true,
 		CreatedAt: now, UpdatedAt: now}
+	if reg, err := time.Parse(time.RFC3339Nano, prof.Registration); err == nil {
+		nu.Registration = reg.UTC() // the account was registered then, not now
+	}
 	if nu.Hash == "" {
 		nu.Hash, nu.HashOptions = "argon2", s.hasher.Options()
 	}

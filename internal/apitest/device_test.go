@@ -260,3 +260,26 @@ func (c *client) withJar(name, value string) *client {
 	n.headers[name] = value
 	return &n
 }
+
+// TestDeviceCurrentEndedElsewhere: when the current account's session ends
+// on another device, listing the device makes the next account current.
+func TestDeviceCurrentEndedElsewhere(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *server) {
+		c := s.newProject(t)
+		c.setAuth("multi-accounts", map[string]any{"enabled": true})
+		a, b := email(), email()
+		aid := s.client(t, c.project).signUp(a, "correct horse")
+		bid := s.client(t, c.project).signUp(b, "battery staple")
+		c.signIn(a, "correct horse")
+		c.signIn(b, "battery staple")
+		k := s.client(t, c.project).with("X-Appwrite-Key", c.key("users.write"))
+		expect(t, k.do("DELETE", "/users/"+bid+"/sessions", nil), 204, "")
+		expect(t, c.do("GET", "/account", nil), 401, "general_unauthorized_scope")
+		if got := deviceAccounts(t, c); len(got) != 1 || !got[aid] {
+			t.Fatalf("device %v", got)
+		}
+		if got := whoAmI(t, c); got != aid {
+			t.Fatalf("current after listing: %s", got)
+		}
+	})
+}

@@ -12,6 +12,7 @@ func TestLinkFromAccountAPI(t *testing.T) {
 		other := s.client(t, c.project)
 		bid := other.signUp(secondary, "battery staple")
 		other.signIn(secondary, "battery staple")
+		registered := other.do("GET", "/account", nil).str(t, "registration")
 		jwt := other.do("POST", "/account/jwts", nil).str(t, "jwt")
 		c.signIn(primary, "correct horse")
 
@@ -33,10 +34,15 @@ func TestLinkFromAccountAPI(t *testing.T) {
 		if len(ids) != 1 || ids[0].(map[string]any)["provider"] != "email" || ids[0].(map[string]any)["providerUid"] != secondary {
 			t.Fatalf("identities %v", ids)
 		}
+		// profileData shows the secondary as Appwrite shows a user.
+		prof := ids[0].(map[string]any)["profileData"].(map[string]any)
+		if labels, ok := prof["labels"].([]any); !ok || len(labels) != 0 || prof["registration"] != registered {
+			t.Fatalf("profileData %v, registered %s", prof, registered)
+		}
 		expect(t, c.do("DELETE", "/account/identities/email/nobody@example.test", nil), 404, "user_identity_not_found")
 		r = c.do("DELETE", "/account/identities/email/"+secondary, nil)
 		expect(t, r, 200, "")
-		if r.str(t, "$id") != bid || r.str(t, "email") != secondary {
+		if r.str(t, "$id") != bid || r.str(t, "email") != secondary || r.str(t, "registration") != registered {
 			t.Fatalf("unlinked %s", r.body)
 		}
 		if n := c.do("GET", "/account/identities", nil).obj(t)["total"]; n != float64(0) {

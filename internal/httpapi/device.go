@@ -250,29 +250,33 @@ type deviceAccountListModel struct {
 }
 
 // listDeviceAccounts shows the accounts signed in on this device (for an
-// account chooser), dropping the ones whose sessions ended.
+// account chooser), dropping the ones whose sessions ended. When the
+// current account's session ended elsewhere, the next living account
+// becomes current, as after signing out on this device.
 func (s *Server) listDeviceAccounts(c *call) error {
 	entries := c.deviceEntries()
 	live, who := c.liveEntries(entries)
-	cur := c.currentUserID()
-	out := deviceAccountListModel{Accounts: make([]deviceAccountModel, len(live))}
+	cur, curAt := c.currentUserID(), -1
+	for i, e := range live {
+		if e.userID == cur {
+			curAt = i
+		}
+	}
+	if len(live) != len(entries) && c.multiAccounts() {
+		switch {
+		case len(live) == 0:
+			c.clearAllCookies()
+		case curAt < 0:
+			curAt = 0
+			fallthrough
+		default:
+			c.writeDevice(live[curAt].raw, live, who[curAt].Session.Expire)
+		}
+	}
+	out := deviceAccountListModel{Total: len(live), Accounts: make([]deviceAccountModel, len(live))}
 	for i, w := range who {
 		out.Accounts[i] = deviceAccountModel{UserID: w.User.ID, Name: w.User.Name, Email: w.User.Email,
-			SessionID: w.Session.ID, Current: w.User.ID == cur}
-	}
-	out.Total = len(live)
-	if len(live) != len(entries) && c.multiAccounts() {
-		if len(live) == 0 {
-			c.clearAllCookies()
-		} else {
-			current, expire := live[0], who[0].Session.Expire
-			for i, e := range live {
-				if e.userID == cur {
-					current, expire = e, who[i].Session.Expire
-				}
-			}
-			c.writeDevice(current.raw, live, expire)
-		}
+			SessionID: w.Session.ID, Current: i == curAt}
 	}
 	return c.json(http.StatusOK, out)
 }

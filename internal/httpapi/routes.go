@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/gatehouse-auth/gatehouse/internal/apperr"
+	"github.com/gatehouse-auth/gatehouse/internal/project"
 	"github.com/gatehouse-auth/gatehouse/internal/query"
 	"github.com/gatehouse-auth/gatehouse/internal/storage"
 )
@@ -24,7 +25,16 @@ func (s *Server) routes() {
 	s.userRoutes()
 	s.jobRoutes()
 	// Anything else under any method is Appwrite's route-not-found.
+	// It still answers CORS, so a browser app sees the 404 rather than a
+	// network error.
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		c := &call{s: s, w: w, r: r}
+		if pid := projectID(r); pid != "" && pid != project.Console {
+			if snap, err := s.Projects.Lookup(r.Context(), pid); err == nil {
+				c.project = snap
+			}
+		}
+		s.cors(c)
 		s.writeError(w, r, apperr.New(apperr.RouteNotFound))
 	})
 }
