@@ -17,6 +17,7 @@ const suites = [
   require('../suites/passwordless'),
   require('../suites/mfa'),
   require('../suites/linkpage'),
+  require('../suites/oauth'),
 ];
 
 for (const engine of engines()) {
