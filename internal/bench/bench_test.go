@@ -143,7 +143,7 @@ func TestRunAgainstServer(t *testing.T) {
 			if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
 				t.Fatalf("%v\n%s", err, out.String())
 			}
-			want := []string{"ceiling", "account-get", "hash-only", "signin", "signup", "account-get (idle)", "account-get (flood)", "signin (flood)"}
+			want := []string{"ceiling", "account-get", "hash-only", "hash-only-xcrypto", "signin", "signup", "account-get (idle)", "account-get (flood)", "signin (flood)"}
 			if len(rep.Rows) != len(want) {
 				t.Fatalf("rows: %s", out.String())
 			}
@@ -152,7 +152,7 @@ func TestRunAgainstServer(t *testing.T) {
 					t.Errorf("row %d: %+v", i, r)
 				}
 			}
-			if rep.CeilingBytes < 300 || len(rep.Notes) != 4 {
+			if rep.CeilingBytes < 300 || len(rep.Notes) != 5 {
 				t.Errorf("ceiling %d bytes, notes %q", rep.CeilingBytes, rep.Notes)
 			}
 			// The table renders the same report.
