@@ -31,7 +31,7 @@ func (d *sessionDest) finish() (*storage.Session, error) {
 			return nil, fmt.Errorf("session client: %w", err)
 		}
 	}
-	if err := unmarshalList(d.factors, &s.Factors); err != nil {
+	if err := decodeStrings(d.factors, &s.Factors); err != nil {
 		return nil, fmt.Errorf("session factors: %w", err)
 	}
 	s.ProviderAccessTokenExpiry, s.MFAUpdatedAt = fromMicros(d.tokExp), fromMicros(d.mfaUpd)
@@ -81,7 +81,15 @@ func (s *Store) SessionBySecret(ctx context.Context, projectID, userID, secretHa
 	var sd sessionDest
 	var ud userDest
 	dest := append(sd.targets(), ud.targets()...)
-	if err := s.sessionBySecret.QueryRowContext(ctx, secretHash, projectID, userID).Scan(dest...); err != nil {
+	qctx := ctx
+	if s.engine != "postgres" {
+		// SQLite answers this one-row read from the local file in
+		// microseconds; with a context that cannot be cancelled, neither
+		// database/sql nor the driver starts a goroutine per query to
+		// watch for cancellation.
+		qctx = context.WithoutCancel(ctx)
+	}
+	if err := s.sessionBySecret.QueryRowContext(qctx, secretHash, projectID, userID).Scan(dest...); err != nil {
 		return nil, nil, notFound(err)
 	}
 	sess, err := sd.finish()

@@ -5,7 +5,10 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strings"
+	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gatehouse-auth/gatehouse/internal/secret"
 	"github.com/gatehouse-auth/gatehouse/internal/storage"
@@ -36,14 +39,14 @@ func (d *userDest) finish() (*storage.User, error) {
 	if d.hashOpts.Valid {
 		u.HashOptions = json.RawMessage(d.hashOpts.String)
 	}
-	if err := unmarshalList(d.history, &u.PasswordHistory); err != nil {
+	if err := decodeStrings(d.history, &u.PasswordHistory); err != nil {
 		return nil, fmt.Errorf("user password history: %w", err)
 	}
-	if err := unmarshalList(d.labels, &u.Labels); err != nil {
+	if err := decodeStrings(d.labels, &u.Labels); err != nil {
 		return nil, fmt.Errorf("user labels: %w", err)
 	}
 	u.Prefs = json.RawMessage(d.prefs)
-	if err := unmarshalList(d.tgts, &u.Targets); err != nil {
+	if err := decodeTargets(d.tgts, &u.Targets); err != nil {
 		return nil, fmt.Errorf("user targets: %w", err)
 	}
 	for i := range u.Targets {
@@ -52,6 +55,70 @@ func (d *userDest) finish() (*storage.User, error) {
 	u.PasswordUpdate, u.Registration = fromMicros(d.pwUpdate), fromMicros(d.reg)
 	u.AccessedAt, u.CreatedAt, u.UpdatedAt = fromMicros(d.acc), fromMicros(d.cre), fromMicros(d.upd)
 	return u, nil
+}
+
+// decodeStrings decodes a JSON array of strings as json.Unmarshal does.
+// The usual column (labels, factors, password history) holds strings with
+// nothing to unescape, `["a","b"]`, and is split without the decoder;
+// anything else goes to encoding/json.
+func decodeStrings(raw string, dst *[]string) error {
+	if raw == "[]" || raw == "" {
+		*dst = nil
+		return nil
+	}
+	if len(raw) >= 4 && raw[:2] == `["` && raw[len(raw)-2:] == `"]` {
+		parts := strings.Split(raw[2:len(raw)-2], `","`)
+		plain := true
+		for _, p := range parts {
+			plain = plain && utf8.ValidString(p)
+			for i := 0; plain && i < len(p); i++ {
+				plain = p[i] >= 0x20 && p[i] != '"' && p[i] != '\\'
+			}
+		}
+		if plain {
+			*dst = parts
+			return nil
+		}
+	}
+	return json.Unmarshal([]byte(raw), dst)
+}
+
+// targetsMemo remembers decoded target lists by their exact stored text,
+// so the session lookup of an active user skips the JSON decoder. A hit
+// returns what decoding the same text returns: nothing can be stale.
+var targetsMemo = struct {
+	sync.Mutex
+	m map[string][]storage.Target
+}{m: map[string][]storage.Target{}}
+
+const (
+	targetsMemoEntries = 4096
+	targetsMemoLongest = 4096 // bytes of JSON text
+)
+
+func decodeTargets(raw string, dst *[]storage.Target) error {
+	if raw == "[]" || raw == "" {
+		return unmarshalList(raw, dst)
+	}
+	targetsMemo.Lock()
+	known, ok := targetsMemo.m[raw]
+	targetsMemo.Unlock()
+	if ok {
+		*dst = append([]storage.Target(nil), known...)
+		return nil
+	}
+	if err := json.Unmarshal([]byte(raw), dst); err != nil {
+		return err
+	}
+	if len(raw) <= targetsMemoLongest {
+		targetsMemo.Lock()
+		if len(targetsMemo.m) >= targetsMemoEntries {
+			clear(targetsMemo.m)
+		}
+		targetsMemo.m[raw] = append([]storage.Target(nil), (*dst)...)
+		targetsMemo.Unlock()
+	}
+	return nil
 }
 
 func scanUser(sc interface{ Scan(...any) error }) (*storage.User, error) {
