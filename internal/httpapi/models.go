@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"encoding/json"
+	"strconv"
 
 	"github.com/gatehouse-auth/gatehouse/internal/storage"
 )
@@ -165,4 +166,143 @@ func logOf(l *storage.Log) logModel {
 
 type jwtModel struct {
 	JWT string `json:"jwt"`
+}
+
+// MarshalJSON writes the account exactly as encoding/json would write the
+// struct (same field order, escaping and compaction), without reflection:
+// it is the body of GET /v1/account, the hottest route. Anything outside
+// the plain cases (strings needing escapes, prefs with whitespace or
+// non-ASCII bytes) goes through encoding/json itself.
+func (m accountModel) MarshalJSON() ([]byte, error) {
+	return m.appendJSON(make([]byte, 0, 768))
+}
+
+func (m *accountModel) appendJSON(b []byte) ([]byte, error) {
+	b = append(b, `{"$id":`...)
+	b = appendString(b, m.ID)
+	b = append(b, `,"$createdAt":`...)
+	b = appendString(b, m.CreatedAt)
+	b = append(b, `,"$updatedAt":`...)
+	b = appendString(b, m.UpdatedAt)
+	b = append(b, `,"name":`...)
+	b = appendString(b, m.Name)
+	b = append(b, `,"registration":`...)
+	b = appendString(b, m.Registration)
+	b = append(b, `,"status":`...)
+	b = strconv.AppendBool(b, m.Status)
+	b = append(b, `,"labels":`...)
+	if m.Labels == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i, l := range m.Labels {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendString(b, l)
+		}
+		b = append(b, ']')
+	}
+	b = append(b, `,"passwordUpdate":`...)
+	b = appendString(b, m.PasswordUpdate)
+	b = append(b, `,"email":`...)
+	b = appendString(b, m.Email)
+	b = append(b, `,"phone":`...)
+	b = appendString(b, m.Phone)
+	b = append(b, `,"emailVerification":`...)
+	b = strconv.AppendBool(b, m.EmailVerification)
+	b = append(b, `,"phoneVerification":`...)
+	b = strconv.AppendBool(b, m.PhoneVerification)
+	b = append(b, `,"mfa":`...)
+	b = strconv.AppendBool(b, m.MFA)
+	b = append(b, `,"prefs":`...)
+	var err error
+	if b, err = appendRaw(b, m.Prefs); err != nil {
+		return nil, err
+	}
+	b = append(b, `,"targets":`...)
+	if m.Targets == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i := range m.Targets {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = m.Targets[i].appendJSON(b)
+		}
+		b = append(b, ']')
+	}
+	b = append(b, `,"accessedAt":`...)
+	b = appendString(b, m.AccessedAt)
+	return append(b, '}'), nil
+}
+
+func (t *targetModel) appendJSON(b []byte) []byte {
+	b = append(b, `{"$id":`...)
+	b = appendString(b, t.ID)
+	b = append(b, `,"$createdAt":`...)
+	b = appendString(b, t.CreatedAt)
+	b = append(b, `,"$updatedAt":`...)
+	b = appendString(b, t.UpdatedAt)
+	b = append(b, `,"name":`...)
+	b = appendString(b, t.Name)
+	b = append(b, `,"userId":`...)
+	b = appendString(b, t.UserID)
+	b = append(b, `,"providerId":`...)
+	if t.ProviderID == nil {
+		b = append(b, "null"...)
+	} else {
+		b = appendString(b, *t.ProviderID)
+	}
+	b = append(b, `,"providerType":`...)
+	b = appendString(b, t.ProviderType)
+	b = append(b, `,"identifier":`...)
+	b = appendString(b, t.Identifier)
+	b = append(b, `,"expired":`...)
+	b = strconv.AppendBool(b, t.Expired)
+	return append(b, '}')
+}
+
+// plainJSON reports whether c can appear in JSON text as it is, both in
+// a string and outside one, with encoding/json's default HTML escaping:
+// printable ASCII other than the quote, the backslash, <, > and &.
+func plainJSON(c byte) bool {
+	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+}
+
+// appendString appends s as a JSON string, as encoding/json writes it.
+func appendString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if !plainJSON(s[i]) {
+			q, _ := json.Marshal(s)
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}
+
+// appendRaw appends a json.RawMessage as encoding/json writes one: nil as
+// null, otherwise compacted and HTML-escaped. Text without whitespace,
+// non-ASCII bytes or HTML characters is already in that form.
+func appendRaw(b []byte, raw json.RawMessage) ([]byte, error) {
+	if raw == nil {
+		return append(b, "null"...), nil
+	}
+	for _, c := range raw {
+		if c != '"' && c != '\\' && !plainJSON(c) || c == ' ' {
+			out, err := json.Marshal(raw)
+			if err != nil {
+				return nil, err
+			}
+			return append(b, out...), nil
+		}
+	}
+	if !json.Valid(raw) {
+		_, err := json.Marshal(raw) // encoding/json's error for it
+		return nil, err
+	}
+	return append(b, raw...), nil
 }
