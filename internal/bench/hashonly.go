@@ -80,6 +80,9 @@ func (r *runner) hashOnly(ctx context.Context, name string) error {
 		}
 	}
 	st.window = last.Sub(measureFrom)
+	if last.IsZero() { // no hash finished inside the window
+		st.window = t.duration
+	}
 	ph.window = st.window
 	ph.groups = []stats{st}
 	r.rep.add(name, ph, 0, true)
