@@ -19,3 +19,18 @@ func TestUnknownRouteAnswersCORS(t *testing.T) {
 		}
 	})
 }
+
+// TestMissingProjectAnswersCORS: a browser app that forgot its project
+// reads project_not_found instead of a CORS failure.
+func TestMissingProjectAnswersCORS(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *server) {
+		for _, project := range []string{"", "no-such-project"} {
+			c := s.client(t, project).with("Origin", "https://app.example.test")
+			r := c.do("GET", "/account", nil)
+			expect(t, r, 404, "project_not_found")
+			if got := r.header.Get("Access-Control-Allow-Origin"); got != "https://app.example.test" {
+				t.Fatalf("project %q: Access-Control-Allow-Origin %q", project, got)
+			}
+		}
+	})
+}

@@ -172,6 +172,22 @@ func (s *Server) cors(c *call) {
 	h.Set("Access-Control-Expose-Headers", exposeHeaders)
 }
 
+// corsError lets any origin read an error answered before a project is
+// known (project_not_found): it carries nothing but the error, and a
+// browser app should learn it forgot its project rather than see a
+// network failure.
+func corsError(c *call) {
+	o := c.r.Header.Get("Origin")
+	if o == "" {
+		return
+	}
+	h := c.w.Header()
+	h.Set("Access-Control-Allow-Origin", o)
+	h.Add("Vary", "Origin")
+	h.Set("Access-Control-Allow-Credentials", "true")
+	h.Set("Access-Control-Expose-Headers", exposeHeaders)
+}
+
 const exposeHeaders = "X-Appwrite-Session, X-Fallback-Cookies, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, X-Request-Id"
 
 const allowHeaders = "Origin, Cookie, Set-Cookie, X-Requested-With, Content-Type, Access-Control-Allow-Origin, " +

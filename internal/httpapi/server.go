@@ -133,12 +133,12 @@ func (s *Server) pipeline(c *call, rt route) error {
 		return s.consoleAuth(c, pid)
 	}
 	if pid == "" || pid == project.Console {
-		s.cors(c)
+		corsError(c)
 		return apperr.New(apperr.ProjectNotFound)
 	}
 	snap, err := s.Projects.Lookup(r.Context(), pid)
 	if err != nil {
-		s.cors(c)
+		corsError(c)
 		return err
 	}
 	c.project = snap
