@@ -13,11 +13,8 @@
 //     process that returns a JSON body of the same size: the most any
 //     handler could do on this machine with this client.
 //   - hash-only: argon2id at the server's default cost, computed in this
-//     process on every CPU with no HTTP or database, with the server's
-//     own implementation (password.HashOnly): the rate that bounds signin
-//     and signup, measured under the same machine conditions.
-//   - hash-only-xcrypto: the same with golang.org/x/crypto/argon2, which
-//     the server used before (SSE assembly, a goroutine per segment).
+//     process on every CPU with no HTTP or database: the rate that bounds
+//     signin and signup, measured under the same machine conditions.
 //   - account-get-under-signin-flood: GET /v1/account latency first alone,
 //     then while another group of workers floods sign-ins.
 //
@@ -50,10 +47,9 @@ const (
 	ScenarioSignup     = "signup"
 	ScenarioFlood      = "account-get-under-signin-flood"
 	ScenarioHashOnly   = "hash-only"
-	ScenarioHashOnlyX  = "hash-only-xcrypto"
 )
 
-var allScenarios = []string{ScenarioCeiling, ScenarioAccountGet, ScenarioHashOnly, ScenarioHashOnlyX, ScenarioSignin, ScenarioSignup, ScenarioFlood}
+var allScenarios = []string{ScenarioCeiling, ScenarioAccountGet, ScenarioHashOnly, ScenarioSignin, ScenarioSignup, ScenarioFlood}
 
 // Limits that keep a run bounded.
 const (
@@ -232,9 +228,7 @@ func (r *runner) scenario(ctx context.Context, name string) error {
 	case ScenarioFlood:
 		return r.flood(ctx)
 	case ScenarioHashOnly:
-		return r.hashOnly(ctx, ScenarioHashOnly)
-	case ScenarioHashOnlyX:
-		return r.hashOnly(ctx, ScenarioHashOnlyX)
+		return r.hashOnly(ctx)
 	}
 	return nil
 }

@@ -108,10 +108,6 @@ func (rep *Report) notes() {
 		rep.Notes = append(rep.Notes, fmt.Sprintf("signin runs at %.1f%% of the hash-only rate (%.1f of %.1f per second)",
 			100*s.OKPerSec/h.OKPerSec, s.OKPerSec, h.OKPerSec))
 	}
-	if h, s := rep.row(ScenarioHashOnlyX), rep.row(ScenarioSignin); h != nil && s != nil && h.OKPerSec > 0 {
-		rep.Notes = append(rep.Notes, fmt.Sprintf("signin runs at %.1f%% of the x/crypto hash-only rate (%.1f of %.1f per second)",
-			100*s.OKPerSec/h.OKPerSec, s.OKPerSec, h.OKPerSec))
-	}
 	if i, f := rep.row("account-get (idle)"), rep.row("account-get (flood)"); i != nil && f != nil && i.P99US > 0 && i.P50US > 0 {
 		rep.Notes = append(rep.Notes, fmt.Sprintf("during the sign-in flood, account-get p99 is %.2fx its idle p99 (%.2f vs %.2f ms), p50 %.2fx (%.2f vs %.2f ms)",
 			f.P99US/i.P99US, f.P99US/1000, i.P99US/1000, f.P50US/i.P50US, f.P50US/1000, i.P50US/1000))
