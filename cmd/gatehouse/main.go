@@ -18,7 +18,6 @@ import (
 	"github.com/gatehouse-auth/gatehouse/internal/app"
 	"github.com/gatehouse-auth/gatehouse/internal/config"
 	"github.com/gatehouse-auth/gatehouse/internal/httpapi"
-	"github.com/gatehouse-auth/gatehouse/internal/password"
 )
 
 const usage = `Usage: gatehouse <command> [flags]
@@ -101,13 +100,13 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	}
 	log := newLogger(cfg, stderr)
 	// Password hashing runs on its own low-priority threads (see the
-	// password package); while it runs, give them processors of their
-	// own so session checks never wait behind a hash in Go's scheduler.
+	// password package); give them processors of their own so session
+	// checks never wait behind a hash in Go's scheduler.
 	workers := cfg.HashWorkers
 	if workers <= 0 {
 		workers = runtime.NumCPU()
 	}
-	password.LendProcessors(workers)
+	runtime.GOMAXPROCS(runtime.GOMAXPROCS(0) + workers)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	engine, _, _ := cfg.Engine()

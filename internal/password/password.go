@@ -18,6 +18,8 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+
+	"golang.org/x/crypto/argon2"
 )
 
 // Algorithm names, as stored in User.hash.
@@ -78,15 +80,14 @@ var defaultLimits = limits{
 
 // Hasher hashes and verifies passwords in a pool of worker goroutines,
 // each locked to an OS thread whose scheduling priority is lowered (see
-// lowerPriority). Argon2 is computed on that thread itself (argon2.go),
-// and, when LendProcessors was called, the workers get Go processors of
-// their own while they hash: password work then uses the CPU that is left
-// over, since the operating system runs the normal-priority threads
-// (session checks) first, so a flood of sign-ins queues here instead of
-// slowing every other request.
+// lowerPriority). With GOMAXPROCS raised by the number of workers (the
+// serve command does it), password work gets its own Go processors and
+// uses the CPU that is left over: the operating system runs session
+// checks first, so a flood of sign-ins queues here instead of slowing
+// every other request.
 type Hasher struct {
 	p       Params
-	jobs    chan func(*argon2Scratch)
+	jobs    chan func()
 	workers int
 	waiting atomic.Int64
 }
@@ -97,7 +98,7 @@ func NewHasher(p Params, workers int) *Hasher {
 	if workers <= 0 {
 		workers = runtime.NumCPU()
 	}
-	h := &Hasher{p: p, jobs: make(chan func(*argon2Scratch)), workers: workers}
+	h := &Hasher{p: p, jobs: make(chan func()), workers: workers}
 	for i := 0; i < workers; i++ {
 		go h.work()
 	}
@@ -107,14 +108,8 @@ func NewHasher(p Params, workers int) *Hasher {
 func (h *Hasher) work() {
 	runtime.LockOSThread() // the lowered priority belongs to this thread
 	lowerPriority()
-	// The worker's argon2 memory, kept between hashes at the current
-	// parameters (imported hashes asking for more get memory of their
-	// own, dropped after use).
-	var sc argon2Scratch
 	for job := range h.jobs {
-		procsBusy(1)
-		job(&sc)
-		procsBusy(-1)
+		job()
 	}
 }
 
@@ -129,11 +124,11 @@ func (h *Hasher) Waiting() int64 { return h.waiting.Load() }
 
 // run has a worker run fn and waits for it. Waiting for a free worker
 // honours ctx; once started, fn runs to the end.
-func (h *Hasher) run(ctx context.Context, fn func(*argon2Scratch)) error {
+func (h *Hasher) run(ctx context.Context, fn func()) error {
 	done := make(chan struct{})
-	job := func(sc *argon2Scratch) {
+	job := func() {
 		defer close(done)
-		fn(sc)
+		fn()
 	}
 	select {
 	case h.jobs <- job:
@@ -154,26 +149,16 @@ func (h *Hasher) run(ctx context.Context, fn func(*argon2Scratch)) error {
 // Hash returns a PHC string: $argon2id$v=19$m=...,t=...,p=...$salt$hash.
 func (h *Hasher) Hash(ctx context.Context, plain string) (string, error) {
 	var out string
-	err := h.run(ctx, func(sc *argon2Scratch) { out = hashArgon2id(plain, h.p, sc) })
+	err := h.run(ctx, func() { out = hashArgon2id(plain, h.p) })
 	return out, err
 }
 
-// HashOnly computes one argon2id hash with p in the calling goroutine,
-// as a pool worker does, without the pool: for measuring the hash rate
-// (gatehouse bench). sc may be nil; pass the same one to reuse memory.
-func HashOnly(plain string, p Params, sc *Scratch) string {
-	return hashArgon2id(plain, p, (*argon2Scratch)(sc))
-}
-
-// Scratch is argon2 memory reused between calls of HashOnly.
-type Scratch argon2Scratch
-
-func hashArgon2id(plain string, p Params, sc *argon2Scratch) string {
+func hashArgon2id(plain string, p Params) string {
 	salt := make([]byte, 16)
 	rand.Read(salt)
-	key := argon2Key(argon2id, []byte(plain), salt, nil, nil, p.Time, p.MemoryKiB, p.Threads, 32, sc, p.MemoryKiB)
+	key := argon2.IDKey([]byte(plain), salt, p.Time, p.MemoryKiB, p.Threads, 32)
 	enc := base64.RawStdEncoding
-	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2Version, p.MemoryKiB, p.Time, p.Threads,
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, p.MemoryKiB, p.Time, p.Threads,
 		enc.EncodeToString(salt), enc.EncodeToString(key))
 }
 
@@ -205,9 +190,7 @@ func (h *Hasher) Verify(ctx context.Context, algo, stored string, options json.R
 	if stored == "" {
 		return false, false, nil
 	}
-	if rerr := h.run(ctx, func(sc *argon2Scratch) {
-		ok, rehash, err = verifyIn(sc, h.p.MemoryKiB, algo, stored, options, plain, h.p, &defaultLimits)
-	}); rerr != nil {
+	if rerr := h.run(ctx, func() { ok, rehash, err = verify(algo, stored, options, plain, h.p, &defaultLimits) }); rerr != nil {
 		return false, false, rerr
 	}
 	return ok, rehash, err
@@ -215,19 +198,13 @@ func (h *Hasher) Verify(ctx context.Context, algo, stored string, options json.R
 
 // verify does the work of Verify. cur are the parameters new hashes get.
 func verify(algo, stored string, options json.RawMessage, plain string, cur Params, lim *limits) (ok, rehash bool, err error) {
-	return verifyIn(nil, 0, algo, stored, options, plain, cur, lim)
-}
-
-// verifyIn is verify with argon2 memory to reuse (sc may be nil), kept
-// when it is at most keepKiB.
-func verifyIn(sc *argon2Scratch, keepKiB uint32, algo, stored string, options json.RawMessage, plain string, cur Params, lim *limits) (ok, rehash bool, err error) {
 	switch algo {
 	case Argon2, "":
 		a, err := parseArgon2(stored, lim)
 		if err != nil {
 			return false, false, err
 		}
-		ok := a.verify(plain, sc, keepKiB)
+		ok := a.verify(plain)
 		return ok, ok && (a.variant != "argon2id" || a.p != cur), nil
 	case Bcrypt:
 		ok, err = verifyBcrypt(stored, plain, lim)
@@ -319,11 +296,13 @@ func parseArgon2(stored string, lim *limits) (argon2Hash, error) {
 	return a, nil
 }
 
-func (a argon2Hash) verify(plain string, sc *argon2Scratch, keepKiB uint32) bool {
-	typ := argon2i
+func (a argon2Hash) verify(plain string) bool {
+	n := uint32(len(a.key))
+	var got []byte
 	if a.variant == "argon2id" {
-		typ = argon2id
+		got = argon2.IDKey([]byte(plain), a.salt, a.p.Time, a.p.MemoryKiB, a.p.Threads, n)
+	} else {
+		got = argon2.Key([]byte(plain), a.salt, a.p.Time, a.p.MemoryKiB, a.p.Threads, n)
 	}
-	got := argon2Key(typ, []byte(plain), a.salt, nil, nil, a.p.Time, a.p.MemoryKiB, a.p.Threads, uint32(len(a.key)), sc, keepKiB)
 	return subtle.ConstantTimeCompare(got, a.key) == 1
 }

@@ -57,7 +57,7 @@ func TestPoolBounded(t *testing.T) {
 	h := NewHasher(fast, 1)
 	release := make(chan struct{})
 	busy := make(chan struct{})
-	go h.run(context.Background(), func(*argon2Scratch) { close(busy); <-release }) // occupy the only worker
+	go h.run(context.Background(), func() { close(busy); <-release }) // occupy the only worker
 	<-busy
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
