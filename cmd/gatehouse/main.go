@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"runtime"
 	"strings"
 	"syscall"
 
@@ -18,6 +17,7 @@ import (
 	"github.com/gatehouse-auth/gatehouse/internal/app"
 	"github.com/gatehouse-auth/gatehouse/internal/config"
 	"github.com/gatehouse-auth/gatehouse/internal/httpapi"
+	"github.com/gatehouse-auth/gatehouse/internal/password"
 )
 
 const usage = `Usage: gatehouse <command> [flags]
@@ -57,6 +57,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = users(args[1:], stdout, stderr)
 	case "bench":
 		err = bench(args[1:], stdout)
+	case "hash-worker":
+		// The child serve starts for password hashing; it speaks JSON
+		// lines on stdin and stdout and is not meant to be run by hand.
+		err = password.ServeChild(os.Stdin, os.Stdout)
 	case "version":
 		fmt.Fprintf(stdout, "gatehouse (Appwrite %s compatible)\n", httpapi.Version)
 	case "-h", "--help", "help":
@@ -99,14 +103,16 @@ func serve(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	log := newLogger(cfg, stderr)
-	// Password hashing runs on its own low-priority threads (see the
-	// password package); give them processors of their own so session
-	// checks never wait behind a hash in Go's scheduler.
-	workers := cfg.HashWorkers
-	if workers <= 0 {
-		workers = runtime.NumCPU()
+	if cfg.HashProcess {
+		// Password hashing runs in a low-priority child of this binary
+		// (see the password package), so a flood of sign-ins cannot take
+		// the CPU session checks need.
+		if exe, err := os.Executable(); err == nil {
+			cfg.HashChild = []string{exe, "hash-worker"}
+		} else {
+			log.Warn("cannot find this binary; hashing passwords in-process", "err", err)
+		}
 	}
-	runtime.GOMAXPROCS(runtime.GOMAXPROCS(0) + workers)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	engine, _, _ := cfg.Engine()

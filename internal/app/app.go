@@ -76,6 +76,7 @@ type Server struct {
 	done    chan error
 	log     *slog.Logger
 	timeout time.Duration
+	hasher  *password.Hasher
 }
 
 // Start opens storage, builds the services and starts listening. It
@@ -108,7 +109,10 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, store stora
 	}
 	now := time.Now
 	hasher := password.NewHasher(password.Params{MemoryKiB: cfg.HashMemoryKiB, Time: cfg.HashTime, Threads: cfg.HashThreads}, cfg.HashWorkers)
-	s := &Server{Store: store, AdminKey: generated, done: make(chan error, 1), log: log, timeout: cfg.ShutdownTimeout}
+	if len(cfg.HashChild) > 0 {
+		hasher.UseChild(cfg.HashChild, nil, log)
+	}
+	s := &Server{Store: store, AdminKey: generated, done: make(chan error, 1), log: log, timeout: cfg.ShutdownTimeout, hasher: hasher}
 
 	var counter ratelimit.Counter = ratelimit.CounterFunc(store.HitCounter)
 	if cfg.RedisURL != "" {
@@ -199,5 +203,6 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	if s.redis != nil {
 		s.redis.Close()
 	}
+	s.hasher.Close()
 	return errors.Join(err, s.Store.Close())
 }

@@ -35,6 +35,12 @@ type Config struct {
 	HashTime      uint32
 	HashThreads   uint8
 	HashWorkers   int // concurrent hashes; 0 means the number of CPUs
+	// HashProcess runs hashing in a low-priority child process of this
+	// binary (GATEHOUSE_HASH_PROCESS=on|off; serve only).
+	HashProcess bool
+	// HashChild is the command of that child, set by serve; empty hashes
+	// in-process (tests, and programs embedding the server).
+	HashChild []string
 
 	JobWorkers int // background job workers on this node; 0 runs none
 
@@ -56,6 +62,7 @@ func Defaults() Config {
 		HashMemoryKiB:   19 * 1024,
 		HashTime:        2,
 		HashThreads:     1,
+		HashProcess:     true,
 		JobWorkers:      2,
 		ShutdownTimeout: 20 * time.Second,
 	}
@@ -101,6 +108,11 @@ func Load(name string, args []string, getenv func(string) string) (Config, error
 	str(&tm, "hash_time", "argon2id iterations")
 	str(&threads, "hash_threads", "argon2id parallelism")
 	str(&workers, "hash_workers", "concurrent password hashes (0: one per CPU)")
+	hashProc := "on"
+	if !c.HashProcess {
+		hashProc = "off"
+	}
+	str(&hashProc, "hash_process", "on: hash passwords in a low-priority child process; off: in-process")
 	str(&jobWorkers, "job_workers", "background job workers on this node (0: none)")
 	str(&shutdown, "shutdown_timeout", "how long in-flight requests may finish on SIGTERM")
 	str(&undo, "link_undo_lifetime", "how long the undo link mailed after a link or unlink works")
@@ -116,6 +128,14 @@ func Load(name string, args []string, getenv func(string) string) (Config, error
 		c.RateLimits = false
 	default:
 		errs = append(errs, fmt.Errorf("rate_limits: want on or off, got %q", rate))
+	}
+	switch strings.ToLower(hashProc) {
+	case "on", "true", "1", "enabled":
+		c.HashProcess = true
+	case "off", "false", "0", "disabled":
+		c.HashProcess = false
+	default:
+		errs = append(errs, fmt.Errorf("hash_process: want on or off, got %q", hashProc))
 	}
 	num := func(name, v string, min, max int) int {
 		n, err := strconv.Atoi(v)

@@ -78,18 +78,19 @@ var defaultLimits = limits{
 	material:        1024,
 }
 
-// Hasher hashes and verifies passwords in a pool of worker goroutines,
-// each locked to an OS thread whose scheduling priority is lowered (see
-// lowerPriority). With GOMAXPROCS raised by the number of workers (the
-// serve command does it), password work gets its own Go processors and
-// uses the CPU that is left over: the operating system runs session
-// checks first, so a flood of sign-ins queues here instead of slowing
-// every other request.
+// Hasher hashes and verifies passwords in a pool of worker goroutines
+// that bounds how many run at once. With UseChild (what serve does) the
+// work runs in a child process at the lowest CPU priority (child.go), so
+// the operating system runs session checks first and a flood of sign-ins
+// queues here instead of slowing every other request. In-process (tests,
+// or when no child can start) each worker is at least locked to an OS
+// thread of lowered priority (see lowerPriority).
 type Hasher struct {
 	p       Params
 	jobs    chan func()
 	workers int
 	waiting atomic.Int64
+	child   *childPool // nil: hash in-process (see UseChild)
 }
 
 // NewHasher returns a Hasher running at most workers hashes at once
@@ -149,7 +150,7 @@ func (h *Hasher) run(ctx context.Context, fn func()) error {
 // Hash returns a PHC string: $argon2id$v=19$m=...,t=...,p=...$salt$hash.
 func (h *Hasher) Hash(ctx context.Context, plain string) (string, error) {
 	var out string
-	err := h.run(ctx, func() { out = hashArgon2id(plain, h.p) })
+	err := h.run(ctx, func() { out = h.hashIn(plain) })
 	return out, err
 }
 
@@ -190,7 +191,7 @@ func (h *Hasher) Verify(ctx context.Context, algo, stored string, options json.R
 	if stored == "" {
 		return false, false, nil
 	}
-	if rerr := h.run(ctx, func() { ok, rehash, err = verify(algo, stored, options, plain, h.p, &defaultLimits) }); rerr != nil {
+	if rerr := h.run(ctx, func() { ok, rehash, err = h.verifyIn(algo, stored, options, plain) }); rerr != nil {
 		return false, false, rerr
 	}
 	return ok, rehash, err

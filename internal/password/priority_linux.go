@@ -1,6 +1,11 @@
 package password
 
-import "golang.org/x/sys/unix"
+import (
+	"os"
+	"strconv"
+
+	"golang.org/x/sys/unix"
+)
 
 // lowerPriority gives the calling OS thread the lowest CPU share (nice
 // 19). On Linux the priority set for a thread id applies to that thread
@@ -9,4 +14,21 @@ func lowerPriority() {
 	// Failing leaves the thread at normal priority: slower requests under
 	// a sign-in flood, nothing worse.
 	_ = unix.Setpriority(unix.PRIO_PROCESS, unix.Gettid(), 19)
+}
+
+// lowerProcessPriority gives every thread of the process nice 19. Threads
+// the runtime starts later are cloned from these and inherit it; the pass
+// runs twice so a thread started during the first is caught.
+func lowerProcessPriority() {
+	for range 2 {
+		tasks, err := os.ReadDir("/proc/self/task")
+		if err != nil {
+			return
+		}
+		for _, t := range tasks {
+			if tid, err := strconv.Atoi(t.Name()); err == nil {
+				_ = unix.Setpriority(unix.PRIO_PROCESS, tid, 19)
+			}
+		}
+	}
 }

@@ -1,0 +1,185 @@
+package password
+
+import (
+	"context"
+	"errors"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// childEnv makes this test binary act as the hashing child (see TestMain).
+const childEnv = "GATEHOUSE_TEST_HASH_CHILD=1"
+
+func TestMain(m *testing.M) {
+	if os.Getenv("GATEHOUSE_TEST_HASH_CHILD") == "1" {
+		if err := ServeChild(os.Stdin, os.Stdout); err != nil {
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// childHasher is a Hasher whose work runs in a child made of this binary.
+func childHasher(t *testing.T, p Params, workers int) *Hasher {
+	t.Helper()
+	h := NewHasher(p, workers)
+	h.UseChild([]string{os.Args[0]}, []string{childEnv}, nil)
+	t.Cleanup(func() { h.child.close() })
+	return h
+}
+
+func TestChildHashVerify(t *testing.T) {
+	h := childHasher(t, fast, 2)
+	ctx := context.Background()
+	stored, err := h.Hash(ctx, "correct horse")
+	if err != nil || !strings.HasPrefix(stored, "$argon2id$v=19$m=64,t=1,p=1$") {
+		t.Fatalf("Hash = %q, %v", stored, err)
+	}
+	if h.child.running() == nil {
+		t.Fatal("the hash was not computed in a child")
+	}
+	// What the child made verifies in-process, and the other way round.
+	local := NewHasher(fast, 1)
+	if ok, rehash, err := local.Verify(ctx, "argon2", stored, nil, "correct horse"); !ok || rehash || err != nil {
+		t.Fatalf("in-process Verify of the child's hash = %v %v %v", ok, rehash, err)
+	}
+	own, _ := local.Hash(ctx, "battery staple")
+	if ok, _, err := h.Verify(ctx, "argon2", own, nil, "battery staple"); !ok || err != nil {
+		t.Fatalf("child Verify = %v %v", ok, err)
+	}
+	if ok, _, _ := h.Verify(ctx, "argon2", own, nil, "wrong"); ok {
+		t.Fatal("the child verified a wrong password")
+	}
+	// Imported kinds and the rehash flag cross over too.
+	if ok, rehash, err := h.Verify(ctx, "md5", "5f4dcc3b5aa765d61d8327deb882cf99", nil, "password"); !ok || !rehash || err != nil {
+		t.Fatalf("md5 = %v %v %v", ok, rehash, err)
+	}
+	// So do the sentinel errors.
+	if _, _, err := h.Verify(ctx, "argon2", "$argon2id$v=19$nonsense", nil, "x"); !errors.Is(err, ErrMalformed) {
+		t.Fatalf("malformed: %v", err)
+	}
+	if _, _, err := h.Verify(ctx, "des", "abc", nil, "x"); !errors.Is(err, ErrUnsupported) {
+		t.Fatalf("unsupported: %v", err)
+	}
+}
+
+func TestChildConcurrent(t *testing.T) {
+	h := childHasher(t, fast, 3)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	for i := range 24 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			pw := "pw-" + strconv.Itoa(i)
+			stored, err := h.Hash(ctx, pw)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if ok, _, err := h.Verify(ctx, "argon2", stored, nil, pw); !ok || err != nil {
+				t.Errorf("%s: %v %v", pw, ok, err)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// TestChildLowPriority: every thread of the child runs at nice 19, the
+// server's own threads do not.
+func TestChildLowPriority(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("thread priorities are read from /proc")
+	}
+	h := childHasher(t, fast, 1)
+	if _, err := h.Hash(context.Background(), "x"); err != nil {
+		t.Fatal(err)
+	}
+	pid := h.child.running().cmd.Process.Pid
+	tasks, err := os.ReadDir("/proc/" + strconv.Itoa(pid) + "/task")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, task := range tasks {
+		if n := niceOf(t, "/proc/"+strconv.Itoa(pid)+"/task/"+task.Name()+"/stat"); n != 19 {
+			t.Errorf("child thread %s runs at nice %d", task.Name(), n)
+		}
+	}
+	// The parent's threads keep their priority (but for in-process pool
+	// workers, which lower their own).
+	own, err := os.ReadDir("/proc/self/task")
+	if err != nil {
+		t.Fatal(err)
+	}
+	normal := 0
+	for _, task := range own {
+		if niceOf(t, "/proc/self/task/"+task.Name()+"/stat") == 0 {
+			normal++
+		}
+	}
+	if normal == 0 {
+		t.Error("every thread of the parent was lowered too")
+	}
+}
+
+// niceOf reads the nice value (field 19) of a /proc stat file.
+func niceOf(t *testing.T, path string) int {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The command name (field 2) may hold spaces; fields restart after ')'.
+	fields := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
+	n, err := strconv.Atoi(fields[16])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestChildLost: when the child dies, jobs are computed in-process and a
+// new child is started later.
+func TestChildLost(t *testing.T) {
+	h := childHasher(t, fast, 1)
+	ctx := context.Background()
+	if _, err := h.Hash(ctx, "a"); err != nil {
+		t.Fatal(err)
+	}
+	first := h.child.running()
+	first.cmd.Process.Kill()
+	<-first.dead
+	stored, err := h.Hash(ctx, "b")
+	if err != nil || !strings.HasPrefix(stored, "$argon2id$") {
+		t.Fatalf("after the child died: %q %v", stored, err)
+	}
+	if ok, _, err := h.Verify(ctx, "argon2", stored, nil, "b"); !ok || err != nil {
+		t.Fatalf("verify after the child died: %v %v", ok, err)
+	}
+	// After the retry interval a new child takes over.
+	h.child.mu.Lock()
+	h.child.failedAt = time.Now().Add(-childRetry)
+	h.child.mu.Unlock()
+	if _, err := h.Hash(ctx, "c"); err != nil {
+		t.Fatal(err)
+	}
+	if p := h.child.running(); p == nil || p == first {
+		t.Fatal("no new child after the retry interval")
+	}
+}
+
+// TestChildCannotStart: a child that cannot be started is no failure.
+func TestChildCannotStart(t *testing.T) {
+	h := NewHasher(fast, 1)
+	h.UseChild([]string{"/nonexistent/gatehouse"}, nil, nil)
+	stored, err := h.Hash(context.Background(), "pw")
+	if err != nil || !strings.HasPrefix(stored, "$argon2id$") {
+		t.Fatalf("Hash = %q, %v", stored, err)
+	}
+}
