@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
+	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -62,12 +64,24 @@ var errNoChild = errors.New("password: no hashing child")
 // UseChild makes h compute in a child process started as argv (normally
 // this binary with the hash-worker command) with extra environment env.
 // Call it once, before h is used.
+//
+// The child computes workers hashes at a time, and the pool keeps twice
+// that many in flight, so the next job already waits in the child when one
+// ends: on a loaded machine the round trip through the server would
+// otherwise leave a core idle after every hash.
 func (h *Hasher) UseChild(argv, env []string, log *slog.Logger) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	env = append(env[:len(env):len(env)], childWorkersEnv+"="+strconv.Itoa(h.workers))
 	h.child = &childPool{argv: argv, env: env, log: log}
+	for i := 0; i < h.workers; i++ {
+		go h.work()
+	}
 }
+
+// childWorkersEnv tells the child how many hashes to compute at once.
+const childWorkersEnv = "GATEHOUSE_HASH_CHILD_WORKERS"
 
 // childPool owns the current child, starting one when needed.
 type childPool struct {
@@ -244,7 +258,9 @@ func (h *Hasher) hashIn(plain string) string {
 			return r.Out
 		}
 	}
-	return hashArgon2id(plain, h.p)
+	var out string
+	h.compute(func() { out = hashArgon2id(plain, h.p) })
+	return out
 }
 
 // verifyIn checks a stored hash in the child, else in-process.
@@ -255,7 +271,8 @@ func (h *Hasher) verifyIn(algo, stored string, options json.RawMessage, plain st
 			return r.OK, r.Rehash, r.err()
 		}
 	}
-	return verify(algo, stored, options, plain, h.p, &defaultLimits)
+	h.compute(func() { ok, rehash, err = verify(algo, stored, options, plain, h.p, &defaultLimits) })
+	return ok, rehash, err
 }
 
 func (r childResponse) err() error {
@@ -275,6 +292,11 @@ func (r childResponse) err() error {
 // the pipe or exited). Jobs run concurrently; the server bounds how many.
 func ServeChild(r io.Reader, w io.Writer) error {
 	lowerProcessPriority()
+	workers, err := strconv.Atoi(os.Getenv(childWorkersEnv))
+	if err != nil || workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	slots := make(chan struct{}, workers)
 	var wmu sync.Mutex
 	enc := json.NewEncoder(w)
 	dec := json.NewDecoder(bufio.NewReader(r))
@@ -291,7 +313,9 @@ func ServeChild(r io.Reader, w io.Writer) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			slots <- struct{}{}
 			resp := answer(req)
+			<-slots
 			wmu.Lock()
 			defer wmu.Unlock()
 			enc.Encode(resp)

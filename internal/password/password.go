@@ -83,14 +83,16 @@ var defaultLimits = limits{
 // work runs in a child process at the lowest CPU priority (child.go), so
 // the operating system runs session checks first and a flood of sign-ins
 // queues here instead of slowing every other request. In-process (tests,
-// or when no child can start) each worker is at least locked to an OS
-// thread of lowered priority (see lowerPriority).
+// or when no child can start) hashing runs at normal priority: lowering
+// the workers' own threads would not reach x/crypto's goroutines, and
+// locking workers to threads made each hash 40% slower.
 type Hasher struct {
 	p       Params
 	jobs    chan func()
 	workers int
 	waiting atomic.Int64
-	child   *childPool // nil: hash in-process (see UseChild)
+	child   *childPool    // nil: hash in-process (see UseChild)
+	local   chan struct{} // bounds in-process hashing to workers
 }
 
 // NewHasher returns a Hasher running at most workers hashes at once
@@ -99,16 +101,22 @@ func NewHasher(p Params, workers int) *Hasher {
 	if workers <= 0 {
 		workers = runtime.NumCPU()
 	}
-	h := &Hasher{p: p, jobs: make(chan func()), workers: workers}
+	h := &Hasher{p: p, jobs: make(chan func()), workers: workers, local: make(chan struct{}, workers)}
 	for i := 0; i < workers; i++ {
 		go h.work()
 	}
 	return h
 }
 
+// compute runs fn in this process, at most workers at a time (in child
+// mode more jobs are in flight than may compute here).
+func (h *Hasher) compute(fn func()) {
+	h.local <- struct{}{}
+	defer func() { <-h.local }()
+	fn()
+}
+
 func (h *Hasher) work() {
-	runtime.LockOSThread() // the lowered priority belongs to this thread
-	lowerPriority()
 	for job := range h.jobs {
 		job()
 	}
