@@ -73,14 +73,10 @@ func TestDeviceOffByDefault(t *testing.T) {
 
 func TestDeviceSeveralAccounts(t *testing.T) {
 	eachEngine(t, func(t *testing.T, s *server) {
-		c := s.newProject(t)
-		c.setAuth("multi-accounts", map[string]any{"enabled": true})
+		c, a, b, aid, bid := twoAccounts(t, s)
 		if on := s.admin(t).do("GET", "/projects/"+c.project, nil).obj(t)["authMultiAccounts"]; on != true {
 			t.Fatalf("authMultiAccounts %v", on)
 		}
-		a, b := email(), email()
-		aid := s.client(t, c.project).signUp(a, "correct horse")
-		bid := s.client(t, c.project).signUp(b, "battery staple")
 
 		_, aCred := c.signIn(a, "correct horse")
 		_, bCred := c.signIn(b, "battery staple")
@@ -155,11 +151,7 @@ func TestDeviceSeveralAccounts(t *testing.T) {
 // cookie jar, only the X-Fallback-Cookies it keeps in localStorage.
 func TestDeviceFallbackCookies(t *testing.T) {
 	eachEngine(t, func(t *testing.T, s *server) {
-		c := s.newProject(t)
-		c.setAuth("multi-accounts", map[string]any{"enabled": true})
-		a, b := email(), email()
-		aid := s.client(t, c.project).signUp(a, "correct horse")
-		bid := s.client(t, c.project).signUp(b, "battery staple")
+		c, a, b, aid, bid := twoAccounts(t, s)
 		stored := ""
 		sdk := func(method, path string, body any) *resp {
 			cl := s.client(t, c.project).with("Origin", "https://app.example.test")
@@ -222,11 +214,7 @@ func TestDeviceLimit(t *testing.T) {
 // blocked account cannot be switched to.
 func TestDeviceKeepsAccountsApart(t *testing.T) {
 	eachEngine(t, func(t *testing.T, s *server) {
-		c := s.newProject(t)
-		c.setAuth("multi-accounts", map[string]any{"enabled": true})
-		a, b := email(), email()
-		aid := s.client(t, c.project).signUp(a, "correct horse")
-		bid := s.client(t, c.project).signUp(b, "battery staple")
+		c, a, b, aid, bid := twoAccounts(t, s)
 		c.signIn(a, "correct horse")
 		expect(t, c.do("PATCH", "/account/prefs", map[string]any{"prefs": map[string]any{"theme": "dark"}}), 200, "")
 		c.signIn(b, "battery staple")
@@ -265,11 +253,7 @@ func (c *client) withJar(name, value string) *client {
 // on another device, listing the device makes the next account current.
 func TestDeviceCurrentEndedElsewhere(t *testing.T) {
 	eachEngine(t, func(t *testing.T, s *server) {
-		c := s.newProject(t)
-		c.setAuth("multi-accounts", map[string]any{"enabled": true})
-		a, b := email(), email()
-		aid := s.client(t, c.project).signUp(a, "correct horse")
-		bid := s.client(t, c.project).signUp(b, "battery staple")
+		c, a, b, aid, bid := twoAccounts(t, s)
 		c.signIn(a, "correct horse")
 		c.signIn(b, "battery staple")
 		k := s.client(t, c.project).with("X-Appwrite-Key", c.key("users.write"))
@@ -282,4 +266,16 @@ func TestDeviceCurrentEndedElsewhere(t *testing.T) {
 			t.Fatalf("current after listing: %s", got)
 		}
 	})
+}
+
+// twoAccounts makes a project with several accounts per device on and two
+// users, A and B, signed in nowhere yet.
+func twoAccounts(t *testing.T, s *server) (c *client, a, b, aid, bid string) {
+	t.Helper()
+	c = s.newProject(t)
+	c.setAuth("multi-accounts", map[string]any{"enabled": true})
+	a, b = email(), email()
+	aid = s.client(t, c.project).signUp(a, "correct horse")
+	bid = s.client(t, c.project).signUp(b, "battery staple")
+	return c, a, b, aid, bid
 }
