@@ -1,6 +1,11 @@
 package apitest
 
-import "testing"
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
 
 // TestLinkNoticeReachesIdentityEmails: an email a provider verified for
 // one of the account's identities is an address of the account too, so
@@ -31,6 +36,35 @@ func TestLinkNoticeReachesIdentityEmails(t *testing.T) {
 			if l := linkIn(t, m.Text); l.Path != "/v1/account/identities/undo/"+c.project || len(l.Query().Get("secret")) != 64 {
 				t.Fatalf("the notice to %s: %s", to, m.Text)
 			}
+		}
+	})
+}
+
+// TestUndoLinkIgnoresHost: the undo link in a notice points at the server,
+// whatever Host header the request that made the change carried.
+func TestUndoLinkIgnoresHost(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *server) {
+		c, k, pm, _ := linkedPair(t, s)
+		body := strings.NewReader(`{"userId":"sec"}`)
+		req, err := http.NewRequest("POST", s.base+"/v1/users/prim/identities", body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Host = "evil.example"
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Appwrite-Project", c.project)
+		req.Header.Set("X-Appwrite-Key", k.headers["X-Appwrite-Key"])
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != 200 {
+			t.Fatalf("link: %d", res.StatusCode)
+		}
+		l := linkIn(t, s.mailWith(t, pm, "linked").Text)
+		if base, _ := url.Parse(s.base); l.Host != base.Host {
+			t.Fatalf("undo link on %s, want the server's %s", l.Host, base.Host)
 		}
 	})
 }

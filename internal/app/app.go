@@ -164,6 +164,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, store stora
 		return nil, fmt.Errorf("listen: %w", err)
 	}
 	s.Addr = ln.Addr().String()
+	deps.ListenURL = listenURL(s.Addr)
 	s.http = &http.Server{
 		Handler:           httpapi.New(deps),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -205,4 +206,18 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	s.hasher.Close()
 	return errors.Join(err, s.Store.Close())
+}
+
+// listenURL is the server's own base URL from the address it listens on,
+// for links in mail when GATEHOUSE_PUBLIC_URL is not set: never from a
+// request's Host header, which whoever sends the request chooses.
+func listenURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return ""
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }

@@ -118,7 +118,7 @@ func (s *Server) linkIdentity(c *call) error {
 	if err != nil {
 		return err
 	}
-	u, err := s.Accounts.Link(c.ctx(), c.project.Project, primary, secondary, c.actor(), s.undoURL(c.r, c.project.ID))
+	u, err := s.Accounts.Link(c.ctx(), c.project.Project, primary, secondary, c.actor(), s.undoURL(c.project.ID))
 	if err != nil {
 		return err
 	}
@@ -174,7 +174,7 @@ func (s *Server) unlinkIdentity(c *call) error {
 		return err
 	}
 	nu, err := s.Accounts.Unlink(c.ctx(), c.project.Project, u, c.r.PathValue("provider"), c.r.PathValue("providerUid"), c.actor(),
-		s.undoURL(c.r, c.project.ID))
+		s.undoURL(c.project.ID))
 	if err != nil {
 		return err
 	}

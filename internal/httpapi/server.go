@@ -38,6 +38,7 @@ type Deps struct {
 	Mail         MailTester   // sends the console's SMTP test mail
 	OAuthClient  *http.Client // talks to OAuth2 providers
 	PublicURL    string       // external base URL, for provider callbacks
+	ListenURL    string       // base URL from the listen address, when PublicURL is unset
 }
 
 // MailTester sends a test mail through given SMTP settings.

@@ -26,15 +26,13 @@ func (s *Server) undoRoutes() {
 }
 
 // undoURL is the link mailed with a notice, without its secret: under
-// GATEHOUSE_PUBLIC_URL, else the host the request came to.
-func (s *Server) undoURL(r *http.Request, projectID string) string {
+// GATEHOUSE_PUBLIC_URL, else the address the server listens on. Never the
+// request's Host: whoever makes the change chooses that header, and could
+// point the victim's undo link, and its secret, at a host of their own.
+func (s *Server) undoURL(projectID string) string {
 	base := s.PublicURL
 	if base == "" {
-		scheme := "http"
-		if isHTTPS(r) {
-			scheme = "https"
-		}
-		base = scheme + "://" + r.Host
+		base = s.ListenURL
 	}
 	return strings.TrimSuffix(base, "/") + undoPath + url.PathEscape(projectID)
 }
