@@ -10,6 +10,7 @@ import (
 	"crypto/subtle"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -201,6 +202,20 @@ func (s *Server) pipeline(c *call, rt route) error {
 	return nil
 }
 
+// ownHost is the API's own host name: from GATEHOUSE_PUBLIC_URL, else
+// from the address it listens on.
+func (s *Server) ownHost() string {
+	base := s.PublicURL
+	if base == "" {
+		base = s.ListenURL
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		return ""
+	}
+	return u.Hostname()
+}
+
 // projectID reads the project from the `project` query parameter first,
 // then the X-Appwrite-Project header, as Appwrite does.
 func projectID(r *http.Request) string {
@@ -291,12 +306,13 @@ func needsMoreFactors(caller *account.Caller) bool {
 }
 
 func (s *Server) rateLimit(c *call, rules []ratelimit.Rule) error {
-	host := hostOnly(c.r.Host)
+	// {url} is the route, as Appwrite's request URI: not the Host header,
+	// which a client could vary to get a fresh counter each time.
 	_, path, _ := strings.Cut(c.r.Pattern, " ")
 	vals := func(name string) string {
 		switch name {
 		case "url":
-			return host + path
+			return path
 		case "ip":
 			return c.clientInfo().IP
 		case "userId":

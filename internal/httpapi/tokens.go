@@ -67,7 +67,10 @@ func (c *call) redirectParam(name string, required bool) (string, error) {
 	}
 	switch strings.ToLower(u.Scheme) {
 	case "http", "https":
-		if u.Host == "" || !(c.project.HostAllowed(u.Hostname()) || strings.EqualFold(u.Hostname(), hostOnly(c.r.Host))) {
+		// The API's own host counts as configured, never as the request's
+		// Host header says: its sender chooses that, and a link in mail
+		// (with its secret) must not lead to a host of theirs.
+		if u.Host == "" || !(c.project.HostAllowed(u.Hostname()) || strings.EqualFold(u.Hostname(), c.s.ownHost())) {
 			return "", apperr.Invalid(name, "URL host must be one of the project's web platforms")
 		}
 	case "javascript", "data", "file", "vbscript":
