@@ -38,6 +38,9 @@ type options struct {
 	jobWorkers int // 0: the default
 	// undoLifetime shortens the life of link undo links (0: the default).
 	undoLifetime time.Duration
+	// noProxies trusts no proxy's X-Forwarded-For (the default trusts
+	// loopback, where the tests' clients are).
+	noProxies bool
 }
 
 // startServer starts Gatehouse on a fresh database of engine, stopped when
@@ -70,6 +73,9 @@ func startServer(t testing.TB, engine testdb.Engine, o options) *server {
 		cfg.JobWorkers = o.jobWorkers
 	}
 	cfg.LinkUndoLifetime = o.undoLifetime
+	if o.noProxies {
+		cfg.TrustedProxies = nil
+	}
 	level := slog.LevelError
 	if os.Getenv("GATEHOUSE_TEST_LOG") != "" {
 		level = slog.LevelDebug

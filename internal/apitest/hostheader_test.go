@@ -56,3 +56,23 @@ func TestRateLimitIgnoresHost(t *testing.T) {
 		})
 	}
 }
+
+// TestForwardedForNeedsATrustedProxy: X-Forwarded-For names the client
+// only when the peer that sent it is a trusted proxy.
+func TestForwardedForNeedsATrustedProxy(t *testing.T) {
+	for _, e := range testdb.Engines() {
+		t.Run("db="+e.Name, func(t *testing.T) {
+			for _, tc := range []struct {
+				noProxies bool
+				want      string
+			}{{false, "198.51.100.7"}, {true, "127.0.0.1"}} {
+				s := startServer(t, e, options{noProxies: tc.noProxies})
+				c := s.newProject(t).with("X-Forwarded-For", "198.51.100.7")
+				expect(t, c.do("POST", "/account/sessions/anonymous", nil), 201, "")
+				if ip := c.do("GET", "/account/sessions/current", nil).str(t, "ip"); ip != tc.want {
+					t.Fatalf("no proxies %v: session ip %s, want %s", tc.noProxies, ip, tc.want)
+				}
+			}
+		})
+	}
+}

@@ -132,18 +132,19 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, store stora
 	accounts.SetSender(outbox.New(runner, box))
 	accounts.SetUndoLifetime(cfg.LinkUndoLifetime)
 	deps := httpapi.Deps{
-		Store:        store,
-		Projects:     project.New(store, now),
-		Accounts:     accounts,
-		Limiter:      ratelimit.New(counter, cfg.RateLimits, now),
-		Hasher:       hasher,
-		Log:          log,
-		Now:          now,
-		AdminKeyHash: adminHash,
-		Seal:         box,
-		Mail:         deliverer,
-		OAuthClient:  &http.Client{Timeout: 15 * time.Second},
-		PublicURL:    cfg.PublicURL,
+		Store:          store,
+		Projects:       project.New(store, now),
+		Accounts:       accounts,
+		Limiter:        ratelimit.New(counter, cfg.RateLimits, now),
+		Hasher:         hasher,
+		Log:            log,
+		Now:            now,
+		AdminKeyHash:   adminHash,
+		Seal:           box,
+		Mail:           deliverer,
+		OAuthClient:    &http.Client{Timeout: 15 * time.Second},
+		PublicURL:      cfg.PublicURL,
+		TrustedProxies: cfg.TrustedProxies,
 	}
 	if cfg.MetricsAddr != "" {
 		reg := prometheus.NewRegistry()

@@ -2,6 +2,7 @@ package clientinfo
 
 import (
 	"net/http/httptest"
+	"net/netip"
 	"reflect"
 	"strings"
 	"testing"
@@ -325,15 +326,19 @@ func TestClientIP(t *testing.T) {
 		{name: "socket hostname", remote: "localhost:8080", want: "localhost"},
 		{name: "empty", remote: "", want: ""},
 		{name: "xff single", xff: []string{"198.51.100.1"}, remote: "10.0.0.1:1", want: "198.51.100.1"},
-		{name: "xff left-most", xff: []string{"198.51.100.1, 10.0.0.2, 10.0.0.3"}, remote: "10.0.0.1:1", want: "198.51.100.1"},
+		{name: "xff through trusted hops", xff: []string{"198.51.100.1, 10.0.0.2, 10.0.0.3"}, remote: "10.0.0.1:1", want: "198.51.100.1"},
+		{name: "xff forged left of a client", xff: []string{"203.0.113.66, 198.51.100.1, 10.0.0.2"}, remote: "10.0.0.1:1", want: "198.51.100.1"},
 		{name: "xff spaces", xff: []string{"   198.51.100.1  ,10.0.0.2"}, remote: "10.0.0.1:1", want: "198.51.100.1"},
 		{name: "xff ipv6", xff: []string{"2001:DB8::7, 10.0.0.2"}, remote: "10.0.0.1:1", want: "2001:db8::7"},
 		{name: "xff bracketed ipv6 with port", xff: []string{"[2001:db8::7]:8443"}, remote: "10.0.0.1:1", want: "2001:db8::7"},
 		{name: "xff ipv4 with port", xff: []string{"198.51.100.1:8443"}, remote: "10.0.0.1:1", want: "198.51.100.1"},
-		{name: "xff first header line wins", xff: []string{"198.51.100.1", "198.51.100.2"}, remote: "10.0.0.1:1", want: "198.51.100.1"},
-		{name: "xff garbage", xff: []string{"unknown, 198.51.100.1"}, remote: "10.0.0.1:1", want: "10.0.0.1"},
-		{name: "xff empty entry", xff: []string{" , 198.51.100.1"}, remote: "[2001:db8::5]:443", want: "2001:db8::5"},
+		{name: "xff header lines read as one list", xff: []string{"198.51.100.1", "198.51.100.2"}, remote: "10.0.0.1:1", want: "198.51.100.2"},
+		{name: "xff garbage stops the walk", xff: []string{"198.51.100.1, unknown"}, remote: "10.0.0.1:1", want: "10.0.0.1"},
+		{name: "xff garbage left of a client", xff: []string{"unknown, 198.51.100.1"}, remote: "10.0.0.1:1", want: "198.51.100.1"},
+		{name: "xff empty entry", xff: []string{"198.51.100.1, "}, remote: "[fd00::5]:443", want: "fd00::5"},
 		{name: "xff empty header", xff: []string{""}, remote: "10.0.0.1:1", want: "10.0.0.1"},
+		{name: "xff from a stranger is ignored", xff: []string{"198.51.100.1"}, remote: "192.0.2.10:1", want: "192.0.2.10"},
+		{name: "xff all trusted", xff: []string{"10.0.0.9, 10.0.0.2"}, remote: "127.0.0.1:1", want: "10.0.0.9"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -342,7 +347,7 @@ func TestClientIP(t *testing.T) {
 			for _, v := range tt.xff {
 				r.Header.Add("X-Forwarded-For", v)
 			}
-			if got := ClientIP(r); got != tt.want {
+			if got := ClientIP(r, DefaultProxies); got != tt.want {
 				t.Errorf("ClientIP = %q, want %q", got, tt.want)
 			}
 		})
@@ -402,5 +407,25 @@ func BenchmarkParse(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		Parse(ua, testIP)
+	}
+}
+
+func TestParseProxies(t *testing.T) {
+	p, err := ParseProxies(" 203.0.113.0/24, 2001:db8::1 ,none")
+	if err != nil || len(p) != 2 || !p.trusts(netip.MustParseAddr("203.0.113.9")) || !p.trusts(netip.MustParseAddr("2001:db8::1")) ||
+		p.trusts(netip.MustParseAddr("2001:db8::2")) {
+		t.Fatalf("ParseProxies = %v, %v", p, err)
+	}
+	if p, err := ParseProxies("none"); err != nil || len(p) != 0 {
+		t.Fatalf("none = %v, %v", p, err)
+	}
+	if _, err := ParseProxies("10.0.0.0/8, proxy.internal"); err == nil {
+		t.Fatal("a host name was accepted")
+	}
+	r := httptest.NewRequest("GET", "/", nil)
+	r.RemoteAddr = "10.0.0.1:1"
+	r.Header.Set("X-Forwarded-For", "198.51.100.1")
+	if got := ClientIP(r, nil); got != "10.0.0.1" {
+		t.Fatalf("no trusted proxies: %s", got)
 	}
 }

@@ -1,27 +1,89 @@
 package clientinfo
 
 import (
+	"fmt"
 	"net"
 	"net/http"
 	"net/netip"
 	"strings"
 )
 
-// ClientIP returns the address of the client that sent r, the way Appwrite
-// does: the left-most entry of X-Forwarded-For when it holds an IP address,
-// otherwise the host part of the socket's remote address.
-//
-// X-Forwarded-For is set by whoever sends the request, so the address it
-// gives can only be trusted when Gatehouse sits behind a proxy that
-// overwrites the header; Appwrite makes the same assumption.
-func ClientIP(r *http.Request) string {
-	if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-		first, _, _ := strings.Cut(xff, ",")
-		if addr, ok := parseHostIP(strings.TrimSpace(first)); ok {
-			return addr.String()
+// Proxies are the peers whose X-Forwarded-For is believed: the load
+// balancers and reverse proxies in front of Gatehouse.
+type Proxies []netip.Prefix
+
+// DefaultProxies are loopback and the private networks, where proxies of
+// one's own sit: a server reached straight from the internet then ignores
+// the header, one behind a proxy in a private network reads it.
+var DefaultProxies = append(append(Proxies{}, Loopback...), Private...)
+
+// Loopback and Private are the two halves of DefaultProxies.
+var (
+	Loopback = Proxies{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
+	Private  = Proxies{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("172.16.0.0/12"),
+		netip.MustParsePrefix("192.168.0.0/16"), netip.MustParsePrefix("fc00::/7")}
+)
+
+// ParseProxies reads a comma-separated list of addresses and CIDR prefixes;
+// "none" (or "") trusts no proxy.
+func ParseProxies(s string) (Proxies, error) {
+	var out Proxies
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" || strings.EqualFold(f, "none") {
+			continue
+		}
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, fmt.Errorf("trusted proxy %q: want an IP address or a CIDR prefix", f)
+		}
+		a = a.WithZone("").Unmap()
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
+}
+
+func (p Proxies) trusts(a netip.Addr) bool {
+	for _, pre := range p {
+		if pre.Contains(a) {
+			return true
 		}
 	}
-	return remoteHost(r.RemoteAddr)
+	return false
+}
+
+// ClientIP returns the address of the client that sent r. It starts at
+// the socket's peer and, while that peer is a trusted proxy, steps to the
+// address the proxy recorded: X-Forwarded-For read from its right-most
+// entry leftwards. An address a client wrote into the header itself is
+// therefore never taken unless every hop after it is trusted, so a client
+// cannot pick its own address (and with it, a fresh rate-limit counter).
+// Appwrite takes the left-most entry whoever sent it.
+func ClientIP(r *http.Request, trusted Proxies) string {
+	peer := remoteHost(r.RemoteAddr)
+	addr, ok := parseHostIP(peer)
+	if !ok || !trusted.trusts(addr) {
+		return peer
+	}
+	var hops []string
+	for _, line := range r.Header.Values("X-Forwarded-For") {
+		hops = append(hops, strings.Split(line, ",")...)
+	}
+	for i := len(hops) - 1; i >= 0; i-- {
+		next, ok := parseHostIP(strings.TrimSpace(hops[i]))
+		if !ok {
+			break // garbage: keep the last address we could vouch for
+		}
+		addr = next
+		if !trusted.trusts(addr) {
+			break
+		}
+	}
+	return addr.String()
 }
 
 // parseHostIP accepts an IP address, optionally in brackets or with a port

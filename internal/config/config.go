@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/gatehouse-auth/gatehouse/internal/clientinfo"
 	"net"
 	"net/url"
 	"os"
@@ -17,18 +18,21 @@ import (
 
 // Config is the whole server configuration.
 type Config struct {
-	Addr        string // listen address
-	Database    string // sqlite:PATH or postgres://...
-	AdminKey    string // instance admin key; generated on first start when empty
-	PublicURL   string // external base URL, e.g. https://auth.example.com
-	RateLimits  bool   // GATEHOUSE_RATE_LIMITS=on|off
-	RedisURL    string // optional shared rate-limit counters
-	SMTPURL     string // instance mail server: smtp://user:pass@host:port
-	SMSURL      string // instance text provider: twilio://..., vonage://...
-	SecretKey   string // seals stored secrets; else a key kept in the database
-	MetricsAddr string // optional Prometheus listener
-	LogFormat   string // json, text or auto
-	LogLevel    string // debug, info, warn, error
+	Addr       string // listen address
+	Database   string // sqlite:PATH or postgres://...
+	AdminKey   string // instance admin key; generated on first start when empty
+	PublicURL  string // external base URL, e.g. https://auth.example.com
+	RateLimits bool   // GATEHOUSE_RATE_LIMITS=on|off
+	// TrustedProxies lists the proxies whose X-Forwarded-For is believed
+	// (GATEHOUSE_TRUSTED_PROXIES: addresses and CIDR prefixes, or none).
+	TrustedProxies clientinfo.Proxies
+	RedisURL       string // optional shared rate-limit counters
+	SMTPURL        string // instance mail server: smtp://user:pass@host:port
+	SMSURL         string // instance text provider: twilio://..., vonage://...
+	SecretKey      string // seals stored secrets; else a key kept in the database
+	MetricsAddr    string // optional Prometheus listener
+	LogFormat      string // json, text or auto
+	LogLevel       string // debug, info, warn, error
 
 	// Argon2id parameters for new password hashes.
 	HashMemoryKiB uint32
@@ -57,6 +61,7 @@ func Defaults() Config {
 		Addr:            ":8080",
 		Database:        "sqlite:data/gatehouse.db",
 		RateLimits:      true,
+		TrustedProxies:  clientinfo.DefaultProxies,
 		LogFormat:       "auto",
 		LogLevel:        "info",
 		HashMemoryKiB:   19 * 1024,
@@ -88,6 +93,8 @@ func Load(name string, args []string, getenv func(string) string) (Config, error
 		rate = "off"
 	}
 	str(&rate, "rate_limits", "on or off")
+	proxies := "loopback,private"
+	str(&proxies, "trusted_proxies", "proxies whose X-Forwarded-For is believed: IPs and CIDRs, \"loopback,private\" or none")
 	str(&c.RedisURL, "redis_url", "redis:// URL for shared rate-limit counters")
 	str(&c.SMTPURL, "smtp_url", "instance SMTP server, smtp://user:pass@host:port (smtps:// for implicit TLS)")
 	str(&c.SMSURL, "sms_url", "instance SMS provider URL (twilio://, vonage://, msg91://, textmagic://, telesign://)")
@@ -136,6 +143,11 @@ func Load(name string, args []string, getenv func(string) string) (Config, error
 		c.HashProcess = false
 	default:
 		errs = append(errs, fmt.Errorf("hash_process: want on or off, got %q", hashProc))
+	}
+	if p, err := parseProxies(proxies); err != nil {
+		errs = append(errs, fmt.Errorf("trusted_proxies: %w", err))
+	} else {
+		c.TrustedProxies = p
 	}
 	num := func(name, v string, min, max int) int {
 		n, err := strconv.Atoi(v)
@@ -234,3 +246,26 @@ func redact(s string) string {
 
 // FromEnv is Load with the process environment.
 func FromEnv(name string, args []string) (Config, error) { return Load(name, args, os.Getenv) }
+
+// parseProxies reads trusted_proxies: addresses and CIDR prefixes, with
+// "loopback" and "private" standing for those networks ("loopback,private"
+// is the default), or none.
+func parseProxies(v string) (clientinfo.Proxies, error) {
+	var out clientinfo.Proxies
+	var rest []string
+	for _, f := range strings.Split(v, ",") {
+		switch strings.ToLower(strings.TrimSpace(f)) {
+		case "loopback":
+			out = append(out, clientinfo.Loopback...)
+		case "private":
+			out = append(out, clientinfo.Private...)
+		default:
+			rest = append(rest, f)
+		}
+	}
+	more, err := clientinfo.ParseProxies(strings.Join(rest, ","))
+	if err != nil {
+		return nil, err
+	}
+	return append(out, more...), nil
+}

@@ -100,7 +100,7 @@ func (c *call) clientInfo() *storage.Client {
 				ua = f
 			}
 		}
-		ci := clientinfo.Parse(ua, clientinfo.ClientIP(c.r))
+		ci := clientinfo.Parse(ua, clientinfo.ClientIP(c.r, c.s.TrustedProxies))
 		c.client = &ci
 	}
 	return c.client

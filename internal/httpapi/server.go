@@ -8,6 +8,7 @@ package httpapi
 import (
 	"context"
 	"crypto/subtle"
+	"github.com/gatehouse-auth/gatehouse/internal/clientinfo"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -40,6 +41,8 @@ type Deps struct {
 	OAuthClient  *http.Client // talks to OAuth2 providers
 	PublicURL    string       // external base URL, for provider callbacks
 	ListenURL    string       // base URL from the listen address, when PublicURL is unset
+	// TrustedProxies are the peers whose X-Forwarded-For names the client.
+	TrustedProxies clientinfo.Proxies
 }
 
 // MailTester sends a test mail through given SMTP settings.
