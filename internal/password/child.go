@@ -78,6 +78,9 @@ func (h *Hasher) UseChild(argv, env []string, log *slog.Logger) {
 	for i := 0; i < h.workers; i++ {
 		go h.work()
 	}
+	// Start it now, from the binary the server started from; later
+	// restarts check the protocol (see start).
+	go h.child.get()
 }
 
 // childWorkersEnv tells the child how many hashes to compute at once.
@@ -171,14 +174,45 @@ func (c *childPool) start() (*childProc, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
+	// The child first names its protocol: a binary replaced on disk since
+	// the server started (an upgrade in progress) may speak another one,
+	// and is then not used.
+	dec := json.NewDecoder(bufio.NewReader(out))
+	hello := make(chan error, 1)
+	go func() {
+		var h childHello
+		err := dec.Decode(&h)
+		if err == nil && h.Protocol != childProtocol {
+			err = fmt.Errorf("child speaks %q, want %q", h.Protocol, childProtocol)
+		}
+		hello <- err
+	}()
+	select {
+	case err = <-hello:
+	case <-time.After(10 * time.Second):
+		err = errors.New("child did not answer")
+	}
+	if err != nil {
+		cmd.Process.Kill()
+		go cmd.Wait()
+		return nil, err
+	}
 	p := &childProc{cmd: cmd, in: in, enc: json.NewEncoder(in), wait: map[uint64]chan childResponse{}, dead: make(chan struct{})}
-	go c.read(p, out)
+	go c.read(p, dec)
 	return p, nil
 }
 
+// childProtocol names this version of the jobs' JSON; bump it when the
+// requests or responses change meaning.
+const childProtocol = "gatehouse-hash/1"
+
+// childHello is the child's first line.
+type childHello struct {
+	Protocol string `json:"protocol"`
+}
+
 // read delivers the child's answers until it ends.
-func (c *childPool) read(p *childProc, out io.Reader) {
-	dec := json.NewDecoder(bufio.NewReader(out))
+func (c *childPool) read(p *childProc, dec *json.Decoder) {
 	for {
 		var r childResponse
 		if err := dec.Decode(&r); err != nil {
@@ -299,6 +333,9 @@ func ServeChild(r io.Reader, w io.Writer) error {
 	slots := make(chan struct{}, workers)
 	var wmu sync.Mutex
 	enc := json.NewEncoder(w)
+	if err := enc.Encode(childHello{Protocol: childProtocol}); err != nil {
+		return fmt.Errorf("hash-worker: write: %w", err)
+	}
 	dec := json.NewDecoder(bufio.NewReader(r))
 	var wg sync.WaitGroup
 	defer wg.Wait()

@@ -3,6 +3,7 @@ package password
 import (
 	"context"
 	"errors"
+	"io"
 	"os"
 	"runtime"
 	"strconv"
@@ -16,10 +17,15 @@ import (
 const childEnv = "GATEHOUSE_TEST_HASH_CHILD=1"
 
 func TestMain(m *testing.M) {
-	if os.Getenv("GATEHOUSE_TEST_HASH_CHILD") == "1" {
+	switch os.Getenv("GATEHOUSE_TEST_HASH_CHILD") {
+	case "1":
 		if err := ServeChild(os.Stdin, os.Stdout); err != nil {
 			os.Exit(1)
 		}
+		os.Exit(0)
+	case "other-protocol": // a newer or older binary
+		os.Stdout.WriteString(`{"protocol":"gatehouse-hash/0"}` + "\n")
+		io.Copy(io.Discard, os.Stdin)
 		os.Exit(0)
 	}
 	os.Exit(m.Run())
@@ -204,5 +210,23 @@ func BenchmarkHashers(b *testing.B) {
 				}
 			})
 		})
+	}
+}
+
+// TestChildOtherProtocol: a child binary that speaks another protocol (one
+// replaced on disk by an upgrade) is not used; hashing goes on in-process.
+func TestChildOtherProtocol(t *testing.T) {
+	h := NewHasher(fast, 1)
+	h.UseChild([]string{os.Args[0]}, []string{"GATEHOUSE_TEST_HASH_CHILD=other-protocol"}, nil)
+	t.Cleanup(h.Close)
+	stored, err := h.Hash(context.Background(), "pw")
+	if err != nil || !strings.HasPrefix(stored, "$argon2id$") {
+		t.Fatalf("Hash = %q, %v", stored, err)
+	}
+	if ok, _, err := h.Verify(context.Background(), "argon2", stored, nil, "pw"); !ok || err != nil {
+		t.Fatalf("Verify = %v, %v", ok, err)
+	}
+	if h.child.running() != nil {
+		t.Fatal("a child of another protocol was used")
 	}
 }
