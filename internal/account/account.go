@@ -83,11 +83,26 @@ func (s *Service) nowUTC() time.Time { return s.now().UTC().Truncate(time.Micros
 // returns (nil, nil) for anything that does not authenticate: the caller is
 // then a guest, as in Appwrite.
 func (s *Service) Authenticate(ctx context.Context, projectID, sessionString string) (*Caller, error) {
+	return s.authenticate(ctx, projectID, sessionString, s.store.SessionBySecret)
+}
+
+// AuthenticateLite is Authenticate for read-only routes that show no more
+// than the account model: the user comes without its secrets (password,
+// history, recovery codes) and the session with only what checks it (see
+// storage.Store.SessionBySecretLite). It is the cheaper lookup of the hot
+// path.
+func (s *Service) AuthenticateLite(ctx context.Context, projectID, sessionString string) (*Caller, error) {
+	return s.authenticate(ctx, projectID, sessionString, s.store.SessionBySecretLite)
+}
+
+type sessionLookup func(ctx context.Context, projectID, userID, secretHash string) (*storage.Session, *storage.User, error)
+
+func (s *Service) authenticate(ctx context.Context, projectID, sessionString string, lookup sessionLookup) (*Caller, error) {
 	cred, ok := session.Decode(sessionString)
 	if !ok {
 		return nil, nil
 	}
-	sess, u, err := s.store.SessionBySecret(ctx, projectID, cred.ID, secret.Hash(cred.Secret))
+	sess, u, err := lookup(ctx, projectID, cred.ID, secret.Hash(cred.Secret))
 	if errors.Is(err, storage.ErrNotFound) {
 		return nil, nil
 	}

@@ -19,9 +19,12 @@ func (s *Server) accountRoutes() {
 	user := route{scope: "account"}
 	s.handle("POST /v1/account", route{scope: "sessions.write", method: "emailPassword",
 		limits: []ratelimit.Rule{perHour(10, "url:{url},ip:{ip}")}}, s.createAccount)
-	s.handle("GET /v1/account", user, s.getAccount)
+	// The two reads every app makes most: they show no more than the
+	// account model, so the session check skips the user's secrets.
+	read := route{scope: "account", lite: true}
+	s.handle("GET /v1/account", read, s.getAccount)
 	s.handle("DELETE /v1/account", user, s.deleteAccount)
-	s.handle("GET /v1/account/prefs", user, s.getPrefs)
+	s.handle("GET /v1/account/prefs", read, s.getPrefs)
 	s.handle("PATCH /v1/account/prefs", user, s.updatePrefs)
 	s.handle("PATCH /v1/account/name", user, s.updateName)
 	sensitive := route{scope: "account", fresh: freshIfMFA}

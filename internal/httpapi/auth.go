@@ -59,7 +59,7 @@ func unescape(v string) string {
 
 // authenticate finds who calls: an API key, a session, or a JWT (which
 // replaces the session). A key together with a user credential is refused.
-func (s *Server) authenticate(c *call, keyHeader string) error {
+func (s *Server) authenticate(c *call, keyHeader string, lite bool) error {
 	ctx := c.ctx()
 	pid := c.project.ID
 	var err error
@@ -71,7 +71,11 @@ func (s *Server) authenticate(c *call, keyHeader string) error {
 		}
 	}
 	if raw != "" {
-		if c.caller, err = s.Accounts.Authenticate(ctx, pid, raw); err != nil {
+		check := s.Accounts.Authenticate
+		if lite {
+			check = s.Accounts.AuthenticateLite
+		}
+		if c.caller, err = check(ctx, pid, raw); err != nil {
 			return err
 		}
 	}

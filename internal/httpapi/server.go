@@ -85,7 +85,11 @@ type route struct {
 	mfaExempt  bool   // reachable before the second factor
 	fresh      fresh  // needs a recently completed second factor
 	htmlErrors bool   // browser navigations: errors as a page, not JSON
-	limits     []ratelimit.Rule
+	// lite: the handler reads no more of the caller than the account
+	// model, so the session check skips the user's secrets (the cheaper
+	// lookup of the hot path; see account.AuthenticateLite).
+	lite   bool
+	limits []ratelimit.Rule
 }
 
 // fresh says when a route needs a second factor completed in the last
@@ -155,7 +159,7 @@ func (s *Server) pipeline(c *call, rt route) error {
 	if c.p, err = readParams(c.w, r); err != nil {
 		return err
 	}
-	if err := s.authenticate(c, keyHeader); err != nil {
+	if err := s.authenticate(c, keyHeader, rt.lite); err != nil {
 		return err
 	}
 	if rt.guestOnly && c.caller != nil && c.key == nil && c.multiAccounts() {

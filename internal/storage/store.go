@@ -111,6 +111,12 @@ type Store interface {
 	// The user id (from the session string) is bound too, so PostgreSQL
 	// reads the user by primary key even without planner statistics.
 	SessionBySecret(ctx context.Context, projectID, userID, secretHash string) (*Session, *User, error)
+	// SessionBySecretLite is SessionBySecret reading only what checking a
+	// session and showing the account model need: the user comes without
+	// PasswordHash, Hash, HashOptions, PasswordHistory and RecoveryCodes,
+	// the session with only its ID, UserID, ProjectID, Factors,
+	// MFAUpdatedAt and Expire. For read-only routes.
+	SessionBySecretLite(ctx context.Context, projectID, userID, secretHash string) (*Session, *User, error)
 	GetSession(ctx context.Context, projectID, userID, id string) (*Session, error)
 	ListSessions(ctx context.Context, projectID, userID string) ([]*Session, error)
 	UpdateSession(ctx context.Context, projectID, userID, id string, fn func(*Session) error) (*Session, error)

@@ -112,23 +112,29 @@ func BenchmarkSessionBySecret(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			b.ReportAllocs()
-			b.ResetTimer()
-			b.RunParallel(func(pb *testing.PB) {
-				i := 0
-				for pb.Next() {
-					i = (i + 7919) % n
-					sess, u, err := st.SessionBySecret(ctx, "bench", fmt.Sprintf("user%04d", i), hashes[i])
-					if err != nil {
-						b.Error(err)
-						return
-					}
-					if sess.UserID != u.ID {
-						b.Errorf("session of %s came with user %s", sess.UserID, u.ID)
-						return
-					}
-				}
-			})
+			for _, lookup := range []struct {
+				name string
+				fn   func(ctx context.Context, projectID, userID, secretHash string) (*storage.Session, *storage.User, error)
+			}{{"full", st.SessionBySecret}, {"lite", st.SessionBySecretLite}} {
+				b.Run(lookup.name, func(b *testing.B) {
+					b.ReportAllocs()
+					b.RunParallel(func(pb *testing.PB) {
+						i := 0
+						for pb.Next() {
+							i = (i + 7919) % n
+							sess, u, err := lookup.fn(ctx, "bench", fmt.Sprintf("user%04d", i), hashes[i])
+							if err != nil {
+								b.Error(err)
+								return
+							}
+							if sess.UserID != u.ID {
+								b.Errorf("session of %s came with user %s", sess.UserID, u.ID)
+								return
+							}
+						}
+					})
+				})
+			}
 		})
 	}
 }

@@ -38,6 +38,8 @@ type Store struct {
 	stmts map[string]*sql.Stmt // prepared once, keyed by query text
 
 	sessionBySecret *sql.Stmt
+	// sessionBySecretLite is the lite lookup (sessionlite.go).
+	sessionBySecretLite *sql.Stmt
 }
 
 // Open connects to engine ("sqlite" or "postgres") at dsn, applies the
@@ -77,6 +79,10 @@ func Open(ctx context.Context, engine, dsn string) (*Store, error) {
 		return nil, err
 	}
 	if err := s.prepare(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if err := s.prepareLite(ctx); err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -132,6 +138,9 @@ func (s *Store) Close() error {
 		st.Close()
 	}
 	s.mu.Unlock()
+	if s.sessionBySecretLite != nil {
+		s.sessionBySecretLite.Close()
+	}
 	if s.sessionBySecret != nil {
 		s.sessionBySecret.Close()
 	}

@@ -70,6 +70,41 @@ var sessionTests = []test{
 		hotOld.Client = storage.Client{}
 		same(t, "SessionBySecret of an expired session", gotS, &hotOld)
 	}},
+	{"BySecretLite", func(t *testing.T, s storage.Store) {
+		ctx := t.Context()
+		mustProject(t, s, "p1", t0)
+		mustProject(t, s, "p2", t0)
+		u := newUser("p1", "u1", "ann@example.com")
+		u.Status, u.MFA, u.TOTP, u.Reset = false, true, true, true
+		u.RecoveryCodes = "sealed-codes"
+		noErr(t, s.CreateUser(ctx, u), "CreateUser")
+		mustUser(t, s, "p1", "u2", "")
+		sess := mustSession(t, s, "p1", "u1", "s1", t0)
+		mustSession(t, s, "p1", "u2", "s2", t0)
+		gotS, gotU, err := s.SessionBySecretLite(ctx, "p1", "u1", sess.SecretHash)
+		noErr(t, err, "SessionBySecretLite")
+		same(t, "SessionBySecretLite session", gotS, &storage.Session{ProjectID: sess.ProjectID, ID: sess.ID, UserID: sess.UserID,
+			Factors: sess.Factors, MFAUpdatedAt: sess.MFAUpdatedAt, Expire: sess.Expire})
+		// The lite user is the whole user but for its secrets.
+		lite := *u
+		lite.PasswordHash, lite.Hash, lite.HashOptions, lite.PasswordHistory, lite.RecoveryCodes = "", "", nil, nil, ""
+		sameUser(t, s, "SessionBySecretLite user", gotU, &lite)
+		// A user without email or phone.
+		s2, err := s.GetSession(ctx, "p1", "u2", "s2")
+		noErr(t, err, "GetSession")
+		_, gotU2, err := s.SessionBySecretLite(ctx, "p1", "u2", s2.SecretHash)
+		noErr(t, err, "SessionBySecretLite without email")
+		if gotU2.Email != "" || gotU2.Phone != "" || gotU2.ID != "u2" {
+			t.Errorf("user without email: %+v", gotU2)
+		}
+		for _, c := range []struct{ project, user, hash, what string }{
+			{"p1", "u1", "unknown", "an unknown hash"}, {"p1", "u2", sess.SecretHash, "another user"},
+			{"p2", "u1", sess.SecretHash, "the wrong project"}, {"p1", "u1", "", "the empty hash"},
+		} {
+			_, _, err := s.SessionBySecretLite(ctx, c.project, c.user, c.hash)
+			isErr(t, err, storage.ErrNotFound, "SessionBySecretLite of "+c.what)
+		}
+	}},
 	{"Missing", func(t *testing.T, s storage.Store) {
 		ctx := t.Context()
 		mustProject(t, s, "p1", t0)
