@@ -128,22 +128,18 @@ func Load(name string, args []string, getenv func(string) string) (Config, error
 		return c, err
 	}
 	var errs []error
-	switch strings.ToLower(rate) {
-	case "on", "true", "1", "enabled":
-		c.RateLimits = true
-	case "off", "false", "0", "disabled":
-		c.RateLimits = false
-	default:
-		errs = append(errs, fmt.Errorf("rate_limits: want on or off, got %q", rate))
+	onOff := func(name, v string, dst *bool) {
+		switch strings.ToLower(v) {
+		case "on", "true", "1", "enabled":
+			*dst = true
+		case "off", "false", "0", "disabled":
+			*dst = false
+		default:
+			errs = append(errs, fmt.Errorf("%s: want on or off, got %q", name, v))
+		}
 	}
-	switch strings.ToLower(hashProc) {
-	case "on", "true", "1", "enabled":
-		c.HashProcess = true
-	case "off", "false", "0", "disabled":
-		c.HashProcess = false
-	default:
-		errs = append(errs, fmt.Errorf("hash_process: want on or off, got %q", hashProc))
-	}
+	onOff("rate_limits", rate, &c.RateLimits)
+	onOff("hash_process", hashProc, &c.HashProcess)
 	if p, err := parseProxies(proxies); err != nil {
 		errs = append(errs, fmt.Errorf("trusted_proxies: %w", err))
 	} else {

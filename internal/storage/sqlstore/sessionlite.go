@@ -18,19 +18,6 @@ const liteCols = `s.id, s.user_id, s.factors, s.mfa_updated_at, s.expire,
 	u.project_id, u.name, u.email, u.phone, u.password_update, u.registration, u.status, u.labels, u.email_verification,
 	u.phone_verification, u.mfa, u.reset, u.prefs, u.accessed_at, u.created_at, u.updated_at, u.targets, u.totp`
 
-// prepareLite readies the lite lookup on the read pool.
-func (s *Store) prepareLite(ctx context.Context) error {
-	q := `SELECT ` + liteCols + `
-		FROM sessions s JOIN users u ON u.project_id = s.project_id AND u.id = s.user_id
-		WHERE s.secret_hash = $1 AND s.project_id = $2 AND s.user_id = $3 AND u.id = $3`
-	st, err := s.r.PrepareContext(ctx, s.rebind(q))
-	if err != nil {
-		return fmt.Errorf("prepare lite session lookup: %w", err)
-	}
-	s.sessionBySecretLite = st
-	return nil
-}
-
 func (s *Store) SessionBySecretLite(ctx context.Context, projectID, userID, secretHash string) (*storage.Session, *storage.User, error) {
 	var sess storage.Session
 	var u storage.User

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -66,15 +67,27 @@ func prefixed(p, cols string) string {
 func (s *Store) prepare(ctx context.Context) error {
 	// The device fields are left out: authenticating never shows them,
 	// and decoding them was a tenth of the lookup's cost.
-	q := `SELECT ` + strings.Replace(prefixed("s", sessionCols), "s.client", "'{}'", 1) + `, ` + prefixed("u", userCols) + `
+	var err error
+	s.sessionBySecret, err = s.prepareLookup(ctx, strings.Replace(prefixed("s", sessionCols), "s.client", "'{}'", 1)+", "+prefixed("u", userCols))
+	if err != nil {
+		return err
+	}
+	s.sessionBySecretLite, err = s.prepareLookup(ctx, liteCols)
+	return err
+}
+
+// prepareLookup readies a session lookup reading cols of the session (s)
+// and its user (u) on the read pool: one row by the secret's hash, bound
+// to the project and the user the session string names.
+func (s *Store) prepareLookup(ctx context.Context, cols string) (*sql.Stmt, error) {
+	q := `SELECT ` + cols + `
 		FROM sessions s JOIN users u ON u.project_id = s.project_id AND u.id = s.user_id
 		WHERE s.secret_hash = $1 AND s.project_id = $2 AND s.user_id = $3 AND u.id = $3`
 	st, err := s.r.PrepareContext(ctx, s.rebind(q))
 	if err != nil {
-		return fmt.Errorf("prepare session lookup: %w", err)
+		return nil, fmt.Errorf("prepare session lookup: %w", err)
 	}
-	s.sessionBySecret = st
-	return nil
+	return st, nil
 }
 
 func (s *Store) SessionBySecret(ctx context.Context, projectID, userID, secretHash string) (*storage.Session, *storage.User, error) {

@@ -82,10 +82,6 @@ func Open(ctx context.Context, engine, dsn string) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
-	if err := s.prepareLite(ctx); err != nil {
-		s.Close()
-		return nil, err
-	}
 	return s, nil
 }
 
