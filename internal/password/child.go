@@ -326,6 +326,12 @@ func (r childResponse) err() error {
 // the pipe or exited). Jobs run concurrently; the server bounds how many.
 func ServeChild(r io.Reader, w io.Writer) error {
 	lowerProcessPriority()
+	if f, ok := r.(*os.File); ok {
+		r = pollable(f)
+	}
+	if f, ok := w.(*os.File); ok {
+		w = pollable(f)
+	}
 	workers, err := strconv.Atoi(os.Getenv(childWorkersEnv))
 	if err != nil || workers <= 0 {
 		workers = runtime.NumCPU()
