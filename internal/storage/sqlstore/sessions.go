@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"strings"
 
 	"github.com/gatehouse-auth/gatehouse/internal/storage"
@@ -63,46 +64,78 @@ func prefixed(p, cols string) string {
 	return strings.Join(parts, ", ")
 }
 
-// prepare readies the hot query on the read pool.
-func (s *Store) prepare(ctx context.Context) error {
-	// The device fields are left out: authenticating never shows them,
-	// and decoding them was a tenth of the lookup's cost.
-	var err error
-	s.sessionBySecret, err = s.prepareLookup(ctx, strings.Replace(prefixed("s", sessionCols), "s.client", "'{}'", 1)+", "+prefixed("u", userCols))
-	if err != nil {
-		return err
-	}
-	s.sessionBySecretLite, err = s.prepareLookup(ctx, liteCols)
-	return err
+// lookupCols are the columns of each session lookup: session (s) and user
+// (u). The full one leaves out the device fields: authenticating never
+// shows them, and decoding them was a tenth of the lookup's cost.
+var lookupCols = [lookupKinds]string{
+	lookupFull: strings.Replace(prefixed("s", sessionCols), "s.client", "'{}'", 1) + ", " + prefixed("u", userCols),
+	lookupLite: liteCols,
 }
 
-// prepareLookup readies a session lookup reading cols of the session (s)
-// and its user (u) on the read pool: one row by the secret's hash, bound
-// to the project and the user the session string names.
-func (s *Store) prepareLookup(ctx context.Context, cols string) (*sql.Stmt, error) {
-	q := `SELECT ` + cols + `
+// lookupSQL is a session lookup reading cols: one row by the secret's
+// hash, bound to the project and the user the session string names.
+func (s *Store) lookupSQL(cols string) string {
+	return s.rebind(`SELECT ` + cols + `
 		FROM sessions s JOIN users u ON u.project_id = s.project_id AND u.id = s.user_id
-		WHERE s.secret_hash = $1 AND s.project_id = $2 AND s.user_id = $3 AND u.id = $3`
-	st, err := s.r.PrepareContext(ctx, s.rebind(q))
+		WHERE s.secret_hash = $1 AND s.project_id = $2 AND s.user_id = $3 AND u.id = $3`)
+}
+
+// prepare readies the hot queries: on the read pool, and on SQLite also on
+// connections of their own (rawlookup.go) when the database is a file.
+func (s *Store) prepare(ctx context.Context, sqlitePath string) error {
+	var err error
+	if s.sessionBySecret, err = s.prepareLookup(ctx, lookupCols[lookupFull]); err != nil {
+		return err
+	}
+	if s.sessionBySecretLite, err = s.prepareLookup(ctx, lookupCols[lookupLite]); err != nil {
+		return err
+	}
+	if s.engine != "sqlite" || sqlitePath == ":memory:" || strings.HasPrefix(sqlitePath, "file:") {
+		return nil
+	}
+	var queries [lookupKinds]string
+	for k, cols := range lookupCols {
+		queries[k] = s.lookupSQL(cols)
+	}
+	n := runtime.GOMAXPROCS(0) + 1
+	if s.raw, err = openRawLookups(sqlitePath, n, queries); err != nil {
+		return fmt.Errorf("prepare session lookup: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) prepareLookup(ctx context.Context, cols string) (*sql.Stmt, error) {
+	st, err := s.r.PrepareContext(ctx, s.lookupSQL(cols))
 	if err != nil {
 		return nil, fmt.Errorf("prepare session lookup: %w", err)
 	}
 	return st, nil
 }
 
-func (s *Store) SessionBySecret(ctx context.Context, projectID, userID, secretHash string) (*storage.Session, *storage.User, error) {
-	var sd sessionDest
-	var ud userDest
-	dest := append(sd.targets(), ud.targets()...)
-	qctx := ctx
+// lookup runs session lookup k into dest.
+func (s *Store) lookup(ctx context.Context, k lookupKind, dest []any, secretHash, projectID, userID string) error {
+	if s.raw != nil {
+		return s.raw.query(k, dest, secretHash, projectID, userID)
+	}
+	st := s.sessionBySecret
+	if k == lookupLite {
+		st = s.sessionBySecretLite
+	}
 	if s.engine != "postgres" {
 		// SQLite answers this one-row read from the local file in
 		// microseconds; with a context that cannot be cancelled, neither
 		// database/sql nor the driver starts a goroutine per query to
 		// watch for cancellation.
-		qctx = context.WithoutCancel(ctx)
+		ctx = context.WithoutCancel(ctx)
 	}
-	if err := s.sessionBySecret.QueryRowContext(qctx, secretHash, projectID, userID).Scan(dest...); err != nil {
+	return st.QueryRowContext(ctx, secretHash, projectID, userID).Scan(dest...)
+}
+
+func (s *Store) SessionBySecret(ctx context.Context, projectID, userID, secretHash string) (*storage.Session, *storage.User, error) {
+	var sd sessionDest
+	var ud userDest
+	dest := append(sd.targets(), ud.targets()...)
+	if err := s.lookup(ctx, lookupFull, dest, secretHash, projectID, userID); err != nil {
 		return nil, nil, notFound(err)
 	}
 	sess, err := sd.finish()

@@ -40,6 +40,9 @@ type Store struct {
 	sessionBySecret *sql.Stmt
 	// sessionBySecretLite is the lite lookup (sessionlite.go).
 	sessionBySecretLite *sql.Stmt
+	// raw runs both lookups on SQLite without database/sql (rawlookup.go);
+	// nil on PostgreSQL and for in-memory databases.
+	raw *rawLookups
 }
 
 // Open connects to engine ("sqlite" or "postgres") at dsn, applies the
@@ -78,7 +81,11 @@ func Open(ctx context.Context, engine, dsn string) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
-	if err := s.prepare(ctx); err != nil {
+	sqlitePath := ""
+	if engine == "sqlite" {
+		sqlitePath = dsn
+	}
+	if err := s.prepare(ctx, sqlitePath); err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -134,6 +141,9 @@ func (s *Store) Close() error {
 		st.Close()
 	}
 	s.mu.Unlock()
+	if s.raw != nil {
+		s.raw.close()
+	}
 	if s.sessionBySecretLite != nil {
 		s.sessionBySecretLite.Close()
 	}
