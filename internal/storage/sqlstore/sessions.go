@@ -80,9 +80,10 @@ func (s *Store) lookupSQL(cols string) string {
 		WHERE s.secret_hash = $1 AND s.project_id = $2 AND s.user_id = $3 AND u.id = $3`)
 }
 
-// prepare readies the hot queries: on the read pool, and on SQLite also on
-// connections of their own (rawlookup.go) when the database is a file.
-func (s *Store) prepare(ctx context.Context, sqlitePath string) error {
+// prepare readies the hot queries on the read pool, and on connections of
+// their own: pglookup.go, and rawlookup.go when a SQLite database is a
+// file. dsn is the one Open was given.
+func (s *Store) prepare(ctx context.Context, dsn string) error {
 	var err error
 	if s.sessionBySecret, err = s.prepareLookup(ctx, lookupCols[lookupFull]); err != nil {
 		return err
@@ -90,15 +91,20 @@ func (s *Store) prepare(ctx context.Context, sqlitePath string) error {
 	if s.sessionBySecretLite, err = s.prepareLookup(ctx, lookupCols[lookupLite]); err != nil {
 		return err
 	}
-	if s.engine != "sqlite" || sqlitePath == ":memory:" || strings.HasPrefix(sqlitePath, "file:") {
-		return nil
-	}
 	var queries [lookupKinds]string
 	for k, cols := range lookupCols {
 		queries[k] = s.lookupSQL(cols)
 	}
-	n := runtime.GOMAXPROCS(0) + 1
-	if s.raw, err = openRawLookups(sqlitePath, n, queries); err != nil {
+	if s.engine == "postgres" {
+		// Enough connections for every core to wait on one round trip
+		// while another is parsed.
+		s.pg, err = openPGLookups(ctx, dsn, 2*runtime.GOMAXPROCS(0)+2, queries)
+		return err
+	}
+	if dsn == ":memory:" || strings.HasPrefix(dsn, "file:") {
+		return nil
+	}
+	if s.raw, err = openRawLookups(dsn, runtime.GOMAXPROCS(0)+1, queries); err != nil {
 		return fmt.Errorf("prepare session lookup: %w", err)
 	}
 	return nil
@@ -116,6 +122,9 @@ func (s *Store) prepareLookup(ctx context.Context, cols string) (*sql.Stmt, erro
 func (s *Store) lookup(ctx context.Context, k lookupKind, dest []any, secretHash, projectID, userID string) error {
 	if s.raw != nil {
 		return s.raw.query(k, dest, secretHash, projectID, userID)
+	}
+	if s.pg != nil {
+		return s.pg.query(ctx, k, dest, secretHash, projectID, userID)
 	}
 	st := s.sessionBySecret
 	if k == lookupLite {

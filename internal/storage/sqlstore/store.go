@@ -43,6 +43,8 @@ type Store struct {
 	// raw runs both lookups on SQLite without database/sql (rawlookup.go);
 	// nil on PostgreSQL and for in-memory databases.
 	raw *rawLookups
+	// pg runs them on PostgreSQL through pgx itself (pglookup.go).
+	pg *pgLookups
 }
 
 // Open connects to engine ("sqlite" or "postgres") at dsn, applies the
@@ -81,11 +83,7 @@ func Open(ctx context.Context, engine, dsn string) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
-	sqlitePath := ""
-	if engine == "sqlite" {
-		sqlitePath = dsn
-	}
-	if err := s.prepare(ctx, sqlitePath); err != nil {
+	if err := s.prepare(ctx, dsn); err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -143,6 +141,9 @@ func (s *Store) Close() error {
 	s.mu.Unlock()
 	if s.raw != nil {
 		s.raw.close()
+	}
+	if s.pg != nil {
+		s.pg.close()
 	}
 	if s.sessionBySecretLite != nil {
 		s.sessionBySecretLite.Close()
