@@ -96,9 +96,8 @@ func (s *Store) prepare(ctx context.Context, dsn string) error {
 		queries[k] = s.lookupSQL(cols)
 	}
 	if s.engine == "postgres" {
-		// Enough connections for every core to wait on one round trip
-		// while another is parsed.
-		s.pg, err = openPGLookups(ctx, dsn, 2*runtime.GOMAXPROCS(0)+2, queries)
+		// One batch in flight per core (see pglookup.go).
+		s.pg, err = openPGLookups(ctx, dsn, runtime.GOMAXPROCS(0), lookupCols)
 		return err
 	}
 	if dsn == ":memory:" || strings.HasPrefix(dsn, "file:") {
@@ -124,7 +123,7 @@ func (s *Store) lookup(ctx context.Context, k lookupKind, dest []any, secretHash
 		return s.raw.query(k, dest, secretHash, projectID, userID)
 	}
 	if s.pg != nil {
-		return s.pg.query(ctx, k, dest, secretHash, projectID, userID)
+		return s.pg.query(k, dest, secretHash, projectID, userID)
 	}
 	st := s.sessionBySecret
 	if k == lookupLite {

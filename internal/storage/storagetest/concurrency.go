@@ -33,6 +33,63 @@ func race(fn func(i int) error) []error {
 }
 
 var concurrencyTests = []test{
+	{"SessionLookupsTogether", func(t *testing.T, s storage.Store) {
+		// Lookups racing each other (which PostgreSQL answers in shared
+		// queries) each get their own answer: the same session twice, a
+		// hash named with the wrong user or project, an unknown hash; and
+		// a session deleted is not found by the lookup that follows.
+		ctx := t.Context()
+		mustProject(t, s, "p1", t0)
+		mustProject(t, s, "p2", t0)
+		const users = 5
+		sessions := make([]*storage.Session, users)
+		for i := range users {
+			uid := "u" + strconv.Itoa(i)
+			mustUser(t, s, "p1", uid, uid+"@example.com")
+			sessions[i] = mustSession(t, s, "p1", uid, "s"+uid, t0)
+		}
+		errs := race(func(w int) error {
+			for n := range 40 {
+				sess := sessions[(w+n)%users]
+				lookup := s.SessionBySecretLite
+				if n%2 == 1 {
+					lookup = s.SessionBySecret
+				}
+				gotS, gotU, err := lookup(ctx, "p1", sess.UserID, sess.SecretHash)
+				if err != nil || gotS.ID != sess.ID || gotU.ID != sess.UserID || gotU.Name != "User "+sess.UserID {
+					return fmt.Errorf("lookup of %s: %v, %v, %v", sess.ID, gotS, gotU, err)
+				}
+				other := sessions[(w+n+1)%users]
+				for _, c := range []struct{ project, user, hash string }{
+					{"p1", other.UserID, sess.SecretHash}, {"p2", sess.UserID, sess.SecretHash}, {"p1", sess.UserID, "unknown-" + strconv.Itoa(w)},
+				} {
+					if _, _, err := lookup(ctx, c.project, c.user, c.hash); !errors.Is(err, storage.ErrNotFound) {
+						return fmt.Errorf("lookup of %v: %v, want not found", c, err)
+					}
+				}
+			}
+			// Each worker then ends a session of its own and looks it up.
+			own := newSession("p1", sessions[w%users].UserID, "own"+strconv.Itoa(w), t0)
+			if _, err := s.CreateSession(ctx, own, 0); err != nil {
+				return err
+			}
+			if _, _, err := s.SessionBySecretLite(ctx, "p1", own.UserID, own.SecretHash); err != nil {
+				return fmt.Errorf("new session: %w", err)
+			}
+			if err := s.DeleteSession(ctx, "p1", own.UserID, own.ID); err != nil {
+				return err
+			}
+			if _, _, err := s.SessionBySecretLite(ctx, "p1", own.UserID, own.SecretHash); !errors.Is(err, storage.ErrNotFound) {
+				return fmt.Errorf("deleted session: %v, want not found", err)
+			}
+			return nil
+		})
+		for w, err := range errs {
+			if err != nil {
+				t.Errorf("worker %d: %v", w, err)
+			}
+		}
+	}},
 	{"UpdateUserSerialises", func(t *testing.T, s storage.Store) {
 		ctx := t.Context()
 		mustProject(t, s, "p1", t0)
