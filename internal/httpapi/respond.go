@@ -18,11 +18,37 @@ const Version = "1.8.1"
 const timeFormat = "2006-01-02T15:04:05.000+00:00"
 
 // when formats a time for the wire: "" for the zero time.
+//
+// Every account, session and log model carries several dates, and
+// time.Format, which interprets its layout on every call, was 3% of a
+// GET /v1/account; the fixed layout is written directly instead.
+// FuzzWhen checks that the two agree.
 func when(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.UTC().Format(timeFormat)
+	t = t.UTC()
+	year, month, day := t.Date()
+	if year < 0 || year > 9999 {
+		return t.Format(timeFormat)
+	}
+	hour, minute, sec := t.Clock()
+	var b [len(timeFormat)]byte
+	put := func(at, v, width int) {
+		for i := at + width - 1; i >= at; i-- {
+			b[i] = byte('0' + v%10)
+			v /= 10
+		}
+	}
+	copy(b[:], timeFormat)
+	put(0, year, 4)
+	put(5, int(month), 2)
+	put(8, day, 2)
+	put(11, hour, 2)
+	put(14, minute, 2)
+	put(17, sec, 2)
+	put(20, t.Nanosecond()/1e6, 3)
+	return string(b[:])
 }
 
 func (c *call) json(status int, v any) error {

@@ -2,6 +2,7 @@ package session
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"testing"
 	"time"
 )
@@ -46,10 +47,28 @@ func TestJWT(t *testing.T) {
 func FuzzDecode(f *testing.F) {
 	f.Add(Encode("u", "s"))
 	f.Add("eyJpZCI6MX0=")
+	f.Add(base64.StdEncoding.EncodeToString([]byte(`{"id":"a\"b","secret":"s"}`)))
+	f.Add(base64.StdEncoding.EncodeToString([]byte(`{"secret":"s","id":"u"}`)))
+	f.Add(base64.StdEncoding.EncodeToString([]byte(`{"id":"u","secret":"s","id":"v"}`)))
 	f.Fuzz(func(t *testing.T, s string) {
 		c, ok := Decode(s)
 		if ok && (c.ID == "" || c.Secret == "") {
 			t.Fatal("accepted empty credential")
 		}
+		// The fast reading of the canonical form agrees with the decoder.
+		for _, raw := range [][]byte{[]byte(s), decoded(s)} {
+			if id, secret, ok := canonical(raw); ok {
+				var want Credential
+				if err := json.Unmarshal(raw, &want); err != nil || want.ID != id || want.Secret != secret {
+					t.Fatalf("canonical(%q) = %q, %q; the decoder: %+v, %v", raw, id, secret, want, err)
+				}
+			}
+		}
 	})
+}
+
+// decoded is s as standard base64, or nil.
+func decoded(s string) []byte {
+	b, _ := base64.StdEncoding.DecodeString(s)
+	return b
 }
