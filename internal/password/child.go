@@ -27,7 +27,7 @@ import (
 // same binary, with every one of its threads at the lowest priority, puts
 // all of it where the operating system can rank it below the server, and
 // leaves the server's processors alone. The pool still bounds how many
-// hashes run at once; its workers hand each job to the child and wait.
+// hashes run at once; each caller hands its job to the child and waits.
 //
 // The two speak JSON lines over the child's stdin and stdout. A child that
 // dies or cannot start costs nothing but priority: the job is computed
@@ -75,9 +75,7 @@ func (h *Hasher) UseChild(argv, env []string, log *slog.Logger) {
 	}
 	env = append(env[:len(env):len(env)], childWorkersEnv+"="+strconv.Itoa(h.workers))
 	h.child = &childPool{argv: argv, env: env, log: log}
-	for i := 0; i < h.workers; i++ {
-		go h.work()
-	}
+	h.slots = make(chan struct{}, 2*h.workers)
 	// Start it now, from the binary the server started from; later
 	// restarts check the protocol (see start).
 	go h.child.get()

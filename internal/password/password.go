@@ -78,8 +78,8 @@ var defaultLimits = limits{
 	material:        1024,
 }
 
-// Hasher hashes and verifies passwords in a pool of worker goroutines
-// that bounds how many run at once. With UseChild (what serve does) the
+// Hasher hashes and verifies passwords, a bounded number at once, each on
+// its caller's goroutine. With UseChild (what serve does) the
 // work runs in a child process at the lowest CPU priority (child.go), so
 // the operating system runs session checks first and a flood of sign-ins
 // queues here instead of slowing every other request. In-process (tests,
@@ -88,7 +88,7 @@ var defaultLimits = limits{
 // locking workers to threads made each hash 40% slower.
 type Hasher struct {
 	p       Params
-	jobs    chan func()
+	slots   chan struct{} // jobs in flight: workers, twice that with a child
 	workers int
 	waiting atomic.Int64
 	child   *childPool    // nil: hash in-process (see UseChild)
@@ -96,16 +96,12 @@ type Hasher struct {
 }
 
 // NewHasher returns a Hasher running at most workers hashes at once
-// (0 means one per CPU). Its workers live as long as the process.
+// (0 means one per CPU).
 func NewHasher(p Params, workers int) *Hasher {
 	if workers <= 0 {
 		workers = runtime.NumCPU()
 	}
-	h := &Hasher{p: p, jobs: make(chan func()), workers: workers, local: make(chan struct{}, workers)}
-	for i := 0; i < workers; i++ {
-		go h.work()
-	}
-	return h
+	return &Hasher{p: p, slots: make(chan struct{}, workers), workers: workers, local: make(chan struct{}, workers)}
 }
 
 // compute runs fn in this process, at most workers at a time (in child
@@ -116,42 +112,34 @@ func (h *Hasher) compute(fn func()) {
 	fn()
 }
 
-func (h *Hasher) work() {
-	for job := range h.jobs {
-		job()
-	}
-}
-
 // Workers is how many hashes run at once.
 func (h *Hasher) Workers() int { return h.workers }
 
 // Params returns the parameters new hashes are made with.
 func (h *Hasher) Params() Params { return h.p }
 
-// Waiting is how many callers are queued for a worker (a metric).
+// Waiting is how many callers wait for a slot (a metric).
 func (h *Hasher) Waiting() int64 { return h.waiting.Load() }
 
-// run has a worker run fn and waits for it. Waiting for a free worker
-// honours ctx; once started, fn runs to the end.
+// run runs fn once a slot is free. Waiting for the slot honours ctx; once
+// started, fn runs to the end. fn runs on the caller's goroutine: handing
+// it to a worker goroutine cost two more goroutine wake-ups per sign-in,
+// each of which can take a core from the hashing child.
 func (h *Hasher) run(ctx context.Context, fn func()) error {
-	done := make(chan struct{})
-	job := func() {
-		defer close(done)
-		fn()
-	}
 	select {
-	case h.jobs <- job:
+	case h.slots <- struct{}{}:
 	default:
 		h.waiting.Add(1)
 		select {
-		case h.jobs <- job:
+		case h.slots <- struct{}{}:
 			h.waiting.Add(-1)
 		case <-ctx.Done():
 			h.waiting.Add(-1)
 			return ctx.Err()
 		}
 	}
-	<-done
+	defer func() { <-h.slots }()
+	fn()
 	return nil
 }
 
@@ -194,7 +182,7 @@ func argon2Options(p Params) []byte {
 // bcrypt cost ≤ 16; phpass 2^N with N ≤ 24; scrypt N a power of two in
 // 2..2^20, 128·N·r ≤ 256 MiB, N·r·p ≤ 2^22, length 16..512.
 //
-// Every verify runs on a pool worker; waiting for one honours ctx.
+// Every verify takes a slot of the pool; waiting for one honours ctx.
 func (h *Hasher) Verify(ctx context.Context, algo, stored string, options json.RawMessage, plain string) (ok, rehash bool, err error) {
 	if stored == "" {
 		return false, false, nil
