@@ -271,12 +271,17 @@ func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows
 
 // txq wraps a transaction so queries inside it are rebound too.
 type txq struct {
-	tx *sql.Tx
-	s  *Store
+	tx     *sql.Tx
+	s      *Store
+	missed *[]string // SQLite statements to prepare once the transaction ends
 }
 
-func (t txq) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	res, err := t.tx.ExecContext(ctx, t.s.rebind(q), args...)
+func (t txq) ExecContext(ctx context.Context, q string, args ...any) (res sql.Result, err error) {
+	if st := t.prepared(ctx, q); st != nil {
+		res, err = st.ExecContext(ctx, args...)
+	} else {
+		res, err = t.tx.ExecContext(ctx, t.s.rebind(q), args...)
+	}
 	if err != nil && isConflict(err) {
 		return nil, fmt.Errorf("%w: %v", storage.ErrConflict, err)
 	}
@@ -284,11 +289,44 @@ func (t txq) ExecContext(ctx context.Context, q string, args ...any) (sql.Result
 }
 
 func (t txq) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st := t.prepared(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return t.tx.QueryContext(ctx, t.s.rebind(q), args...)
 }
 
 func (t txq) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	if st := t.prepared(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return t.tx.QueryRowContext(ctx, t.s.rebind(q), args...)
+}
+
+// maxTxStmts bounds the statements transactions keep prepared, in case
+// some query text is built per call.
+const maxTxStmts = 256
+
+// prepared is q prepared on SQLite's one write connection, for use in
+// this transaction, or nil to run q as text. SQLite otherwise parses every
+// statement of every transaction anew: a tenth of a sign-in's server CPU.
+// PostgreSQL's driver keeps its own per-connection statement cache.
+func (t txq) prepared(ctx context.Context, q string) *sql.Stmt {
+	if t.s.engine != "sqlite" {
+		return nil
+	}
+	t.s.mu.Lock()
+	st, ok := t.s.stmts[q]
+	full := len(t.s.stmts) >= maxTxStmts
+	t.s.mu.Unlock()
+	if !ok {
+		// The write connection is this transaction's until it ends, so
+		// the statement is prepared after it (see inTx).
+		if !full && t.missed != nil {
+			*t.missed = append(*t.missed, q)
+		}
+		return nil
+	}
+	return t.tx.StmtContext(ctx, st)
 }
 
 // inTx runs fn in one transaction on the write pool, retrying a few times
@@ -299,10 +337,14 @@ func (s *Store) inTx(ctx context.Context, fn func(q querier) error) error {
 		if err != nil {
 			return fmt.Errorf("begin: %w", err)
 		}
-		err = fn(txq{tx: tx, s: s})
+		var missed []string
+		err = fn(txq{tx: tx, s: s, missed: &missed})
 		if err == nil {
 			err = tx.Commit()
 			if err == nil {
+				for _, q := range missed {
+					s.stmt(ctx, s.w, q) // a failure shows when q runs as text
+				}
 				return nil
 			}
 			err = fmt.Errorf("commit: %w", err)
