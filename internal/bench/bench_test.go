@@ -173,3 +173,24 @@ func TestRunAgainstServer(t *testing.T) {
 		})
 	}
 }
+
+// TestCompareAlternating: a scenario listed several times is compared as
+// one pool of windows, not by its first window.
+func TestCompareAlternating(t *testing.T) {
+	rep := &Report{Rows: []Row{
+		{Name: ScenarioHashOnly, OKPerSec: 80, Seconds: 2},
+		{Name: ScenarioSignin, OKPerSec: 70, Seconds: 2},
+		{Name: ScenarioHashOnly, OKPerSec: 60, Seconds: 2},
+		{Name: ScenarioSignin, OKPerSec: 60, Seconds: 2},
+	}}
+	rep.notes()
+	want := "signin runs at 92.9% of the hash-only rate (65.0 of 70.0 per second), pooled over 2 and 2 windows"
+	if len(rep.Notes) != 1 || rep.Notes[0] != want {
+		t.Fatalf("notes %q, want %q", rep.Notes, want)
+	}
+	one := &Report{Rows: []Row{{Name: ScenarioCeiling, OKPerSec: 40000, Seconds: 10}, {Name: ScenarioAccountGet, OKPerSec: 18000, Seconds: 10}}}
+	one.notes()
+	if want := "account-get runs at 45.0% of the ceiling (18000 of 40000 req/s)"; len(one.Notes) != 1 || one.Notes[0] != want {
+		t.Fatalf("notes %q, want %q", one.Notes, want)
+	}
+}

@@ -97,17 +97,47 @@ func (rep *Report) row(name string) *Row {
 	return nil
 }
 
+// pooled is the rate of all rows named name together (successes over
+// their summed windows), and how many there were.
+func (rep *Report) pooled(name string) (rate float64, n int) {
+	var ok, secs float64
+	for _, r := range rep.Rows {
+		if r.Name == name {
+			ok += r.OKPerSec * r.Seconds
+			secs += r.Seconds
+			n++
+		}
+	}
+	if secs > 0 {
+		rate = ok / secs
+	}
+	return rate, n
+}
+
+// compare notes how rows named a compare with rows named b. A scenario
+// listed several times, alternating with the other (--scenario
+// hash-only,signin,hash-only,signin...), is pooled: the machine's speed
+// drifts between windows minutes apart, and alternating short windows
+// puts both under the same drift.
+func (rep *Report) compare(a, b, what, unit, format string) {
+	ra, na := rep.pooled(a)
+	rb, nb := rep.pooled(b)
+	if na == 0 || nb == 0 || rb <= 0 {
+		return
+	}
+	note := fmt.Sprintf("%s runs at %.1f%% of %s ("+format+" of "+format+" %s)", a, 100*ra/rb, what, ra, rb, unit)
+	if na > 1 || nb > 1 {
+		note += fmt.Sprintf(", pooled over %d and %d windows", na, nb)
+	}
+	rep.Notes = append(rep.Notes, note)
+}
+
 // notes compares rows with each other: the server against the ceiling,
-// and latency during the flood against latency alone.
+// sign-ins against bare hashing, and latency during the flood against
+// latency alone.
 func (rep *Report) notes() {
-	if c, a := rep.row(ScenarioCeiling), rep.row(ScenarioAccountGet); c != nil && a != nil && c.OKPerSec > 0 {
-		rep.Notes = append(rep.Notes, fmt.Sprintf("account-get runs at %.1f%% of the ceiling (%.0f of %.0f req/s)",
-			100*a.OKPerSec/c.OKPerSec, a.OKPerSec, c.OKPerSec))
-	}
-	if h, s := rep.row(ScenarioHashOnly), rep.row(ScenarioSignin); h != nil && s != nil && h.OKPerSec > 0 {
-		rep.Notes = append(rep.Notes, fmt.Sprintf("signin runs at %.1f%% of the hash-only rate (%.1f of %.1f per second)",
-			100*s.OKPerSec/h.OKPerSec, s.OKPerSec, h.OKPerSec))
-	}
+	rep.compare(ScenarioAccountGet, ScenarioCeiling, "the ceiling", "req/s", "%.0f")
+	rep.compare(ScenarioSignin, ScenarioHashOnly, "the hash-only rate", "per second", "%.1f")
 	if i, f := rep.row("account-get (idle)"), rep.row("account-get (flood)"); i != nil && f != nil && i.P99US > 0 && i.P50US > 0 {
 		rep.Notes = append(rep.Notes, fmt.Sprintf("during the sign-in flood, account-get p99 is %.2fx its idle p99 (%.2f vs %.2f ms), p50 %.2fx (%.2f vs %.2f ms)",
 			f.P99US/i.P99US, f.P99US/1000, i.P99US/1000, f.P50US/i.P50US, f.P50US/1000, i.P50US/1000))
