@@ -124,9 +124,13 @@ func openRawConn(path string, queries [lookupKinds]string) (_ *rawConn, err erro
 }
 
 // readPtr reads the pointer SQLite wrote at p (an out parameter in C
-// memory).
+// memory), 4 or 8 bytes as the platform's pointers are.
 func readPtr(p uintptr) uintptr {
-	return uintptr(binary.NativeEndian.Uint64(libc.GoBytes(p, 8)))
+	b := libc.GoBytes(p, int(unsafe.Sizeof(p)))
+	if len(b) == 4 {
+		return uintptr(binary.NativeEndian.Uint32(b))
+	}
+	return uintptr(binary.NativeEndian.Uint64(b))
 }
 
 func (c *rawConn) exec(q string) error {
