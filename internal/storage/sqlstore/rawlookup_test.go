@@ -155,3 +155,15 @@ func TestRawLookupOpenErrors(t *testing.T) {
 		t.Errorf("bad query: %v", err)
 	}
 }
+
+// TestOpenInMemoryRefused: an in-memory SQLite database, which each
+// connection of the pools would open anew, is refused with a clear error
+// instead of failing later for want of tables.
+func TestOpenInMemoryRefused(t *testing.T) {
+	for _, dsn := range []string{":memory:", "file:x.db?mode=memory"} {
+		_, err := Open(t.Context(), "sqlite", dsn)
+		if err == nil || !strings.Contains(err.Error(), "give the path of a file") {
+			t.Errorf("Open(%q) = %v", dsn, err)
+		}
+	}
+}

@@ -27,7 +27,7 @@ func (s *Store) SessionBySecretLite(ctx context.Context, projectID, userID, secr
 	dest := []any{&sess.ID, &sess.UserID, &factors, &mfaUpd, &exp,
 		&u.ProjectID, &u.Name, &email, &phone, &pwUpd, &reg, &u.Status, &labels, &u.EmailVerification,
 		&u.PhoneVerification, &u.MFA, &u.Reset, &prefs, &acc, &cre, &upd, &tgts, &u.TOTP}
-	if err := s.lookup(ctx, lookupLite, dest, secretHash, projectID, userID); err != nil {
+	if err := s.lookup(lookupLite, dest, secretHash, projectID, userID); err != nil {
 		return nil, nil, notFound(err)
 	}
 	sess.ProjectID, u.ID = u.ProjectID, sess.UserID

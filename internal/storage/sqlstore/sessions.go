@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"runtime"
@@ -80,28 +79,19 @@ func (s *Store) lookupSQL(cols string) string {
 		WHERE s.secret_hash = $1 AND s.project_id = $2 AND s.user_id = $3 AND u.id = $3`)
 }
 
-// prepare readies the hot queries on the read pool, and on connections of
-// their own: pglookup.go, and rawlookup.go when a SQLite database is a
-// file. dsn is the one Open was given.
+// prepare readies the session lookups on connections of their own:
+// pglookup.go on PostgreSQL, rawlookup.go on SQLite. dsn is the one Open
+// was given.
 func (s *Store) prepare(ctx context.Context, dsn string) error {
 	var err error
-	if s.sessionBySecret, err = s.prepareLookup(ctx, lookupCols[lookupFull]); err != nil {
-		return err
-	}
-	if s.sessionBySecretLite, err = s.prepareLookup(ctx, lookupCols[lookupLite]); err != nil {
-		return err
-	}
-	var queries [lookupKinds]string
-	for k, cols := range lookupCols {
-		queries[k] = s.lookupSQL(cols)
-	}
 	if s.engine == "postgres" {
 		// One batch in flight per core (see pglookup.go).
 		s.pg, err = openPGLookups(ctx, dsn, runtime.GOMAXPROCS(0), lookupCols)
 		return err
 	}
-	if dsn == ":memory:" || strings.HasPrefix(dsn, "file:") {
-		return nil
+	var queries [lookupKinds]string
+	for k, cols := range lookupCols {
+		queries[k] = s.lookupSQL(cols)
 	}
 	if s.raw, err = openRawLookups(dsn, runtime.GOMAXPROCS(0)+1, queries); err != nil {
 		return fmt.Errorf("prepare session lookup: %w", err)
@@ -109,41 +99,19 @@ func (s *Store) prepare(ctx context.Context, dsn string) error {
 	return nil
 }
 
-func (s *Store) prepareLookup(ctx context.Context, cols string) (*sql.Stmt, error) {
-	st, err := s.r.PrepareContext(ctx, s.lookupSQL(cols))
-	if err != nil {
-		return nil, fmt.Errorf("prepare session lookup: %w", err)
-	}
-	return st, nil
-}
-
 // lookup runs session lookup k into dest.
-func (s *Store) lookup(ctx context.Context, k lookupKind, dest []any, secretHash, projectID, userID string) error {
+func (s *Store) lookup(k lookupKind, dest []any, secretHash, projectID, userID string) error {
 	if s.raw != nil {
 		return s.raw.query(k, dest, secretHash, projectID, userID)
 	}
-	if s.pg != nil {
-		return s.pg.query(k, dest, secretHash, projectID, userID)
-	}
-	st := s.sessionBySecret
-	if k == lookupLite {
-		st = s.sessionBySecretLite
-	}
-	if s.engine != "postgres" {
-		// SQLite answers this one-row read from the local file in
-		// microseconds; with a context that cannot be cancelled, neither
-		// database/sql nor the driver starts a goroutine per query to
-		// watch for cancellation.
-		ctx = context.WithoutCancel(ctx)
-	}
-	return st.QueryRowContext(ctx, secretHash, projectID, userID).Scan(dest...)
+	return s.pg.query(k, dest, secretHash, projectID, userID)
 }
 
 func (s *Store) SessionBySecret(ctx context.Context, projectID, userID, secretHash string) (*storage.Session, *storage.User, error) {
 	var sd sessionDest
 	var ud userDest
 	dest := append(sd.targets(), ud.targets()...)
-	if err := s.lookup(ctx, lookupFull, dest, secretHash, projectID, userID); err != nil {
+	if err := s.lookup(lookupFull, dest, secretHash, projectID, userID); err != nil {
 		return nil, nil, notFound(err)
 	}
 	sess, err := sd.finish()

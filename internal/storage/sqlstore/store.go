@@ -37,14 +37,12 @@ type Store struct {
 	mu    sync.Mutex
 	stmts map[string]*sql.Stmt // prepared once, keyed by query text
 
-	sessionBySecret *sql.Stmt
-	// sessionBySecretLite is the lite lookup (sessionlite.go).
-	sessionBySecretLite *sql.Stmt
-	// raw runs both lookups on SQLite without database/sql (rawlookup.go);
-	// nil on PostgreSQL and for in-memory databases.
+	// The session lookups, full and lite (sessionlite.go), run on
+	// connections of their own: raw on SQLite, without database/sql
+	// (rawlookup.go), and pg on PostgreSQL, through pgx itself
+	// (pglookup.go).
 	raw *rawLookups
-	// pg runs them on PostgreSQL through pgx itself (pglookup.go).
-	pg *pgLookups
+	pg  *pgLookups
 }
 
 // Open connects to engine ("sqlite" or "postgres") at dsn, applies the
@@ -91,11 +89,13 @@ func Open(ctx context.Context, engine, dsn string) (*Store, error) {
 }
 
 func (s *Store) openSQLite(path string) error {
-	if path != ":memory:" {
-		if dir := filepath.Dir(path); dir != "" {
-			if err := os.MkdirAll(dir, 0o700); err != nil {
-				return fmt.Errorf("create database folder: %w", err)
-			}
+	if path == ":memory:" || strings.HasPrefix(path, "file:") {
+		// Every connection of the pools would open a database of its own.
+		return fmt.Errorf("sqlite: %q: give the path of a file", path)
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return fmt.Errorf("create database folder: %w", err)
 		}
 	}
 	// WAL lets readers run beside the single writer; busy_timeout waits
@@ -144,12 +144,6 @@ func (s *Store) Close() error {
 	}
 	if s.pg != nil {
 		s.pg.close()
-	}
-	if s.sessionBySecretLite != nil {
-		s.sessionBySecretLite.Close()
-	}
-	if s.sessionBySecret != nil {
-		s.sessionBySecret.Close()
 	}
 	err := s.w.Close()
 	if s.r != s.w {
