@@ -169,18 +169,23 @@ func (s *Service) CreateJWT(c *Caller) (string, error) {
 	return s.jwts.Sign(c.User.ID, c.Session.ID, JWTLifetime)
 }
 
-// log writes a security log entry; a failure is logged, not returned, so a
-// full log table never blocks a sign-in.
+// audit writes a security log entry; a failure is logged, not returned:
+// the change it records is already made. (A new session's entry is
+// written with the session instead, in CreateSession's transaction.)
 func (s *Service) audit(ctx context.Context, u *storage.User, event string, a Actor) {
+	if err := s.store.AddLog(ctx, s.logEntry(u, event, a)); err != nil {
+		s.log.ErrorContext(ctx, "write security log", "event", event, "err", err)
+	}
+}
+
+// logEntry is the security log entry for event, done by a to u.
+func (s *Service) logEntry(u *storage.User, event string, a Actor) *storage.Log {
 	mode, actor := a.Mode, a.Name
 	if mode == "" {
 		mode, actor = "default", u.ID
 	}
-	l := &storage.Log{ProjectID: u.ProjectID, ID: secret.ID(), UserID: u.ID, Event: event, Mode: mode, Actor: actor,
+	return &storage.Log{ProjectID: u.ProjectID, ID: secret.ID(), UserID: u.ID, Event: event, Mode: mode, Actor: actor,
 		UserEmail: u.Email, UserName: u.Name, Client: a.Client, Time: s.nowUTC()}
-	if err := s.store.AddLog(ctx, l); err != nil {
-		s.log.ErrorContext(ctx, "write security log", "event", event, "err", err)
-	}
 }
 
 // ListLogs returns a page of the user's security log, newest first.

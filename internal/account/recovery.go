@@ -146,31 +146,33 @@ func (s *Service) CompleteVerification(ctx context.Context, p *storage.Project, 
 	return t, err
 }
 
-// alertNewSession mails the user about a new session when the project
-// asks for it: not for the first session a user ever opens, nor for one
-// opened through a link or code that was itself mailed to them.
-func (s *Service) alertNewSession(ctx context.Context, p *storage.Project, u *storage.User, sess *storage.Session, a Actor) {
+// sessionAlertDue reports whether the user is to be mailed about the new
+// session sess, when the project asks for it: not for the first session a
+// user ever opens, nor for one opened through a link or code that was
+// itself mailed to them. It reads the log, so it runs before sess is
+// logged.
+func (s *Service) sessionAlertDue(ctx context.Context, p *storage.Project, u *storage.User, sess *storage.Session) bool {
 	if !p.Settings.Auth.SessionAlerts || u.Email == "" || sess.Provider == "server" || sess.Provider == "magic-url" ||
 		(sess.Provider == "token" && sess.Factors[0] == "email") {
-		return
+		return false
 	}
 	logs, _, err := s.store.ListLogs(ctx, p.ID, u.ID, storage.Page{Limit: 100})
 	if err != nil {
 		s.log.WarnContext(ctx, "session alert: read log", "err", err)
-		return
+		return false
 	}
-	earlier := false
 	for _, l := range logs {
 		if l.Event == "session.create" {
-			earlier = true
-			break
+			return true
 		}
 	}
-	if !earlier {
-		return
-	}
+	return false
+}
+
+// sendSessionAlert queues the new-session mail to u.
+func (s *Service) sendSessionAlert(ctx context.Context, p *storage.Project, u *storage.User, a Actor) {
 	cl := a.Client
-	err = s.send(ctx, outbox.Message{ProjectID: p.ID, Channel: outbox.Email, Kind: "sessionAlert", To: u.Email, ToName: u.Name,
+	err := s.send(ctx, outbox.Message{ProjectID: p.ID, Channel: outbox.Email, Kind: "sessionAlert", To: u.Email, ToName: u.Name,
 		Locale: a.Locale, Vars: vars(p, u, map[string]string{"agentDevice": strings.TrimSpace(cl.DeviceBrand + " " + cl.DeviceModel),
 			"agentClient": strings.TrimSpace(cl.ClientName + " " + cl.ClientVersion), "agentOs": strings.TrimSpace(cl.OSName + " " + cl.OSVersion),
 			"ipAddress": cl.IP, "country": "Unknown"})})

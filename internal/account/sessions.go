@@ -139,17 +139,17 @@ func (s *Service) startSession(ctx context.Context, p *storage.Project, u *stora
 	if provider == "server" {
 		max = 0
 	}
-	if _, err := s.store.CreateSession(ctx, sess, max); errors.Is(err, storage.ErrNotFound) {
+	alert := s.sessionAlertDue(ctx, p, u, sess)
+	if _, err := s.store.CreateSession(ctx, sess, max, s.logEntry(u, "session.create", a)); errors.Is(err, storage.ErrNotFound) {
 		// A link merged the user away (or it was deleted) while it signed
 		// in; its credentials now lead elsewhere or nowhere.
 		return nil, apperr.Newf(apperr.UserNotFound, "The account changed while signing in; sign in again.")
 	} else if err != nil {
 		return nil, err
 	}
-	// The alert looks for earlier session.create entries, so it runs
-	// before this one is logged.
-	s.alertNewSession(ctx, p, u, sess, a)
-	s.audit(ctx, u, "session.create", a)
+	if alert {
+		s.sendSessionAlert(ctx, p, u, a)
+	}
 	return &NewSession{Session: sess, User: u, Credential: session.Encode(u.ID, raw)}, nil
 }
 

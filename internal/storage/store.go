@@ -101,10 +101,11 @@ type Store interface {
 	// TouchUser sets accessedAt without loading the user.
 	TouchUser(ctx context.Context, projectID, id string, at time.Time) error
 
-	// CreateSession stores s and then removes the user's oldest sessions
-	// beyond max, in one transaction. It returns the ids it removed, or
-	// ErrNotFound when the user no longer exists.
-	CreateSession(ctx context.Context, s *Session, max int) ([]string, error)
+	// CreateSession stores s, removes the user's oldest sessions beyond
+	// max and adds l (the session.create entry, when not nil) to the
+	// security log, all in one transaction. It returns the ids it removed,
+	// or ErrNotFound when the user no longer exists.
+	CreateSession(ctx context.Context, s *Session, max int, l *Log) ([]string, error)
 	// SessionBySecret is the hot path: one indexed lookup returning the
 	// session with its user, whatever its expiry. The session's Client
 	// (device fields) is left empty: read the session itself to show it.

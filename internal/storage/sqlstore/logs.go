@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -13,7 +14,12 @@ import (
 const logCols = `project_id, id, user_id, event, mode, actor, user_email, user_name, client, time`
 
 func (s *Store) AddLog(ctx context.Context, l *storage.Log) error {
-	_, err := s.exec(ctx, `INSERT INTO logs (`+logCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+	return addLog(ctx, s.exec, l)
+}
+
+// addLog inserts l with exec: the store's own or a transaction's.
+func addLog(ctx context.Context, exec func(context.Context, string, ...any) (sql.Result, error), l *storage.Log) error {
+	_, err := exec(ctx, `INSERT INTO logs (`+logCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
 		l.ProjectID, l.ID, l.UserID, l.Event, l.Mode, l.Actor, l.UserEmail, l.UserName, jsonText(l.Client), micros(l.Time))
 	if err != nil {
 		return fmt.Errorf("insert log: %w", err)

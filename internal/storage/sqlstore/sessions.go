@@ -125,7 +125,7 @@ func (s *Store) SessionBySecret(ctx context.Context, projectID, userID, secretHa
 	return sess, u, nil
 }
 
-func (s *Store) CreateSession(ctx context.Context, sess *storage.Session, max int) ([]string, error) {
+func (s *Store) CreateSession(ctx context.Context, sess *storage.Session, max int, l *storage.Log) ([]string, error) {
 	var removed []string
 	err := s.inTx(ctx, func(q querier) error {
 		removed = removed[:0]
@@ -143,6 +143,13 @@ func (s *Store) CreateSession(ctx context.Context, sess *storage.Session, max in
 		}
 		if err != nil {
 			return fmt.Errorf("insert session: %w", err)
+		}
+		if l != nil {
+			// In the same transaction: a sign-in costs one commit, and no
+			// session exists without its log entry.
+			if err := addLog(ctx, q.ExecContext, l); err != nil {
+				return err
+			}
 		}
 		if max <= 0 {
 			return nil

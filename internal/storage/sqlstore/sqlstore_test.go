@@ -108,7 +108,7 @@ func BenchmarkSessionBySecret(b *testing.B) {
 				s := &storage.Session{ProjectID: "bench", ID: "s" + uid, UserID: uid, SecretHash: hashes[i],
 					Provider: "email", Client: storage.Client{IP: "203.0.113.7", ClientName: "Firefox"},
 					Factors: []string{"password"}, Expire: now.Add(time.Hour), CreatedAt: now, UpdatedAt: now}
-				if _, err := st.CreateSession(ctx, s, 10); err != nil {
+				if _, err := st.CreateSession(ctx, s, 10, nil); err != nil {
 					b.Fatal(err)
 				}
 			}

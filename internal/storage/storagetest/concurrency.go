@@ -70,7 +70,7 @@ var concurrencyTests = []test{
 			}
 			// Each worker then ends a session of its own and looks it up.
 			own := newSession("p1", sessions[w%users].UserID, "own"+strconv.Itoa(w), t0)
-			if _, err := s.CreateSession(ctx, own, 0); err != nil {
+			if _, err := s.CreateSession(ctx, own, 0, nil); err != nil {
 				return err
 			}
 			if _, _, err := s.SessionBySecretLite(ctx, "p1", own.UserID, own.SecretHash); err != nil {
@@ -182,7 +182,7 @@ var concurrencyTests = []test{
 		removed := make([][]string, workers)
 		errs := race(func(i int) error {
 			var err error
-			removed[i], err = s.CreateSession(ctx, newSession("p1", "u1", fmt.Sprintf("s%02d", i), at(time.Duration(i)*time.Second)), maxSessions)
+			removed[i], err = s.CreateSession(ctx, newSession("p1", "u1", fmt.Sprintf("s%02d", i), at(time.Duration(i)*time.Second)), maxSessions, nil)
 			return err
 		})
 		for i, err := range errs {

@@ -54,7 +54,7 @@ var oauthStateTests = []test{
 		ctx := t.Context()
 		mustProject(t, s, "p1", t0)
 		for _, max := range []int{0, 10} {
-			_, err := s.CreateSession(ctx, newSession("p1", "gone", "s1", t0), max)
+			_, err := s.CreateSession(ctx, newSession("p1", "gone", "s1", t0), max, nil)
 			if !errors.Is(err, storage.ErrNotFound) {
 				t.Fatalf("session of a missing user (max %d): %v", max, err)
 			}

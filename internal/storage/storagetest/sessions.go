@@ -1,6 +1,7 @@
 package storagetest
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"testing"
@@ -25,7 +26,7 @@ var sessionTests = []test{
 		mustUser(t, s, "p1", "u1", "")
 		sess := &storage.Session{ProjectID: "p1", ID: "s1", UserID: "u1", SecretHash: "h1", Provider: "anonymous",
 			Expire: at(time.Hour), CreatedAt: t0, UpdatedAt: t0}
-		_, err := s.CreateSession(ctx, sess, 10)
+		_, err := s.CreateSession(ctx, sess, 10, nil)
 		noErr(t, err, "CreateSession")
 		got, err := s.GetSession(ctx, "p1", "u1", "s1")
 		noErr(t, err, "GetSession")
@@ -62,7 +63,7 @@ var sessionTests = []test{
 
 		// Expiry is the caller's business.
 		old := newSession("p1", "u1", "old", t0.Add(-800*24*time.Hour))
-		_, err = s.CreateSession(ctx, old, 0)
+		_, err = s.CreateSession(ctx, old, 0, nil)
 		noErr(t, err, "CreateSession")
 		gotS, _, err = s.SessionBySecret(ctx, "p1", "u1", old.SecretHash)
 		noErr(t, err, "SessionBySecret of an expired session")
@@ -134,7 +135,7 @@ var sessionTests = []test{
 		first := mustSession(t, s, "p1", "u1", "s1", t0)
 		dup := newSession("p1", "u1", "s1", at(time.Hour))
 		dup.SecretHash = "another hash"
-		_, err := s.CreateSession(ctx, dup, 1)
+		_, err := s.CreateSession(ctx, dup, 1, nil)
 		isErr(t, err, storage.ErrConflict, "CreateSession with a taken id")
 		got, err := s.GetSession(ctx, "p1", "u1", "s1")
 		noErr(t, err, "GetSession")
@@ -285,7 +286,7 @@ var sessionLimitTests = []test{
 			{"s4", []string{"s1"}, []string{"s2", "s3", "s4"}},
 		}
 		for i, st := range steps {
-			removed, err := s.CreateSession(ctx, newSession("p1", "u1", st.id, at(time.Duration(i)*time.Minute)), 3)
+			removed, err := s.CreateSession(ctx, newSession("p1", "u1", st.id, at(time.Duration(i)*time.Minute)), 3, nil)
 			noErr(t, err, "CreateSession "+st.id)
 			sameIDs(t, "CreateSession "+st.id+" removed", removed, st.removed)
 			list, err := s.ListSessions(ctx, "p1", "u1")
@@ -293,7 +294,7 @@ var sessionLimitTests = []test{
 			sameIDs(t, "sessions after "+st.id, ids(list, sessionID), st.left)
 		}
 		// A lower limit removes several at once, in any order.
-		removed, err := s.CreateSession(ctx, newSession("p1", "u1", "s5", at(time.Hour)), 1)
+		removed, err := s.CreateSession(ctx, newSession("p1", "u1", "s5", at(time.Hour)), 1, nil)
 		noErr(t, err, "CreateSession s5")
 		slices.Sort(removed)
 		sameIDs(t, "CreateSession with max 1 removed", removed, []string{"s2", "s3", "s4"})
@@ -315,19 +316,72 @@ var sessionLimitTests = []test{
 		mustUser(t, s, "p1", "u1", "ann@example.com")
 		mustSession(t, s, "p1", "u1", "a", at(time.Minute))
 		mustSession(t, s, "p1", "u1", "b", at(2*time.Minute))
-		removed, err := s.CreateSession(ctx, newSession("p1", "u1", "new", t0), 2)
+		removed, err := s.CreateSession(ctx, newSession("p1", "u1", "new", t0), 2, nil)
 		noErr(t, err, "CreateSession")
 		sameIDs(t, "CreateSession removed", removed, []string{"a"})
 		list, err := s.ListSessions(ctx, "p1", "u1")
 		noErr(t, err, "ListSessions")
 		sameIDs(t, "sessions left", ids(list, sessionID), []string{"new", "b"})
 	}},
+	{"WithLogEntry", func(t *testing.T, s storage.Store) {
+		ctx := t.Context()
+		mustProject(t, s, "p1", t0)
+		mustUser(t, s, "p1", "u1", "ann@example.com")
+		l := newLog("p1", "u1", "l1", t0)
+		_, err := s.CreateSession(ctx, newSession("p1", "u1", "s1", t0), 10, l)
+		noErr(t, err, "CreateSession with a log entry")
+		list, total, err := s.ListLogs(ctx, "p1", "u1", storage.Page{Limit: 10})
+		noErr(t, err, "ListLogs")
+		if total != 1 || len(list) != 1 {
+			t.Fatalf("ListLogs = %d entries, total %d; want 1", len(list), total)
+		}
+		same(t, "the session's log entry", list[0], l)
+	}},
+	{"LogEntryFailsWithTheSession", func(t *testing.T, s storage.Store) {
+		ctx := t.Context()
+		mustProject(t, s, "p1", t0)
+		mustUser(t, s, "p1", "u1", "ann@example.com")
+		// The user is gone: neither the session nor its entry is stored.
+		_, err := s.CreateSession(ctx, newSession("p1", "gone", "s1", t0), 10, newLog("p1", "gone", "l1", t0))
+		isErr(t, err, storage.ErrNotFound, "CreateSession for a missing user")
+		_, total, err := s.ListLogs(ctx, "p1", "gone", storage.Page{Limit: 10})
+		noErr(t, err, "ListLogs")
+		if total != 0 {
+			t.Errorf("a failed session left %d log entries", total)
+		}
+		// The entry cannot be written (its id is taken): the session is
+		// rolled back with it.
+		mustLog(t, s, "p1", "u1", "taken", t0)
+		_, err = s.CreateSession(ctx, newSession("p1", "u1", "s2", t0), 10, newLog("p1", "u1", "taken", t0))
+		isErr(t, err, storage.ErrConflict, "CreateSession whose log entry id is taken")
+		list, err := s.ListSessions(ctx, "p1", "u1")
+		noErr(t, err, "ListSessions")
+		sameIDs(t, "sessions after a failed log entry", ids(list, sessionID), nil)
+	}},
+	{"EndedContext", func(t *testing.T, s storage.Store) {
+		// A request that has ended writes nothing more.
+		mustProject(t, s, "p1", t0)
+		mustUser(t, s, "p1", "u1", "ann@example.com")
+		ctx, cancel := context.WithCancel(t.Context())
+		cancel()
+		_, err := s.CreateSession(ctx, newSession("p1", "u1", "s1", t0), 10, newLog("p1", "u1", "l1", t0))
+		isErr(t, err, context.Canceled, "CreateSession with an ended context")
+		isErr(t, s.AddLog(ctx, newLog("p1", "u1", "l2", t0)), context.Canceled, "AddLog with an ended context")
+		list, err := s.ListSessions(t.Context(), "p1", "u1")
+		noErr(t, err, "ListSessions")
+		sameIDs(t, "sessions after an ended request", ids(list, sessionID), nil)
+		_, total, err := s.ListLogs(t.Context(), "p1", "u1", storage.Page{Limit: 10})
+		noErr(t, err, "ListLogs")
+		if total != 0 {
+			t.Errorf("an ended request left %d log entries", total)
+		}
+	}},
 	{"ZeroMeansNoLimit", func(t *testing.T, s storage.Store) {
 		ctx := t.Context()
 		mustProject(t, s, "p1", t0)
 		mustUser(t, s, "p1", "u1", "ann@example.com")
 		for i := range 15 {
-			removed, err := s.CreateSession(ctx, newSession("p1", "u1", fmt.Sprintf("s%02d", i), at(time.Duration(i)*time.Second)), 0)
+			removed, err := s.CreateSession(ctx, newSession("p1", "u1", fmt.Sprintf("s%02d", i), at(time.Duration(i)*time.Second)), 0, nil)
 			noErr(t, err, "CreateSession")
 			sameIDs(t, "CreateSession with max 0 removed", removed, nil)
 		}

@@ -437,7 +437,7 @@ func mustUser(t *testing.T, s storage.Store, projectID, id, email string) *stora
 func mustSession(t *testing.T, s storage.Store, projectID, userID, id string, created time.Time) *storage.Session {
 	t.Helper()
 	sess := newSession(projectID, userID, id, created)
-	removed, err := s.CreateSession(t.Context(), sess, 0)
+	removed, err := s.CreateSession(t.Context(), sess, 0, nil)
 	noErr(t, err, "CreateSession "+id)
 	if len(removed) != 0 {
 		t.Fatalf("CreateSession %s with no limit removed %q", id, removed)
