@@ -233,10 +233,34 @@ func (s *Store) stmt(ctx context.Context, db *sql.DB, query string) (*sql.Stmt, 
 	return st, nil
 }
 
+// short is the context a short SQLite statement (a point read, a write,
+// a transaction's) runs under: ctx, or an error if ctx has ended.
+//
+// The SQLite driver watches a cancellable context with a goroutine of its
+// own for each statement, started and ended around it: two goroutine
+// hand-offs, each of which wakes an idle thread, and on a machine busy
+// hashing passwords every wake-up takes a core from the hashing child (a
+// sign-in ran seven such statements). Short statements therefore run
+// detached from cancellation; a request that has ended starts no new one.
+// Lists and searches, which can run long, keep ctx and stay cancellable.
+// PostgreSQL's driver watches a context without a goroutine.
+func (s *Store) short(ctx context.Context) (context.Context, error) {
+	if s.engine != "sqlite" {
+		return ctx, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return context.WithoutCancel(ctx), nil
+}
+
 // exec runs a write outside a transaction.
 func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	st, err := s.stmt(ctx, s.w, query)
 	if err != nil {
+		return nil, err
+	}
+	if ctx, err = s.short(ctx); err != nil {
 		return nil, err
 	}
 	res, err := st.ExecContext(ctx, args...)
@@ -250,6 +274,9 @@ func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result
 func (s *Store) queryRow(ctx context.Context, query string, args ...any) (*sql.Row, error) {
 	st, err := s.stmt(ctx, s.r, query)
 	if err != nil {
+		return nil, err
+	}
+	if ctx, err = s.short(ctx); err != nil {
 		return nil, err
 	}
 	return st.QueryRowContext(ctx, args...), nil
@@ -271,6 +298,9 @@ type txq struct {
 }
 
 func (t txq) ExecContext(ctx context.Context, q string, args ...any) (res sql.Result, err error) {
+	if ctx, err = t.s.short(ctx); err != nil {
+		return nil, err
+	}
 	if st := t.prepared(ctx, q); st != nil {
 		res, err = st.ExecContext(ctx, args...)
 	} else {
@@ -283,6 +313,10 @@ func (t txq) ExecContext(ctx context.Context, q string, args ...any) (res sql.Re
 }
 
 func (t txq) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	ctx, err := t.s.short(ctx)
+	if err != nil {
+		return nil, err
+	}
 	if st := t.prepared(ctx, q); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
@@ -290,6 +324,10 @@ func (t txq) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows
 }
 
 func (t txq) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	// A Row cannot carry short's error; an ended ctx makes the query fail.
+	if c, err := t.s.short(ctx); err == nil {
+		ctx = c
+	}
 	if st := t.prepared(ctx, q); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
@@ -327,7 +365,11 @@ func (t txq) prepared(ctx context.Context, q string) *sql.Stmt {
 // when PostgreSQL reports a serialization failure or deadlock.
 func (s *Store) inTx(ctx context.Context, fn func(q querier) error) error {
 	for attempt := 0; ; attempt++ {
-		tx, err := s.w.BeginTx(ctx, nil)
+		txCtx, err := s.short(ctx)
+		if err != nil {
+			return err
+		}
+		tx, err := s.w.BeginTx(txCtx, nil)
 		if err != nil {
 			return fmt.Errorf("begin: %w", err)
 		}
