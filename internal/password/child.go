@@ -325,10 +325,10 @@ func (r childResponse) err() error {
 func ServeChild(r io.Reader, w io.Writer) error {
 	lowerProcessPriority()
 	if f, ok := r.(*os.File); ok {
-		r = pollable(f)
+		r = rawIO(pollable(f))
 	}
 	if f, ok := w.(*os.File); ok {
-		w = pollable(f)
+		w = rawIO(pollable(f))
 	}
 	workers, err := strconv.Atoi(os.Getenv(childWorkersEnv))
 	if err != nil || workers <= 0 {

@@ -7,8 +7,10 @@ import (
 	"syscall"
 )
 
-// pollable returns f switched to non-blocking mode and served by Go's
-// network poller.
+// pollable takes f over and returns it switched to non-blocking mode and
+// served by Go's network poller: a duplicate of its descriptor, f itself
+// being closed (its finalizer would otherwise close the descriptor under
+// the new file, or a later one given the same number).
 //
 // The child's stdin and stdout are pipes inherited in blocking mode, and a
 // goroutine reading a blocking pipe holds its Go processor inside the read
@@ -18,9 +20,18 @@ import (
 // waited for the next job (about 15% of the machine idle). Through the
 // poller the reader parks like any goroutine and gives its processor up.
 func pollable(f *os.File) *os.File {
-	fd := int(f.Fd()) // Fd leaves f blocking; f itself is not used again
-	if err := syscall.SetNonblock(fd, true); err != nil {
+	fd, err := syscall.Dup(int(f.Fd()))
+	if err != nil {
 		return f
 	}
-	return os.NewFile(uintptr(fd), f.Name())
+	// Non-blocking mode belongs to the pipe end both descriptors share; f
+	// is closed below and never used blocking again.
+	if err := syscall.SetNonblock(fd, true); err != nil {
+		syscall.Close(fd)
+		return f
+	}
+	syscall.CloseOnExec(fd)
+	p := os.NewFile(uintptr(fd), f.Name())
+	f.Close()
+	return p
 }
