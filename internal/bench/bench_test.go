@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -192,5 +194,25 @@ func TestCompareAlternating(t *testing.T) {
 	one.notes()
 	if want := "account-get runs at 45.0% of the ceiling (18000 of 40000 req/s)"; len(one.Notes) != 1 || one.Notes[0] != want {
 		t.Fatalf("notes %q, want %q", one.Notes, want)
+	}
+}
+
+// TestOneProcessor: a low-rate scenario runs on one Go processor, and the
+// tool gets its processors back afterwards, error or not.
+func TestOneProcessor(t *testing.T) {
+	before := runtime.GOMAXPROCS(0)
+	during := 0
+	_, err := oneProcessor(func() (*phase, error) {
+		during = runtime.GOMAXPROCS(0)
+		return nil, errors.New("boom")
+	})
+	if err == nil || err.Error() != "boom" {
+		t.Errorf("oneProcessor lost the scenario's error: %v", err)
+	}
+	if during != 1 {
+		t.Errorf("GOMAXPROCS during the scenario = %d, want 1", during)
+	}
+	if after := runtime.GOMAXPROCS(0); after != before {
+		t.Errorf("GOMAXPROCS after = %d, want %d", after, before)
 	}
 }
