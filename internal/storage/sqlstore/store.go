@@ -242,7 +242,9 @@ func (s *Store) stmt(ctx context.Context, db *sql.DB, query string) (*sql.Stmt, 
 // hashing passwords every wake-up takes a core from the hashing child (a
 // sign-in ran seven such statements). Short statements therefore run
 // detached from cancellation; a request that has ended starts no new one.
-// Lists and searches, which can run long, keep ctx and stay cancellable.
+// Single-row reads through queryRow are detached too, the few counts among
+// them included (each over an indexed range); multi-row lists and
+// searches, which can run long, keep ctx and stay cancellable.
 // PostgreSQL's driver watches a context without a goroutine.
 func (s *Store) short(ctx context.Context) (context.Context, error) {
 	if s.engine != "sqlite" {
