@@ -1,6 +1,10 @@
 package apitest
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/gatehouse-auth/gatehouse/internal/secret"
+)
 
 // TestUnknownRouteAnswersCORS: a browser app calling a route this server
 // lacks sees Appwrite's 404, not a CORS failure.
@@ -31,6 +35,18 @@ func TestMissingProjectAnswersCORS(t *testing.T) {
 			if got := r.header.Get("Access-Control-Allow-Origin"); got != "https://app.example.test" {
 				t.Fatalf("project %q: Access-Control-Allow-Origin %q", project, got)
 			}
+		}
+	})
+}
+
+// TestMistypedProjectAnswersTheSame: an unknown project id is cached as
+// unknown; every answer from that cache is the same 404, never a 500.
+func TestMistypedProjectAnswersTheSame(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *server) {
+		c := s.client(t, "mistyped-"+secret.Hex(6))
+		for i := 0; i < 5; i++ {
+			expect(t, c.do("GET", "/account", nil), 404, "project_not_found")
+			expect(t, c.do("POST", "/account/sessions/email", map[string]any{"email": "a@b.test", "password": "correct horse"}), 404, "project_not_found")
 		}
 	})
 }

@@ -58,7 +58,7 @@ func (s *Service) Lookup(ctx context.Context, id string) (*Snapshot, error) {
 		e, ok := s.cache[id]
 		if ok && s.now().Sub(e.fetched) < CacheTTL {
 			s.mu.Unlock()
-			return e.snap, e.err
+			return e.snap, notFoundAs(e.err)
 		}
 		if wait, loading := s.group[id]; loading {
 			s.mu.Unlock()
@@ -84,11 +84,17 @@ func (s *Service) Lookup(ctx context.Context, id string) (*Snapshot, error) {
 			s.cache[id] = &entry{snap: snap, err: err, fetched: s.now()}
 		}
 		s.mu.Unlock()
-		if errors.Is(err, storage.ErrNotFound) {
-			return nil, apperr.New(apperr.ProjectNotFound)
-		}
-		return snap, err
+		return snap, notFoundAs(err)
 	}
+}
+
+// notFoundAs turns the store's not-found, fresh or cached, into the one
+// answer a client gets for an unknown project.
+func notFoundAs(err error) error {
+	if errors.Is(err, storage.ErrNotFound) {
+		return apperr.New(apperr.ProjectNotFound)
+	}
+	return err
 }
 
 func (s *Service) load(ctx context.Context, id string) (*Snapshot, error) {
