@@ -367,8 +367,8 @@ module.exports = function webSuite(env) {
 
         await projects.updateAuthLimit({ projectId: own.$id, limit: 1 });
         await rejects(webClient(target, server, own.$id).call('create', { userId: sdk.ID.unique(), email: email('over'), password: PASSWORD }),
-          sdk, 400, 'user_count_exceeded');
-        await rejects(webClient(target, server, own.$id).call('createAnonymousSession'), sdk, 400, 'user_count_exceeded');
+          sdk, 501, 'user_count_exceeded');
+        await rejects(webClient(target, server, own.$id).call('createAnonymousSession'), sdk, 501, 'user_count_exceeded');
       });
 
       test('unknown project is 404 project_not_found', async () => {

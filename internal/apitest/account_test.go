@@ -84,8 +84,8 @@ func TestProjectAuthRules(t *testing.T) {
 			c := s.newProject(t)
 			c.setAuth("limit", map[string]any{"limit": 1})
 			c.signUp(email(), "correct horse")
-			expect(t, c.do("POST", "/account", map[string]any{"userId": "unique()", "email": email(), "password": "correct horse"}), 400, "user_count_exceeded")
-			expect(t, c.do("POST", "/account/sessions/anonymous", nil), 400, "user_count_exceeded")
+			expect(t, c.do("POST", "/account", map[string]any{"userId": "unique()", "email": email(), "password": "correct horse"}), 501, "user_count_exceeded")
+			expect(t, c.do("POST", "/account/sessions/anonymous", nil), 501, "user_count_exceeded")
 		})
 		t.Run("method off", func(t *testing.T) {
 			c := s.newProject(t)

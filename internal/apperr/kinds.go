@@ -35,7 +35,7 @@ var (
 
 // User, session, token and identity errors.
 var (
-	UserCountExceeded = kind("user_count_exceeded", 400, "The current project has exceeded the maximum number of users.")
+	UserCountExceeded = kind("user_count_exceeded", 501, "The current project has exceeded the maximum number of users.")
 	UserJWTInvalid    = kind("user_jwt_invalid", 401, "The JWT token is invalid. Please check the value of the X-Appwrite-JWT header to ensure the correct token is being used.")
 	UserAlreadyExists = kind("user_already_exists", 409, "A user with the same id, email, or phone already exists in this project.")
 	// Gatehouse's: a sign-in in "suggested" linking mode met an account
