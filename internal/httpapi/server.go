@@ -23,6 +23,7 @@ import (
 	"github.com/gatehouse-auth/gatehouse/internal/seal"
 	"github.com/gatehouse-auth/gatehouse/internal/secret"
 	"github.com/gatehouse-auth/gatehouse/internal/storage"
+	"github.com/gatehouse-auth/gatehouse/internal/validate"
 )
 
 // Deps are what the wire needs from the rest of Gatehouse.
@@ -141,7 +142,7 @@ func (s *Server) pipeline(c *call, rt route) error {
 	if rt.console {
 		return s.consoleAuth(c, pid)
 	}
-	if pid == "" || pid == project.Console {
+	if pid == "" || pid == project.Console || !validate.Plain(pid) {
 		corsError(c)
 		return apperr.New(apperr.ProjectNotFound)
 	}
@@ -157,6 +158,9 @@ func (s *Server) pipeline(c *call, rt route) error {
 		return apperr.New(apperr.UnknownOrigin)
 	}
 	if c.p, err = readParams(c.w, r); err != nil {
+		return err
+	}
+	if err := checkText(r, c.p); err != nil {
 		return err
 	}
 	if err := s.authenticate(c, keyHeader, rt.lite); err != nil {
@@ -246,8 +250,10 @@ func (s *Server) consoleAuth(c *call, pid string) error {
 	}
 	c.admin = true
 	var err error
-	c.p, err = readParams(c.w, c.r)
-	return err
+	if c.p, err = readParams(c.w, c.r); err != nil {
+		return err
+	}
+	return checkText(c.r, c.p)
 }
 
 // serviceOf names the project service a route belongs to.

@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"github.com/gatehouse-auth/gatehouse/internal/apperr"
+	"github.com/gatehouse-auth/gatehouse/internal/validate"
 )
 
 // Query is one parsed query. Values holds strings, float64 numbers,
@@ -81,7 +82,7 @@ func parseOne(b []byte, depth int) (Query, error) {
 		return Query{}, invalid("Invalid query method: %s", strconv.Quote(q.Method))
 	}
 	if len(w.Attribute) > 0 && string(w.Attribute) != "null" {
-		if err := json.Unmarshal(w.Attribute, &q.Attribute); err != nil {
+		if err := json.Unmarshal(w.Attribute, &q.Attribute); err != nil || !validate.Plain(q.Attribute) {
 			return Query{}, invalid("Attribute must be a string")
 		}
 	}
@@ -109,8 +110,12 @@ func parseOne(b []byte, depth int) (Query, error) {
 		if err := json.Unmarshal(v, &x); err != nil {
 			return Query{}, invalid("Values must be scalars")
 		}
-		switch x.(type) {
-		case string, float64, bool, nil:
+		switch x := x.(type) {
+		case string:
+			if !validate.Plain(x) {
+				return Query{}, invalid("Values must be valid UTF-8 text without control characters")
+			}
+		case float64, bool, nil:
 		default:
 			return Query{}, invalid("Values must be scalars")
 		}

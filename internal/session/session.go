@@ -49,10 +49,22 @@ func Decode(s string) (Credential, bool) {
 	} else if json.Unmarshal(raw, &c) != nil {
 		return Credential{}, false
 	}
-	if c.ID == "" || c.Secret == "" {
+	if c.ID == "" || c.Secret == "" || !printable(c.ID) || !printable(c.Secret) {
 		return Credential{}, false
 	}
 	return c, true
+}
+
+// printable reports whether every byte of s is printable ASCII, as every
+// user id and secret is: an escaped NUL or invalid UTF-8 in a session
+// string must not reach a database lookup.
+func printable(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] >= 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // canonical reads the form every session string Gatehouse or Appwrite

@@ -19,6 +19,8 @@ import (
 	"html"
 	"slices"
 	"strings"
+
+	"github.com/gatehouse-auth/gatehouse/internal/validate"
 )
 
 // Email kinds (Appwrite's names).
@@ -200,8 +202,18 @@ func (v Vars) values(loc *texts) map[string]string {
 		"country":     v.Country,
 		"account":     v.Account,
 	}
+	// What a person typed (a name, a project's name) or a client sent (its
+	// User-Agent) may have reached storage without a request's checks (an
+	// import, an older row): no line break or control character of it
+	// reaches a mail or a text, where it could pass for the project's own
+	// paragraphs.
+	// The redirect is a URL the request already checked, shown as given.
 	for k, s := range m {
-		m[k] = strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
+		if k == "redirect" {
+			m[k] = strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
+		} else {
+			m[k] = validate.Strip(s)
+		}
 	}
 	return m
 }

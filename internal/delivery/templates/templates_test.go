@@ -287,3 +287,25 @@ func TestGolden(t *testing.T) {
 		t.Errorf("output differs from %s; run with -update and review the diff", path)
 	}
 }
+
+// TestTypedValuesStayOnOneLine: a name that reached storage with line
+// breaks and control characters (an import) cannot add paragraphs to a
+// mail or a text sent from the project's address.
+func TestTypedValuesStayOnOneLine(t *testing.T) {
+	v := full()
+	v.User = "Ann\n\nYour account is suspended.\r\nVisit https://evil.example\x00\x1b[2J"
+	v.Project = "Shop\u0085Support"
+	_, h, x := mustRender(t, templates.Recovery, "en", nil, v)
+	for _, part := range []string{h, x} {
+		if strings.Contains(part, "Ann\n") || strings.Contains(part, "\x00") || strings.Contains(part, "\x1b") || strings.Contains(part, "\u0085") {
+			t.Fatalf("a control character of a typed value reached the mail:\n%q", part)
+		}
+	}
+	if !strings.Contains(x, "Ann  Your account is suspended.  Visit https://evil.example[2J") {
+		t.Fatalf("the name should stay, on one line:\n%s", x)
+	}
+	sms, err := templates.RenderSMS(templates.Login, "en", &templates.Custom{Message: "{{user}}: {{otp}}"}, v)
+	if err != nil || strings.ContainsAny(sms, "\n\r\x00") {
+		t.Fatalf("sms %q, %v", sms, err)
+	}
+}
