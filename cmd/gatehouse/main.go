@@ -4,6 +4,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -62,12 +64,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 		// lines on stdin and stdout and is not meant to be run by hand.
 		err = password.ServeChild(os.Stdin, os.Stdout)
 	case "version":
-		fmt.Fprintf(stdout, "gatehouse (Appwrite %s compatible)\n", httpapi.Version)
+		fmt.Fprintln(stdout, versionLine())
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 	default:
 		fmt.Fprintf(stderr, "gatehouse: unknown command %q\n\n%s", args[0], usage)
 		return 2
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return 0 // the command's flags were shown, as asked
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "gatehouse %s: %v\n", args[0], err)

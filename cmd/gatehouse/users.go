@@ -16,7 +16,6 @@ import (
 	"golang.org/x/term"
 
 	"github.com/gatehouse-auth/gatehouse/internal/account"
-	"github.com/gatehouse-auth/gatehouse/internal/app"
 	"github.com/gatehouse-auth/gatehouse/internal/config"
 	"github.com/gatehouse-auth/gatehouse/internal/password"
 	"github.com/gatehouse-auth/gatehouse/internal/secret"
@@ -101,7 +100,7 @@ func users(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	store, p, err := openProject(ctx, cfg, *projectID)
+	store, p, err := openProject(ctx, cfg, *projectID, stderr)
 	if err != nil {
 		return err
 	}
@@ -140,7 +139,7 @@ func users(args []string, stdout, stderr io.Writer) error {
 }
 
 func usersExport(ctx context.Context, cfg config.Config, projectID, file string, stdout, stderr io.Writer, tty bool) error {
-	store, _, err := openProject(ctx, cfg, projectID)
+	store, _, err := openProject(ctx, cfg, projectID, stderr)
 	if err != nil {
 		return err
 	}
@@ -181,8 +180,8 @@ func usersExport(ctx context.Context, cfg config.Config, projectID, file string,
 }
 
 // openProject opens the database and loads the project.
-func openProject(ctx context.Context, cfg config.Config, id string) (*sqlstore.Store, *storage.Project, error) {
-	store, err := app.OpenStore(ctx, cfg)
+func openProject(ctx context.Context, cfg config.Config, id string, stderr io.Writer) (*sqlstore.Store, *storage.Project, error) {
+	store, err := openDatabase(ctx, cfg, false, stderr)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -31,7 +31,7 @@ func TestUsersImportExport(t *testing.T) {
 			db := engine.New(t)
 			dir := t.TempDir()
 			for _, p := range []string{"one", "two"} {
-				if code, _, stderr := gatehouse(t, "projects", "create", "--database", db, "--id", p, "--name", p); code != 0 {
+				if code, _, stderr := gatehouse(t, "projects", "create", "--database", db, "--create", "--id", p, "--name", p); code != 0 {
 					t.Fatalf("projects create: %s", stderr)
 				}
 			}
@@ -88,7 +88,7 @@ func TestUsersImportExport(t *testing.T) {
 
 func TestUsersCommandErrors(t *testing.T) {
 	db := testdb.SQLite(t)
-	if code, _, stderr := gatehouse(t, "projects", "create", "--database", db, "--id", "p", "--name", "p"); code != 0 {
+	if code, _, stderr := gatehouse(t, "projects", "create", "--database", db, "--create", "--id", "p", "--name", "p"); code != 0 {
 		t.Fatal(stderr)
 	}
 	file := filepath.Join(t.TempDir(), "users.json")
