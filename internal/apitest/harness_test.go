@@ -41,6 +41,10 @@ type options struct {
 	// noProxies trusts no proxy's X-Forwarded-For (the default trusts
 	// loopback, where the tests' clients are).
 	noProxies bool
+	// smtpQuery replaces the query of the instance SMTP URL (its sender
+	// settings); publicURL sets GATEHOUSE_PUBLIC_URL.
+	smtpQuery *string
+	publicURL string
 }
 
 // startServer starts Gatehouse on a fresh database of engine, stopped when
@@ -67,6 +71,12 @@ func startServer(t testing.TB, engine testdb.Engine, o options) *server {
 	cfg.ShutdownTimeout = 5 * time.Second
 	mail := smtptest.Start(t, smtptest.Options{})
 	cfg.SMTPURL = mail.URL() + "?senderEmail=noreply@gatehouse.test&senderName=Gatehouse"
+	if o.smtpQuery != nil {
+		cfg.SMTPURL = mail.URL() + *o.smtpQuery
+	}
+	if o.publicURL != "" {
+		cfg.PublicURL = o.publicURL
+	}
 	texts := startTextStandIn(t)
 	cfg.SMSURL = texts.url
 	if o.jobWorkers > 0 {

@@ -2,8 +2,13 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"net"
+	netmail "net/mail"
+	"net/url"
+	"strings"
 
 	"github.com/gatehouse-auth/gatehouse/internal/config"
 	"github.com/gatehouse-auth/gatehouse/internal/delivery/mail"
@@ -40,6 +45,15 @@ func newDeliverer(cfg config.Config, store storage.Store, box *seal.Box, log *sl
 		if err != nil {
 			return nil, fmt.Errorf("smtp_url: %w", err)
 		}
+		if set.SenderEmail == "" {
+			// Without a sender every mail would fail in the job queue while
+			// the server looked healthy: take a default, or refuse to start.
+			if set.SenderEmail = defaultSender(cfg.PublicURL, set.Username); set.SenderEmail == "" {
+				return nil, errors.New("smtp_url has no senderEmail, and none can be derived (no GATEHOUSE_PUBLIC_URL " +
+					"with a domain name, no SMTP user name that is an address): add ?senderEmail=noreply@your.domain")
+			}
+		}
+		log.Info("mail is sent through the instance SMTP server", "host", set.Host, "sender", set.SenderEmail)
 		d.Mail = &set
 	} else {
 		log.Warn("no SMTP server configured (GATEHOUSE_SMTP_URL): mail for projects without their own SMTP settings is written to this log")
@@ -54,4 +68,21 @@ func newDeliverer(cfg config.Config, store storage.Store, box *seal.Box, log *sl
 		log.Warn("no SMS provider configured (GATEHOUSE_SMS_URL): texts are written to this log")
 	}
 	return d, nil
+}
+
+// defaultSender is the sender of instance mail when the SMTP URL names
+// none: noreply at the public URL's domain, else the SMTP user name when
+// it is an address (many providers accept only that sender anyway). An IP
+// address or a single-label host makes no sender a mail server accepts.
+func defaultSender(publicURL, smtpUser string) string {
+	if u, err := url.Parse(publicURL); err == nil && u.Hostname() != "" {
+		host := strings.ToLower(u.Hostname())
+		if net.ParseIP(host) == nil && strings.Contains(host, ".") && host != "localhost" {
+			return "noreply@" + host
+		}
+	}
+	if a, err := netmail.ParseAddress(smtpUser); err == nil && a.Address == smtpUser {
+		return smtpUser
+	}
+	return ""
 }
