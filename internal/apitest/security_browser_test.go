@@ -209,3 +209,257 @@ func TestBrowserForwardedProtoNeedsTrustedProxy(t *testing.T) {
 		})
 	}
 }
+
+// httpsBrowser is one browser on https://api.example.test, behind a proxy
+// on loopback (trusted) that says so with X-Forwarded-Proto. It keeps the
+// cookies the server sets, by name, and can have cookies planted in front
+// of them, as a sibling subdomain would for the parent domain.
+type httpsBrowser struct {
+	t       *testing.T
+	s       *server
+	project string
+	jar     map[string]string
+	order   []string
+	planted []*http.Cookie
+}
+
+func newHTTPSBrowser(t *testing.T, s *server, project string) *httpsBrowser {
+	return &httpsBrowser{t: t, s: s, project: project, jar: map[string]string{}}
+}
+
+func (b *httpsBrowser) do(method, path, body string, header ...string) *resp {
+	b.t.Helper()
+	h := map[string]string{"X-Appwrite-Project": b.project, "X-Forwarded-Proto": "https", "Host": "api.example.test"}
+	for i := 0; i+1 < len(header); i += 2 {
+		h[header[i]] = header[i+1]
+	}
+	// Planted cookies first: a browser sends the cookie with the longer
+	// path first, and the sibling picks the path.
+	cookies := append([]*http.Cookie{}, b.planted...)
+	for _, n := range b.order {
+		if v, ok := b.jar[n]; ok {
+			cookies = append(cookies, &http.Cookie{Name: n, Value: v})
+		}
+	}
+	r := b.s.raw(b.t, rawRequest{method: method, path: path, header: h, cookies: cookies, json: body})
+	for _, ck := range r.cookies {
+		if ck.MaxAge < 0 || ck.Value == "" {
+			delete(b.jar, ck.Name)
+			continue
+		}
+		if _, ok := b.jar[ck.Name]; !ok {
+			b.order = append(b.order, ck.Name)
+		}
+		b.jar[ck.Name] = ck.Value
+	}
+	return r
+}
+
+func (b *httpsBrowser) signIn(mail, pw string) {
+	b.t.Helper()
+	expect(b.t, b.do("POST", "/account/sessions/email", `{"email":"`+mail+`","password":"`+pw+`"}`), 201, "")
+}
+
+// accounts lists the device's accounts as the chooser shows them.
+func (b *httpsBrowser) accounts() map[string]bool {
+	b.t.Helper()
+	r := b.do("GET", "/account/device/accounts", "")
+	expect(b.t, r, 200, "")
+	m := map[string]bool{}
+	for _, a := range r.obj(b.t)["accounts"].([]any) {
+		a := a.(map[string]any)
+		m[a["userId"].(string)] = a["current"].(bool)
+	}
+	return m
+}
+
+// strangerSession signs an attacker in elsewhere and returns the session
+// string, what a sibling subdomain would plant.
+func strangerSession(t *testing.T, s *server, project string) (id, credential string) {
+	t.Helper()
+	c := s.client(t, project)
+	mail := email()
+	id = c.signUp(mail, "stolen horse")
+	_, credential = c.signIn(mail, "stolen horse")
+	return id, credential
+}
+
+// TestBrowserDeviceCookieHostPrefix: over https the device's accounts live
+// in a __Host- cookie (Secure, Path=/, no Domain), which a sibling
+// subdomain cannot set; Appwrite's session cookie stays as Appwrite sets
+// it.
+func TestBrowserDeviceCookieHostPrefix(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *server) {
+		c, a, b, aid, bid := twoAccounts(t, s)
+		br := newHTTPSBrowser(t, s, c.project)
+		br.signIn(a, "correct horse")
+		r := br.do("POST", "/account/sessions/email", `{"email":"`+b+`","password":"battery staple"}`)
+		expect(t, r, 201, "")
+		got := map[string]*http.Cookie{}
+		for _, ck := range r.cookies {
+			got[ck.Name] = ck
+		}
+		for _, n := range []string{"__Host-a_device_" + c.project, "__Host-a_device_" + c.project + "_legacy"} {
+			ck := got[n]
+			if ck == nil {
+				t.Fatalf("no %s cookie: %v", n, r.cookies)
+			}
+			if !ck.Secure || ck.Path != "/" || ck.Domain != "" || !ck.HttpOnly {
+				t.Fatalf("%s: Secure %v Path %q Domain %q HttpOnly %v", n, ck.Secure, ck.Path, ck.Domain, ck.HttpOnly)
+			}
+		}
+		if ck := got["a_device_"+c.project]; ck != nil {
+			t.Fatalf("the device list also went out under the name a sibling can set: %v", ck)
+		}
+		if ck := got["a_session_"+c.project]; ck == nil || !ck.Secure || ck.Domain == "" {
+			t.Fatalf("Appwrite's session cookie changed: %v", ck)
+		}
+		if m := br.accounts(); len(m) != 2 || m[aid] || !m[bid] {
+			t.Fatalf("device %v", m)
+		}
+		// Over plain http the prefix cannot be used (it needs Secure):
+		// the bare name, as before.
+		plain := s.client(t, c.project)
+		plain.signIn(a, "correct horse")
+		r = plain.do("POST", "/account/sessions/email", map[string]any{"email": b, "password": "battery staple"})
+		expect(t, r, 201, "")
+		var bare bool
+		for _, ck := range r.cookies {
+			bare = bare || ck.Name == "a_device_"+c.project
+		}
+		if !bare {
+			t.Fatalf("no a_device cookie over http: %v", r.cookies)
+		}
+	})
+}
+
+// TestBrowserPlantedDeviceCookieIgnored: a sibling subdomain plants
+// a_device_<project> with the attacker's session. Over https the server
+// reads only its __Host- cookie: the attacker is not in the chooser,
+// cannot be acted as, cannot be linked in, and a later sign-in does not
+// carry it into the device's list.
+func TestBrowserPlantedDeviceCookieIgnored(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *server) {
+		c, a, b, aid, bid := twoAccounts(t, s)
+		evilID, evilCred := strangerSession(t, s, c.project)
+		br := newHTTPSBrowser(t, s, c.project)
+		br.signIn(a, "correct horse")
+		br.planted = []*http.Cookie{{Name: "a_device_" + c.project, Value: url.QueryEscape(evilCred)}}
+		if m := br.accounts(); len(m) != 1 || !m[aid] {
+			t.Fatalf("chooser after the plant: %v", m)
+		}
+		expect(t, br.do("GET", "/account", "", "X-Gatehouse-Account", evilID), 401, "user_unauthorized")
+		expect(t, br.do("PATCH", "/account/device/accounts/"+evilID, ""), 404, "user_session_not_found")
+		expect(t, br.do("POST", "/users/"+aid+"/identities", `{"deviceAccount":"`+evilID+`"}`), 404, "user_session_not_found")
+		br.signIn(b, "battery staple")
+		br.planted = nil
+		if m := br.accounts(); len(m) != 2 || m[aid] || !m[bid] {
+			t.Fatalf("device after a sign-in with the plant: %v", m)
+		}
+		// The attacker's account is untouched and apart.
+		key := s.client(t, c.project).with("X-Appwrite-Key", c.key("users.read"))
+		expect(t, key.do("GET", "/users/"+evilID, nil), 200, "")
+	})
+}
+
+// TestBrowserTossedSessionNotOnDevice: the sibling plants Appwrite's own
+// a_session_<project> instead (sent first, as a longer path would be).
+// Appwrite routes act as it, as in Appwrite, but it is not one of the
+// device's accounts: not in the chooser, not carried into the device's
+// list, and it cannot pull the device's real accounts into itself.
+func TestBrowserTossedSessionNotOnDevice(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *server) {
+		c, a, b, aid, bid := twoAccounts(t, s)
+		evilID, evilCred := strangerSession(t, s, c.project)
+		br := newHTTPSBrowser(t, s, c.project)
+		br.signIn(a, "correct horse")
+		br.signIn(b, "battery staple")
+		br.planted = []*http.Cookie{sessionCookie(c.project, evilCred)}
+		if m := br.accounts(); len(m) != 2 || !containsAll(m, aid, bid) {
+			t.Fatalf("chooser with a tossed session: %v", m)
+		}
+		expect(t, br.do("POST", "/users/"+evilID+"/identities", `{"deviceAccount":"`+aid+`"}`), 401, "user_unauthorized")
+		jwt := br.do("POST", "/account/jwts", "{}", "X-Gatehouse-Account", aid)
+		expect(t, jwt, 201, "")
+		expect(t, br.do("POST", "/users/"+evilID+"/identities", `{"linkWith":"`+jwt.str(t, "jwt")+`"}`), 401, "user_unauthorized")
+		// A switch rewrites the device's list without the tossed session.
+		expect(t, br.do("PATCH", "/account/device/accounts/"+aid, ""), 200, "")
+		br.planted = nil
+		if m := br.accounts(); len(m) != 2 || !m[aid] || !containsAll(m, aid, bid) {
+			t.Fatalf("device after the switch: %v", m)
+		}
+		key := s.client(t, c.project).with("X-Appwrite-Key", c.key("users.read"))
+		for _, id := range []string{aid, bid, evilID} {
+			expect(t, key.do("GET", "/users/"+id, nil), 200, "")
+		}
+	})
+}
+
+func containsAll(m map[string]bool, ids ...string) bool {
+	for _, id := range ids {
+		if _, ok := m[id]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// TestBrowserDeviceLinkNamesTheAccount: an on-device link names the
+// account it merges (deviceAccount), which must be another account of
+// the same device; nothing is picked for the caller.
+func TestBrowserDeviceLinkNamesTheAccount(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *server) {
+		for _, https := range []bool{false, true} {
+			c, a, b, aid, bid := twoAccounts(t, s)
+			var do func(method, path, body string, header ...string) *resp
+			if https {
+				br := newHTTPSBrowser(t, s, c.project)
+				br.signIn(a, "correct horse")
+				br.signIn(b, "battery staple")
+				do = br.do
+			} else {
+				c.signIn(a, "correct horse")
+				c.signIn(b, "battery staple")
+				do = func(method, path, body string, header ...string) *resp {
+					cl := c
+					for i := 0; i+1 < len(header); i += 2 {
+						cl = cl.withJar(header[i], header[i+1])
+					}
+					var in any
+					if body != "" {
+						in = body
+					}
+					return cl.do(method, path, in)
+				}
+			}
+			expect(t, do("PATCH", "/account/device/accounts/"+aid, ""), 200, "")
+			// Nothing named: nothing picked.
+			expect(t, do("POST", "/users/"+aid+"/identities", "{}"), 400, "general_argument_invalid")
+			expect(t, do("POST", "/users/"+aid+"/identities", `{"deviceAccount":""}`), 400, "general_argument_invalid")
+			expect(t, do("POST", "/users/"+aid+"/identities", `{"deviceAccount":"`+aid+`"}`), 400, "general_argument_invalid")
+			strangerID, _ := strangerSession(t, s, c.project)
+			expect(t, do("POST", "/users/"+aid+"/identities", `{"deviceAccount":"`+strangerID+`"}`), 404, "user_session_not_found")
+			// A key has no device.
+			expect(t, s.client(t, c.project).with("X-Appwrite-Key", c.key("users.write")).do("POST", "/users/"+aid+"/identities",
+				map[string]any{"deviceAccount": bid}), 400, "general_argument_invalid")
+
+			p := do("GET", "/account/identities/preview?deviceAccount="+bid, "")
+			expect(t, p, 200, "")
+			r := do("POST", "/users/"+aid+"/identities", `{"deviceAccount":"`+bid+`"}`)
+			expect(t, r, 200, "")
+			if r.str(t, "$id") != aid {
+				t.Fatalf("https %v: linked into %s", https, r.body)
+			}
+			// B's email is now a way into A; B left the device.
+			ids := do("GET", "/account/identities", "").obj(t)["identities"].([]any)
+			if len(ids) != 1 || ids[0].(map[string]any)["providerUid"] != b {
+				t.Fatalf("https %v: identities %v", https, ids)
+			}
+			r = do("GET", "/account/device/accounts", "")
+			expect(t, r, 200, "")
+			if n := r.obj(t)["total"]; n != float64(1) {
+				t.Fatalf("https %v: device after the link %s", https, r.body)
+			}
+		}
+	})
+}
