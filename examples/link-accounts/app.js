@@ -39,9 +39,10 @@ const device = {
 };
 
 const linking = {
-  // A JWT of another device account proves that this device holds it.
-  jwtOf: (userId) => api('POST', '/account/jwts', { body: {}, as: userId }),
-  link: (primaryId, jwt) => api('POST', `/users/${encodeURIComponent(primaryId)}/identities`, { body: { linkWith: jwt } }),
+  // Merges the device account secondaryId into primaryId. Both are named:
+  // the server checks that this device holds both and picks nothing itself.
+  link: (primaryId, secondaryId) => api('POST', `/users/${encodeURIComponent(primaryId)}/identities`,
+    { body: { deviceAccount: secondaryId } }),
   unlink: (primaryId, provider, providerUid) => api('DELETE',
     `/users/${encodeURIComponent(primaryId)}/identities/${encodeURIComponent(provider)}/${encodeURIComponent(providerUid)}`),
 };
@@ -156,8 +157,12 @@ function render() {
 
   // Accounts that could be merged into the current one.
   const others = accounts.filter((a) => !a.current);
+  // No account is preselected: merging one in is a choice the person makes.
   const select = $('link-secondary');
-  select.replaceChildren(...others.map((a) => {
+  const none = document.createElement('option');
+  none.value = '';
+  none.textContent = 'Choose an account';
+  select.replaceChildren(none, ...others.map((a) => {
     const o = document.createElement('option');
     o.value = a.userId;
     o.textContent = label(a);
@@ -245,11 +250,13 @@ function wire() {
 
   $('link-form').addEventListener('submit', (ev) => {
     ev.preventDefault();
-    const secondary = state.device.find((a) => a.userId === $('link-secondary').value);
-    if (!secondary) return;
+    const secondary = state.device.find((a) => !a.current && a.userId === $('link-secondary').value);
+    if (!secondary) {
+      say('Choose the account to merge into this one.', 'error');
+      return;
+    }
     busy(async () => {
-      const { jwt } = await linking.jwtOf(secondary.userId);
-      await linking.link(state.me.$id, jwt);
+      await linking.link(state.me.$id, secondary.userId);
       return `Linked ${label(secondary)} into this account.`;
     });
   });

@@ -310,6 +310,8 @@ func TestTruncateKeepsRunes(t *testing.T) {
 }
 
 func TestClientIP(t *testing.T) {
+	// Proxies in a private network, as GATEHOUSE_TRUSTED_PROXIES=loopback,private.
+	lan := append(append(Proxies{}, Loopback...), Private...)
 	tests := []struct {
 		name   string
 		xff    []string
@@ -347,10 +349,34 @@ func TestClientIP(t *testing.T) {
 			for _, v := range tt.xff {
 				r.Header.Add("X-Forwarded-For", v)
 			}
-			if got := ClientIP(r, DefaultProxies); got != tt.want {
+			if got := ClientIP(r, lan); got != tt.want {
 				t.Errorf("ClientIP = %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestDefaultProxiesLoopbackOnly: by default only a proxy on the same host
+// is believed; a peer in a private network (a LAN, VPN or pod neighbour)
+// is a client like any other and cannot pick its address.
+func TestDefaultProxiesLoopbackOnly(t *testing.T) {
+	for remote, trusted := range map[string]bool{
+		"127.0.0.1:1": true, "[::1]:1": true, "10.0.0.1:1": false, "172.16.0.1:1": false,
+		"192.168.1.1:1": false, "[fd00::5]:1": false, "203.0.113.9:1": false,
+	} {
+		r := httptest.NewRequest("GET", "/v1/account", nil)
+		r.RemoteAddr = remote
+		r.Header.Set("X-Forwarded-For", "198.51.100.1")
+		if got := DefaultProxies.TrustsPeer(r); got != trusted {
+			t.Errorf("%s: TrustsPeer %v, want %v", remote, got, trusted)
+		}
+		want := "198.51.100.1"
+		if !trusted {
+			want = remoteHost(remote)
+		}
+		if got := ClientIP(r, DefaultProxies); got != want {
+			t.Errorf("%s: ClientIP %q, want %q", remote, got, want)
+		}
 	}
 }
 

@@ -8,16 +8,20 @@ import (
 	"strings"
 )
 
-// Proxies are the peers whose X-Forwarded-For is believed: the load
-// balancers and reverse proxies in front of Gatehouse.
+// Proxies are the peers whose forwarded headers (X-Forwarded-For,
+// X-Forwarded-Proto) are believed: the load balancers and reverse proxies
+// in front of Gatehouse.
 type Proxies []netip.Prefix
 
-// DefaultProxies are loopback and the private networks, where proxies of
-// one's own sit: a server reached straight from the internet then ignores
-// the header, one behind a proxy in a private network reads it.
-var DefaultProxies = append(append(Proxies{}, Loopback...), Private...)
+// DefaultProxies is loopback only: a proxy on the same host. The private
+// networks are not trusted by default, since any client on the same LAN,
+// VPN or pod network would then choose its own address (and with it a
+// fresh rate-limit counter) and say it came over https; an operator names
+// a real proxy's network with GATEHOUSE_TRUSTED_PROXIES.
+var DefaultProxies = append(Proxies{}, Loopback...)
 
-// Loopback and Private are the two halves of DefaultProxies.
+// Loopback and Private are the networks the configuration names
+// "loopback" and "private".
 var (
 	Loopback = Proxies{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
 	Private  = Proxies{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("172.16.0.0/12"),
@@ -54,6 +58,13 @@ func (p Proxies) trusts(a netip.Addr) bool {
 		}
 	}
 	return false
+}
+
+// TrustsPeer reports whether r came straight from a trusted proxy, so
+// that its forwarded headers may be believed.
+func (p Proxies) TrustsPeer(r *http.Request) bool {
+	addr, ok := parseHostIP(remoteHost(r.RemoteAddr))
+	return ok && p.trusts(addr)
 }
 
 // ClientIP returns the address of the client that sent r. It starts at

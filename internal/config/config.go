@@ -23,8 +23,9 @@ type Config struct {
 	AdminKey   string // instance admin key; generated on first start when empty
 	PublicURL  string // external base URL, e.g. https://auth.example.com
 	RateLimits bool   // GATEHOUSE_RATE_LIMITS=on|off
-	// TrustedProxies lists the proxies whose X-Forwarded-For is believed
-	// (GATEHOUSE_TRUSTED_PROXIES: addresses and CIDR prefixes, or none).
+	// TrustedProxies lists the proxies whose X-Forwarded-For and
+	// X-Forwarded-Proto are believed (GATEHOUSE_TRUSTED_PROXIES: addresses
+	// and CIDR prefixes, loopback, private, or none; loopback by default).
 	TrustedProxies clientinfo.Proxies
 	RedisURL       string // optional shared rate-limit counters
 	SMTPURL        string // instance mail server: smtp://user:pass@host:port
@@ -93,8 +94,8 @@ func Load(name string, args []string, getenv func(string) string) (Config, error
 		rate = "off"
 	}
 	str(&rate, "rate_limits", "on or off")
-	proxies := "loopback,private"
-	str(&proxies, "trusted_proxies", "proxies whose X-Forwarded-For is believed: IPs and CIDRs, \"loopback,private\" or none")
+	proxies := "loopback"
+	str(&proxies, "trusted_proxies", "proxies whose X-Forwarded-For and X-Forwarded-Proto are believed: IPs and CIDRs, \"loopback\", \"private\" or none")
 	str(&c.RedisURL, "redis_url", "redis:// URL for shared rate-limit counters")
 	str(&c.SMTPURL, "smtp_url", "instance SMTP server, smtp://user:pass@host:port (smtps:// for implicit TLS)")
 	str(&c.SMSURL, "sms_url", "instance SMS provider URL (twilio://, vonage://, msg91://, textmagic://, telesign://)")
@@ -244,8 +245,8 @@ func redact(s string) string {
 func FromEnv(name string, args []string) (Config, error) { return Load(name, args, os.Getenv) }
 
 // parseProxies reads trusted_proxies: addresses and CIDR prefixes, with
-// "loopback" and "private" standing for those networks ("loopback,private"
-// is the default), or none.
+// "loopback" and "private" standing for those networks ("loopback" is the
+// default), or none.
 func parseProxies(v string) (clientinfo.Proxies, error) {
 	var out clientinfo.Proxies
 	var rest []string

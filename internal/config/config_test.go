@@ -12,8 +12,15 @@ func load(t *testing.T, env map[string]string, args ...string) (Config, error) {
 
 func TestSwitches(t *testing.T) {
 	c, err := load(t, nil)
-	if err != nil || !c.RateLimits || !c.HashProcess || len(c.TrustedProxies) != 6 {
+	if err != nil || !c.RateLimits || !c.HashProcess || len(c.TrustedProxies) != 2 {
 		t.Fatalf("defaults: %+v, %v", c, err)
+	}
+	// Only a proxy on the same host is trusted by default, not a neighbour
+	// in a private network.
+	for _, p := range c.TrustedProxies {
+		if !p.Addr().IsLoopback() {
+			t.Fatalf("default trusted proxy %v is not loopback", p)
+		}
 	}
 	c, err = load(t, map[string]string{"GATEHOUSE_RATE_LIMITS": "off", "GATEHOUSE_HASH_PROCESS": "Disabled"})
 	if err != nil || c.RateLimits || c.HashProcess {

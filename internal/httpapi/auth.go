@@ -110,18 +110,27 @@ func (c *call) clientInfo() *storage.Client {
 	return c.client
 }
 
-// originOf returns the browser origin of the request: Origin, else the
-// Referer's scheme and host.
-func originOf(r *http.Request) *url.URL {
+// browserOrigin returns the browser origin of the request: Origin, else
+// the Referer's scheme and host. sent reports whether the request named
+// one at all; an origin that was sent but names no host ("null" from a
+// sandboxed frame, a redirect or a privacy setting, or a value that does
+// not parse) comes back nil with sent true: it is foreign, not absent.
+func browserOrigin(r *http.Request) (o *url.URL, sent bool) {
 	v := r.Header.Get("Origin")
-	if v == "" || v == "null" {
+	if v == "" {
 		v = r.Header.Get("Referer")
 	}
 	if v == "" {
-		return nil
+		return nil, false
 	}
+	return parseOrigin(v), true
+}
+
+// parseOrigin reads an Origin or Referer value; nil when it names no
+// host, as "null" does.
+func parseOrigin(v string) *url.URL {
 	u, err := url.Parse(v)
-	if err != nil || u.Host == "" {
+	if err != nil || u.Host == "" || u.Hostname() == "" {
 		return nil
 	}
 	return u
@@ -138,10 +147,16 @@ func hostOnly(hostport string) string {
 // originAllowed is the CSRF check of writes: a browser origin must be a
 // platform of the project or the API's own host. Requests without an
 // origin (servers, native apps) pass, as in Appwrite.
+//
+// Any other origin, "null" and an unparsable one included, is foreign:
+// a page that hides its origin must not act with the browser's cookies.
 func (s *Server) originAllowed(c *call) bool {
-	o := originOf(c.r)
-	if o == nil {
+	o, sent := browserOrigin(c.r)
+	if !sent {
 		return true
+	}
+	if o == nil {
+		return false
 	}
 	host := strings.ToLower(o.Hostname())
 	return host == strings.ToLower(hostOnly(c.r.Host)) || c.project.HostAllowed(host)
@@ -150,12 +165,9 @@ func (s *Server) originAllowed(c *call) bool {
 // cors answers with the origin when it may read the response.
 func (s *Server) cors(c *call) {
 	o := c.r.Header.Get("Origin")
-	if o == "" {
-		return
-	}
-	u, err := url.Parse(o)
-	if err != nil || u.Host == "" {
-		return
+	u := parseOrigin(o)
+	if u == nil {
+		return // none, "null" or garbage: nothing may read the answer
 	}
 	h := c.w.Header()
 	allowed := c.project != nil && (c.project.HostAllowed(u.Hostname()) ||
@@ -179,10 +191,10 @@ func (s *Server) cors(c *call) {
 // corsError lets any origin read an error answered before a project is
 // known (project_not_found): it carries nothing but the error, and a
 // browser app should learn it forgot its project rather than see a
-// network failure.
+// network failure. An origin that names no host ("null") gets nothing.
 func corsError(c *call) {
 	o := c.r.Header.Get("Origin")
-	if o == "" {
+	if parseOrigin(o) == nil {
 		return
 	}
 	h := c.w.Header()
@@ -204,7 +216,7 @@ const allowHeaders = "Origin, Cookie, Set-Cookie, X-Requested-With, Content-Type
 // domain; only then are cookies first-party and the fallback header
 // unnecessary.
 func sameSite(r *http.Request) bool {
-	o := originOf(r)
+	o, _ := browserOrigin(r)
 	if o == nil {
 		return false
 	}
@@ -244,7 +256,7 @@ func (c *call) clearSessionCookies() {
 }
 
 func (c *call) writeCookies(name, value string, expire time.Time) {
-	secure := isHTTPS(c.r)
+	secure := c.s.isHTTPS(c.r)
 	domain := ""
 	if h := hostOnly(c.r.Host); h != "localhost" && net.ParseIP(h) == nil && strings.Contains(h, ".") {
 		domain = "." + h

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -17,7 +18,8 @@ import (
 // Several accounts on one device (a project setting, off by default).
 //
 // The device keeps the session strings of all its accounts in a second
-// cookie, a_device_<project>, next to Appwrite's a_session_<project>,
+// cookie, a_device_<project> (__Host-a_device_<project> over https, which
+// a sibling subdomain cannot set), next to Appwrite's a_session_<project>,
 // which names the current one. Cross-site callers get both in
 // X-Fallback-Cookies, which the official web SDK stores and sends back
 // whole, so the SDK works unchanged. Nothing about the device is kept on
@@ -50,19 +52,18 @@ func (c *call) multiAccounts() bool {
 	return c.project != nil && c.project.Settings.Auth.MultiAccounts
 }
 
-// deviceCookie reads the raw device list: its cookie (or legacy twin),
-// else the fallback header.
-func deviceCookie(r *http.Request, projectID string) (string, bool) {
-	name := deviceCookieName(projectID)
-	for _, n := range []string{name, name + "_legacy"} {
-		if ck, err := r.Cookie(n); err == nil {
-			return unescape(ck.Value), true
-		}
+// deviceCookie reads the raw device list: its cookie (or legacy twin;
+// over https only the __Host- one, see hostcookie.go), else the fallback
+// header.
+func (c *call) deviceCookie() (string, bool) {
+	name := deviceCookieName(c.project.ID)
+	if v, ok := c.readOwnCookie(name); ok {
+		return v, true
 	}
-	if v := r.Header.Get("X-Fallback-Cookies"); v != "" && len(v) < 16384 {
+	if v := c.r.Header.Get("X-Fallback-Cookies"); v != "" && len(v) < 16384 {
 		var m map[string]string
 		if json.Unmarshal([]byte(v), &m) == nil {
-			if d, ok := m["a_device_"+projectID]; ok {
+			if d, ok := m["a_device_"+c.project.ID]; ok {
 				return d, true
 			}
 			d, ok := m[name]
@@ -83,6 +84,13 @@ type deviceEntry struct {
 // one per user, in the device's order, at most maxDeviceAccounts. Entries
 // that do not even decode are dropped. Without the project setting the
 // device holds only its current account, whatever cookie it still has.
+//
+// Over https the device's own list is the authority on which accounts it
+// holds: a current session read from Appwrite's cookie, which a sibling
+// subdomain can set for the parent domain, counts only when the list
+// holds it too. A planted session then never reaches the account chooser,
+// X-Gatehouse-Account or an on-device link, and a later sign-in or switch
+// does not write it into the list.
 func (c *call) deviceEntries() []deviceEntry {
 	var out []deviceEntry
 	add := func(raw string) {
@@ -97,21 +105,62 @@ func (c *call) deviceEntries() []deviceEntry {
 		}
 		out = append(out, deviceEntry{raw: raw, userID: cred.ID})
 	}
-	if cur := sessionString(c.r, c.project.ID); cur != "" {
-		add(cur)
-	}
+	cur := sessionString(c.r, c.project.ID)
 	if !c.multiAccounts() {
+		if cur != "" {
+			add(cur)
+		}
 		return out
 	}
-	if raw, ok := deviceCookie(c.r, c.project.ID); ok && len(raw) <= 16384 {
-		for _, s := range strings.Split(raw, ".") {
-			add(s)
-		}
+	var list []string
+	if raw, ok := c.deviceCookie(); ok && len(raw) <= 16384 {
+		list = strings.Split(raw, ".")
+	}
+	if cur != "" && (!c.tossableSession() || slices.Contains(list, cur)) {
+		add(cur)
+	}
+	for _, s := range list {
+		add(s)
 	}
 	if len(out) > maxDeviceAccounts {
 		out = out[:maxDeviceAccounts]
 	}
 	return out
+}
+
+// tossableSession reports whether the current session string came from
+// Appwrite's session cookie on an https request: the one source a sibling
+// subdomain can set that the device's own __Host- list cannot vouch for.
+// Over plain http nothing can be vouched for; a session sent in a header
+// (X-Appwrite-Session, X-Fallback-Cookies) was put there by the app.
+func (c *call) tossableSession() bool {
+	if !c.s.isHTTPS(c.r) {
+		return false
+	}
+	name := cookieName(c.project.ID)
+	for _, n := range []string{name, name + "_legacy"} {
+		if ck, err := c.r.Cookie(n); err == nil && ck.Value != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// sessionOnDevice reports whether a session caller acts through one of
+// the device's own accounts (see deviceEntries): picked by
+// X-Gatehouse-Account, or the current session when the device vouches for
+// it.
+func (c *call) sessionOnDevice() bool {
+	if c.r.Header.Get(accountHeader) != "" {
+		return true // authenticate took it from deviceEntries
+	}
+	cur := sessionString(c.r, c.project.ID)
+	for _, e := range c.deviceEntries() {
+		if e.raw == cur {
+			return true
+		}
+	}
+	return false
 }
 
 // currentUserID is the user the current session cookie names.
@@ -141,7 +190,7 @@ func (c *call) writeDevice(current string, entries []deviceEntry, expire time.Ti
 		list[i] = e.raw
 	}
 	joined := strings.Join(list, ".")
-	c.writeCookies(deviceCookieName(pid), url.QueryEscape(joined), expire)
+	c.writeOwnCookies(deviceCookieName(pid), url.QueryEscape(joined), expire)
 	if !sameSite(c.r) {
 		b, _ := json.Marshal(map[string]string{"a_session_" + pid: current, "a_device_" + pid: joined})
 		c.w.Header().Set("X-Fallback-Cookies", string(b))
@@ -228,8 +277,8 @@ func (c *call) leaveDevice(userID string) {
 func (c *call) clearAllCookies() {
 	past := c.s.Now().Add(-time.Hour)
 	c.writeCookies(cookieName(c.project.ID), "", past)
-	if _, ok := deviceCookie(c.r, c.project.ID); ok {
-		c.writeCookies(deviceCookieName(c.project.ID), "", past)
+	if _, ok := c.deviceCookie(); ok {
+		c.writeOwnCookies(deviceCookieName(c.project.ID), "", past)
 	}
 	if !sameSite(c.r) {
 		c.w.Header().Set("X-Fallback-Cookies", "[]")

@@ -52,6 +52,12 @@ func (s *Server) linkCaller(c *call) (*storage.User, error) {
 		if c.caller.User.ID != id {
 			return nil, apperr.Newf(apperr.UserUnauthorized, "A user may only link accounts into itself.")
 		}
+		// A session a sibling subdomain planted in Appwrite's cookie is
+		// not one of the device's accounts (see deviceEntries): it may
+		// not pull the device's real accounts into itself.
+		if !c.caller.ByJWT && !c.sessionOnDevice() {
+			return nil, apperr.Newf(apperr.UserUnauthorized, "The signed-in account is not one of this device's accounts: sign in again to link.")
+		}
 		if c.caller.User.MFA && !s.Accounts.FreshFactor(c.caller) {
 			return nil, apperr.New(apperr.UserChallengeRequired)
 		}
@@ -62,8 +68,14 @@ func (s *Server) linkCaller(c *call) (*storage.User, error) {
 }
 
 // secondaryOf finds the account to merge: by id, by one of its identities,
-// or (for a user linking itself) by a JWT proving control of it.
+// or (for a user linking itself) by a JWT proving control of it or by
+// naming another account signed in on the same device.
 func (s *Server) secondaryOf(c *call) (*storage.User, error) {
+	if id, sent, err := c.p.str("deviceAccount"); err != nil {
+		return nil, err
+	} else if sent {
+		return s.deviceSecondary(c, id)
+	}
 	if tok, sent, err := c.p.str("linkWith"); err != nil {
 		return nil, err
 	} else if sent {
@@ -77,7 +89,8 @@ func (s *Server) secondaryOf(c *call) (*storage.User, error) {
 		return other.User, nil
 	}
 	if c.key == nil {
-		return nil, apperr.Newf(apperr.ArgumentInvalid, "A user links another account by proving control of it: send linkWith, a JWT of that account.")
+		return nil, apperr.Newf(apperr.ArgumentInvalid,
+			"A user links another account by proving control of it: send deviceAccount, the id of another account on this device, or linkWith, a JWT of that account.")
 	}
 	if id, sent, err := c.p.str("userId"); err != nil {
 		return nil, err

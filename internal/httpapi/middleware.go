@@ -73,7 +73,7 @@ func (s *Server) instrument(next http.Handler) http.Handler {
 		h.Set("X-Request-Id", id)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Server", "Gatehouse")
-		if isHTTPS(r) {
+		if s.isHTTPS(r) {
 			h.Set("Strict-Transport-Security", "max-age=10886400")
 		}
 		if f := r.Header.Get("X-Appwrite-Response-Format"); f != "" && newerThan(f, Version) {
@@ -113,10 +113,12 @@ func (s *Server) instrument(next http.Handler) http.Handler {
 	})
 }
 
-// preflight answers CORS OPTIONS requests, reflecting the origin.
+// preflight answers CORS OPTIONS requests, reflecting the origin, as
+// Appwrite does, unless it names no host: "null" is never allowed, so a
+// sandboxed or redirected page cannot even send a JSON write.
 func preflight(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
-	if o := r.Header.Get("Origin"); o != "" {
+	if o := r.Header.Get("Origin"); parseOrigin(o) != nil {
 		h.Set("Access-Control-Allow-Origin", o)
 		h.Set("Vary", "Origin")
 	}

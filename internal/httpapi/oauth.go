@@ -53,7 +53,7 @@ func (s *Server) callbackURL(r *http.Request, provider, projectID string) string
 	base := s.PublicURL
 	if base == "" {
 		scheme := "http"
-		if isHTTPS(r) {
+		if s.isHTTPS(r) {
 			scheme = "https"
 		}
 		base = scheme + "://" + r.Host

@@ -127,11 +127,17 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 type htmlErrorWriter struct{ http.ResponseWriter }
 
 // isHTTPS tells whether the client reached us over TLS, directly or
-// through a proxy that says so.
-func isHTTPS(r *http.Request) bool {
+// through a trusted proxy that says so. X-Forwarded-Proto from any other
+// peer is the client's own word, and it decides cookie flags, HSTS and
+// callback schemes, so it is not believed. The first entry is the scheme
+// the client used with the outermost proxy.
+func (s *Server) isHTTPS(r *http.Request) bool {
 	if r.TLS != nil {
 		return true
 	}
-	p := strings.ToLower(r.Header.Get("X-Forwarded-Proto"))
-	return p != "" && p != "http"
+	if !s.TrustedProxies.TrustsPeer(r) {
+		return false
+	}
+	first, _, _ := strings.Cut(r.Header.Get("X-Forwarded-Proto"), ",")
+	return strings.EqualFold(strings.TrimSpace(first), "https")
 }
