@@ -45,6 +45,10 @@ type options struct {
 	// settings); publicURL sets GATEHOUSE_PUBLIC_URL.
 	smtpQuery *string
 	publicURL string
+	// projectCache is the project cache's lifetime; the default 0 reads
+	// the project on every request, so a test sees a settings change at
+	// once instead of sleeping past the cache.
+	projectCache time.Duration
 }
 
 // startServer starts Gatehouse on a fresh database of engine, stopped when
@@ -83,6 +87,7 @@ func startServer(t testing.TB, engine testdb.Engine, o options) *server {
 		cfg.JobWorkers = o.jobWorkers
 	}
 	cfg.LinkUndoLifetime = o.undoLifetime
+	cfg.ProjectCacheTTL = o.projectCache
 	if o.noProxies {
 		cfg.TrustedProxies = nil
 	}

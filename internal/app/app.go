@@ -131,9 +131,11 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, store stora
 	accounts.SetSeal(box)
 	accounts.SetSender(outbox.New(runner, box))
 	accounts.SetUndoLifetime(cfg.LinkUndoLifetime)
+	projects := project.New(store, now)
+	projects.SetCacheTTL(cfg.ProjectCacheTTL)
 	deps := httpapi.Deps{
 		Store:          store,
-		Projects:       project.New(store, now),
+		Projects:       projects,
 		Accounts:       accounts,
 		Limiter:        ratelimit.New(counter, cfg.RateLimits, now),
 		Hasher:         hasher,

@@ -54,6 +54,10 @@ type Config struct {
 	LinkUndoLifetime time.Duration
 
 	ShutdownTimeout time.Duration
+
+	// ProjectCacheTTL bounds how stale a node's view of a project (its
+	// settings, platforms) may be; 0 reads the project on every request.
+	ProjectCacheTTL time.Duration
 }
 
 // Defaults returns the configuration used when nothing is set.
@@ -71,6 +75,7 @@ func Defaults() Config {
 		HashProcess:     true,
 		JobWorkers:      2,
 		ShutdownTimeout: 20 * time.Second,
+		ProjectCacheTTL: time.Second,
 	}
 }
 
@@ -104,7 +109,7 @@ func Load(name string, args []string, getenv func(string) string) (Config, error
 	str(&c.LogFormat, "log_format", "json, text or auto")
 	str(&c.LogLevel, "log_level", "debug, info, warn or error")
 
-	var mem, tm, threads, workers, jobWorkers, shutdown, undo string
+	var mem, tm, threads, workers, jobWorkers, shutdown, undo, cacheTTL string
 	mem = strconv.Itoa(int(c.HashMemoryKiB))
 	tm = strconv.Itoa(int(c.HashTime))
 	threads = strconv.Itoa(int(c.HashThreads))
@@ -112,6 +117,7 @@ func Load(name string, args []string, getenv func(string) string) (Config, error
 	jobWorkers = strconv.Itoa(c.JobWorkers)
 	shutdown = c.ShutdownTimeout.String()
 	undo = "168h"
+	cacheTTL = c.ProjectCacheTTL.String()
 	str(&mem, "hash_memory_kib", "argon2id memory in KiB")
 	str(&tm, "hash_time", "argon2id iterations")
 	str(&threads, "hash_threads", "argon2id parallelism")
@@ -124,6 +130,7 @@ func Load(name string, args []string, getenv func(string) string) (Config, error
 	str(&jobWorkers, "job_workers", "background job workers on this node (0: none)")
 	str(&shutdown, "shutdown_timeout", "how long in-flight requests may finish on SIGTERM")
 	str(&undo, "link_undo_lifetime", "how long the undo link mailed after a link or unlink works")
+	str(&cacheTTL, "project_cache_ttl", "how stale a node's view of a project's settings may be (0: no cache)")
 
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -167,6 +174,11 @@ func Load(name string, args []string, getenv func(string) string) (Config, error
 		errs = append(errs, fmt.Errorf("link_undo_lifetime: want a positive duration such as 168h, got %q", undo))
 	} else {
 		c.LinkUndoLifetime = u
+	}
+	if ttl, err := time.ParseDuration(cacheTTL); err != nil || ttl < 0 || ttl > time.Minute {
+		errs = append(errs, fmt.Errorf("project_cache_ttl: want a duration from 0 to 1m, got %q", cacheTTL))
+	} else {
+		c.ProjectCacheTTL = ttl
 	}
 	if err := errors.Join(errs...); err != nil {
 		return c, err

@@ -15,8 +15,9 @@ import (
 	"github.com/gatehouse-auth/gatehouse/internal/storage"
 )
 
-// CacheTTL bounds how stale a node's view of a project may be: settings
-// changed on one node take effect on every node within this time.
+// CacheTTL is the default bound on how stale a node's view of a project
+// may be: settings changed on one node take effect on every node within
+// this time.
 const CacheTTL = time.Second
 
 // Console is the id of the instance's administrative pseudo-project.
@@ -39,6 +40,7 @@ type Service struct {
 	store storage.Store
 	now   func() time.Time
 
+	ttl   time.Duration // 0: every lookup reads the database
 	mu    sync.Mutex
 	cache map[string]*entry
 	group map[string]chan struct{} // one database load per project at a time
@@ -46,8 +48,12 @@ type Service struct {
 
 // New returns a Service over store.
 func New(store storage.Store, now func() time.Time) *Service {
-	return &Service{store: store, now: now, cache: map[string]*entry{}, group: map[string]chan struct{}{}}
+	return &Service{store: store, now: now, ttl: CacheTTL, cache: map[string]*entry{}, group: map[string]chan struct{}{}}
 }
+
+// SetCacheTTL sets how long a looked-up project is reused; 0 turns the
+// cache off.
+func (s *Service) SetCacheTTL(d time.Duration) { s.ttl = d }
 
 // Lookup returns the project with its platforms, from cache when fresh.
 // Unknown projects are cached too, so a client hammering a wrong id costs
@@ -56,7 +62,7 @@ func (s *Service) Lookup(ctx context.Context, id string) (*Snapshot, error) {
 	for {
 		s.mu.Lock()
 		e, ok := s.cache[id]
-		if ok && s.now().Sub(e.fetched) < CacheTTL {
+		if ok && s.now().Sub(e.fetched) < s.ttl {
 			s.mu.Unlock()
 			return e.snap, notFoundAs(e.err)
 		}
