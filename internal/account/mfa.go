@@ -301,7 +301,7 @@ func (s *Service) CreateChallenge(ctx context.Context, p *storage.Project, u *st
 	now := s.nowUTC()
 	ch := &storage.Challenge{ProjectID: p.ID, ID: secret.ID(), UserID: u.ID, Type: f, Expire: now.Add(ChallengeLifetime), CreatedAt: now}
 	if code != "" {
-		ch.CodeHash = secret.Hash(code)
+		ch.CodeHash = s.codeKey.Hash(code)
 	}
 	if err := s.store.CreateChallenge(ctx, ch); err != nil {
 		return nil, err
@@ -355,7 +355,7 @@ func (s *Service) answer(ctx context.Context, u *storage.User, ch *storage.Chall
 	bad := apperr.New(apperr.UserInvalidToken)
 	switch ch.Type {
 	case "email", "phone":
-		if ch.CodeHash == "" || !secret.Equal(secret.Hash(answer), ch.CodeHash) {
+		if ch.CodeHash == "" || !secret.Equal(s.codeKey.Hash(answer), ch.CodeHash) {
 			return bad
 		}
 		return nil

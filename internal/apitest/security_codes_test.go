@@ -1,0 +1,172 @@
+package apitest
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/gatehouse-auth/gatehouse/internal/secret"
+	"github.com/gatehouse-auth/gatehouse/internal/testdb"
+)
+
+// dbServer starts a server of its own on a database the test also opens,
+// to read what the server stored as an attacker with a copy would.
+func dbServer(t *testing.T, e testdb.Engine, o options) (*server, *sql.DB) {
+	t.Helper()
+	o.database = e.New(t)
+	s := startServer(t, e, o)
+	driver, dsn := "pgx", o.database
+	if path, ok := strings.CutPrefix(o.database, "sqlite:"); ok {
+		driver, dsn = "sqlite", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=query_only(1)"
+	}
+	db, err := sql.Open(driver, dsn)
+	if err != nil {
+		t.Fatalf("open %s: %v", driver, err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return s, db
+}
+
+var plainID = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
+
+// stored reads column of table's rows of user uid, as hex strings.
+func stored(t *testing.T, db *sql.DB, table, column, uid string) []string {
+	t.Helper()
+	if !plainID.MatchString(uid) {
+		t.Fatalf("user id %q", uid)
+	}
+	// The id is checked above; both engines take it quoted alike.
+	rows, err := db.Query(fmt.Sprintf("SELECT %s FROM %s WHERE user_id = '%s'", column, table, uid))
+	if err != nil {
+		t.Fatalf("read %s: %v", table, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if len(out) == 0 {
+		t.Fatalf("no %s row of user %s", table, uid)
+	}
+	return out
+}
+
+// onlyStored is the single stored value of a user's rows.
+func onlyStored(t *testing.T, db *sql.DB, table, column, uid string) string {
+	t.Helper()
+	v := stored(t, db, table, column, uid)
+	if len(v) != 1 {
+		t.Fatalf("%d %s rows of user %s", len(v), table, uid)
+	}
+	return v[0]
+}
+
+// crackSixDigits tries every six-digit code against a stored value as
+// plain SHA-256, as someone holding a database copy would, and returns
+// the code found or "".
+func crackSixDigits(t *testing.T, storedHex string) string {
+	t.Helper()
+	want, err := hex.DecodeString(storedHex)
+	if err != nil || len(want) != sha256.Size {
+		t.Fatalf("stored value %q is not a SHA-256-sized hex digest", storedHex)
+	}
+	code := []byte("000000")
+	for n := 0; n < 1000000; n++ {
+		v := n
+		for i := 5; i >= 0; i-- {
+			code[i] = byte('0' + v%10)
+			v /= 10
+		}
+		if sum := sha256.Sum256(code); bytes.Equal(sum[:], want) {
+			return string(code)
+		}
+	}
+	return ""
+}
+
+// notPlain fails when storedHex gives away code without a key.
+func notPlain(t *testing.T, what, storedHex, code string) {
+	t.Helper()
+	if storedHex == secret.Hash(code) {
+		t.Fatalf("%s is stored as plain SHA-256 of the code", what)
+	}
+	if len(code) == 6 && strings.Trim(code, "0123456789") == "" {
+		if found := crackSixDigits(t, storedHex); found != "" {
+			t.Fatalf("%s: the stored value gives the code %s away", what, found)
+		}
+	}
+}
+
+// TestShortCodesStoredKeyed: a copy of the database does not give away a
+// six-digit email code, an MFA email challenge code or a short server-made
+// token, and each still works.
+func TestShortCodesStoredKeyed(t *testing.T) {
+	for _, e := range testdb.Engines() {
+		t.Run("db="+e.Name, func(t *testing.T) {
+			s, db := dbServer(t, e, options{})
+			c := s.newProject(t)
+
+			mail := email()
+			r := c.do("POST", "/account/tokens/email", map[string]any{"userId": "unique()", "email": mail})
+			expect(t, r, 201, "")
+			uid := r.str(t, "userId")
+			code := codeIn(t, s.mailTo(t, mail).Text)
+			notPlain(t, "an email code", onlyStored(t, db, "tokens", "secret_hash", uid), code)
+			expect(t, c.do("POST", "/account/sessions/token", map[string]any{"userId": uid, "secret": code}), 201, "")
+
+			// The session of that code proved the address: an email
+			// challenge can be asked for.
+			ch := c.do("POST", "/account/mfa/challenges", map[string]any{"factor": "email"})
+			expect(t, ch, 200, "")
+			answer := codeIn(t, s.mailTo(t, mail).Text)
+			notPlain(t, "an MFA challenge code", onlyStored(t, db, "challenges", "code_hash", uid), answer)
+			expect(t, c.do("PUT", "/account/mfa/challenges", map[string]any{"challengeId": ch.str(t, "$id"), "otp": answer}), 200, "")
+
+			k := c.with("X-Appwrite-Key", c.key("users.write"))
+			expect(t, k.do("POST", "/users", map[string]any{"userId": "short", "email": email()}), 201, "")
+			tok := k.do("POST", "/users/short/tokens", map[string]any{"length": 6})
+			expect(t, tok, 201, "")
+			raw := tok.str(t, "secret")
+			notPlain(t, "a server-made token", onlyStored(t, db, "tokens", "secret_hash", "short"), raw)
+			expect(t, s.client(t, c.project).do("POST", "/account/sessions/token", map[string]any{"userId": "short", "secret": raw}), 201, "")
+		})
+	}
+}
+
+// TestShortCodeHashNeedsInstanceKey: the same code stored by two
+// instances gives two unrelated values, so what is stored is no function
+// of the code alone (nor of anything else in the tokens table): a project's
+// mock number has a fixed code, which each instance stores under its key.
+func TestShortCodeHashNeedsInstanceKey(t *testing.T) {
+	for _, e := range testdb.Engines() {
+		t.Run("db="+e.Name, func(t *testing.T) {
+			var seen []string
+			for range 2 {
+				s, db := dbServer(t, e, options{})
+				c := s.newProject(t)
+				c.setAuth("mock-numbers", map[string]any{"numbers": []map[string]string{{"phone": "+15555550142", "otp": "424242"}}})
+				r := c.do("POST", "/account/tokens/phone", map[string]any{"userId": "mockuser", "phone": "+15555550142"})
+				expect(t, r, 201, "")
+				h := onlyStored(t, db, "tokens", "secret_hash", "mockuser")
+				notPlain(t, "a mock number's code", h, "424242")
+				seen = append(seen, h)
+				expect(t, c.do("POST", "/account/sessions/token", map[string]any{"userId": "mockuser", "secret": "424242"}), 201, "")
+			}
+			if seen[0] == seen[1] {
+				t.Fatal("two instances stored the same code alike: the hash takes no instance key")
+			}
+		})
+	}
+}
