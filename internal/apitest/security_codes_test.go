@@ -170,3 +170,153 @@ func TestShortCodeHashNeedsInstanceKey(t *testing.T) {
 		})
 	}
 }
+
+// serverToken makes a user and a server-made token of length hex
+// characters for it, through an API key of c's project.
+func serverToken(t *testing.T, c *client, uid string, length int) string {
+	t.Helper()
+	k := c.with("X-Appwrite-Key", c.key("users.write"))
+	expect(t, k.do("POST", "/users", map[string]any{"userId": uid, "email": email()}), 201, "")
+	tok := k.do("POST", "/users/"+uid+"/tokens", map[string]any{"length": length, "expire": 31536000})
+	expect(t, tok, 201, "")
+	return tok.str(t, "secret")
+}
+
+// wrongGuess is a secret of raw's length that is not raw.
+func wrongGuess(raw string) string {
+	if strings.HasPrefix(raw, "0") {
+		return strings.Repeat("1", len(raw))
+	}
+	return strings.Repeat("0", len(raw))
+}
+
+// TestServerTokenWithdrawnAfterWrongGuesses: ten wrong guesses at a
+// server-made token, each from another address, end it, as they end an
+// email code.
+func TestServerTokenWithdrawnAfterWrongGuesses(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *server) {
+		c := s.newProject(t)
+		raw := serverToken(t, c, "guessed", 4)
+		for i := range 10 {
+			from := c.with("X-Forwarded-For", fmt.Sprintf("198.51.100.%d", i+1))
+			expect(t, from.do("POST", "/account/sessions/token", map[string]any{"userId": "guessed", "secret": wrongGuess(raw)}), 401, "user_invalid_token")
+		}
+		from := c.with("X-Forwarded-For", "198.51.100.200")
+		expect(t, from.do("POST", "/account/sessions/token", map[string]any{"userId": "guessed", "secret": raw}), 401, "user_invalid_token")
+	})
+}
+
+// TestTokenRedemptionLimitedPerUser: redemption attempts for one user are
+// limited whatever address they come from; another user is not affected.
+func TestTokenRedemptionLimitedPerUser(t *testing.T) {
+	for _, e := range testdb.Engines() {
+		t.Run("db="+e.Name, func(t *testing.T) {
+			s := startServer(t, e, options{rateLimits: true})
+			c := s.newProject(t)
+			raw := serverToken(t, c, "target", 32)
+			other := serverToken(t, c, "bystander", 6)
+			for i := range 10 {
+				from := c.with("X-Forwarded-For", fmt.Sprintf("198.51.100.%d", i+1))
+				expect(t, from.do("POST", "/account/sessions/token", map[string]any{"userId": "target", "secret": wrongGuess(raw)}), 401, "user_invalid_token")
+			}
+			// The token is long: wrong guesses do not withdraw it, but the
+			// user's attempts are spent for the hour on every address.
+			from := c.with("X-Forwarded-For", "198.51.100.200")
+			expect(t, from.do("POST", "/account/sessions/token", map[string]any{"userId": "target", "secret": raw}), 429, "general_rate_limit_exceeded")
+			expect(t, from.do("PUT", "/account/sessions/magic-url", map[string]any{"userId": "target", "secret": raw}), 429, "general_rate_limit_exceeded")
+			expect(t, from.do("POST", "/account/sessions/token", map[string]any{"userId": "bystander", "secret": other}), 201, "")
+		})
+	}
+}
+
+// aliasPair is a route and its alias, which share one rate-limit counter.
+type aliasPair struct {
+	name        string
+	method      string // of the route; aliasMethod of the alias when not the same
+	path, alias string
+	aliasMethod string
+	limit       int
+	status      int                               // what a request under the limit answers
+	signedIn    bool                              // the requests come from a signed-in user
+	body        func(t *testing.T, c *client) any // the same for every request of a pair
+}
+
+// TestAliasesShareRateLimits: requests alternating between a route and
+// its alias spend one allowance; once it is gone both refuse.
+func TestAliasesShareRateLimits(t *testing.T) {
+	evil := "https://evil.example.net/cb"
+	pairs := []aliasPair{
+		{name: "email sign-in", method: "POST", path: "/account/sessions/email", alias: "/account/sessions", limit: 10, status: 401,
+			body: func(*testing.T, *client) any { return map[string]any{"email": email(), "password": "not the password"} }},
+		{name: "magic URL", method: "POST", path: "/account/tokens/magic-url", alias: "/account/sessions/magic-url", limit: 60, status: 400,
+			body: func(*testing.T, *client) any {
+				return map[string]any{"userId": "unique()", "email": email(), "url": evil}
+			}},
+		{name: "phone code", method: "POST", path: "/account/tokens/phone", alias: "/account/sessions/phone", limit: 10, status: 400,
+			body: func(*testing.T, *client) any { return map[string]any{"userId": "!bad id!", "phone": "+15555550143"} }},
+		{name: "email verification", method: "POST", path: "/account/verifications/email", alias: "/account/verification", limit: 10, status: 400,
+			signedIn: true, body: func(*testing.T, *client) any { return map[string]any{"url": evil} }},
+		{name: "email verification confirm", method: "PUT", path: "/account/verifications/email", alias: "/account/verification", limit: 10, status: 404,
+			body: func(*testing.T, *client) any {
+				return map[string]any{"userId": "nobody" + secret.Hex(4), "secret": "wrong"}
+			}},
+		{name: "phone verification", method: "POST", path: "/account/verifications/phone", alias: "/account/verification/phone", limit: 10, status: 400,
+			signedIn: true, body: func(*testing.T, *client) any { return map[string]any{} }},
+		{name: "phone verification confirm", method: "PUT", path: "/account/verifications/phone", alias: "/account/verification/phone", limit: 10, status: 404,
+			body: func(*testing.T, *client) any {
+				return map[string]any{"userId": "nobody" + secret.Hex(4), "secret": "123456"}
+			}},
+		{name: "MFA challenge", method: "POST", path: "/account/mfa/challenges", alias: "/account/mfa/challenge", limit: 10, status: 400,
+			signedIn: true, body: func(*testing.T, *client) any { return map[string]any{"factor": "fax"} }},
+		{name: "MFA challenge answer", method: "PUT", path: "/account/mfa/challenges", alias: "/account/mfa/challenge", limit: 10, status: 401,
+			signedIn: true, body: func(*testing.T, *client) any {
+				return map[string]any{"challengeId": "none" + secret.Hex(4), "otp": "123456"}
+			}},
+		{name: "JWT", method: "POST", path: "/account/jwts", alias: "/account/jwt", limit: 100, status: 201, signedIn: true},
+		{name: "token redemption by magic URL", method: "POST", path: "/account/sessions/token", aliasMethod: "PUT", alias: "/account/sessions/magic-url",
+			limit: 10, status: 401, body: func(*testing.T, *client) any {
+				return map[string]any{"userId": "someone" + secret.Hex(4), "secret": "wrong"}
+			}},
+		{name: "token redemption by phone", method: "POST", path: "/account/sessions/token", aliasMethod: "PUT", alias: "/account/sessions/phone",
+			limit: 10, status: 401, body: func(*testing.T, *client) any {
+				return map[string]any{"userId": "someone" + secret.Hex(4), "secret": "wrong"}
+			}},
+	}
+	for _, e := range testdb.Engines() {
+		t.Run("db="+e.Name, func(t *testing.T) {
+			s := startServer(t, e, options{rateLimits: true})
+			for i, p := range pairs {
+				t.Run(p.name, func(t *testing.T) {
+					c := s.newProject(t)
+					// An address of its own per pair: counters keyed by
+					// address do not carry over from the pair before.
+					c = c.with("X-Forwarded-For", fmt.Sprintf("192.0.2.%d", i+1))
+					if p.signedIn {
+						mail := email()
+						c.signUp(mail, "correct horse")
+						c.signIn(mail, "correct horse")
+					}
+					var body any
+					if p.body != nil {
+						body = p.body(t, c)
+					}
+					aliasMethod := p.aliasMethod
+					if aliasMethod == "" {
+						aliasMethod = p.method
+					}
+					for n := range p.limit {
+						method, path := p.method, p.path
+						if n%2 == 1 {
+							method, path = aliasMethod, p.alias
+						}
+						if r := c.do(method, path, body); r.status != p.status {
+							t.Fatalf("request %d, %s %s: status %d, want %d: %s", n+1, method, path, r.status, p.status, r.body)
+						}
+					}
+					expect(t, c.do(p.method, p.path, body), 429, "general_rate_limit_exceeded")
+					expect(t, c.do(aliasMethod, p.alias, body), 429, "general_rate_limit_exceeded")
+				})
+			}
+		})
+	}
+}
