@@ -89,7 +89,7 @@ func (s *Service) checkTOTP(a *storage.Authenticator, code string) error {
 }
 
 // VerifyTOTP completes enrolment with a first code; the current session
-// counts the factor as done.
+// counts the factor as done, but is not made fresh (see enrolFactor).
 func (s *Service) VerifyTOTP(ctx context.Context, c *Caller, code string, a Actor) (*storage.User, error) {
 	u := c.User
 	_, err := s.store.UpdateAuthenticator(ctx, u.ProjectID, u.ID, "totp", func(au *storage.Authenticator) error {
@@ -108,7 +108,7 @@ func (s *Service) VerifyTOTP(ctx context.Context, c *Caller, code string, a Acto
 	if err != nil {
 		return nil, err
 	}
-	if err := s.addFactor(ctx, c, "totp"); err != nil {
+	if err := s.enrolFactor(ctx, c, "totp"); err != nil {
 		return nil, err
 	}
 	s.audit(ctx, u, "user.mfa.totp.create", a)
@@ -179,7 +179,7 @@ func (s *Service) SetMFA(ctx context.Context, c *Caller, on bool, a Actor) (*sto
 		factor string
 	}{{f.TOTP, "totp"}, {f.Email, "email"}, {f.Phone, "phone"}} {
 		if name.on {
-			if err := s.addFactor(ctx, c, name.factor); err != nil {
+			if err := s.enrolFactor(ctx, c, name.factor); err != nil {
 				return nil, err
 			}
 		}
