@@ -2,6 +2,7 @@ package apitest
 
 import (
 	"bytes"
+	"crypto/hmac"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
@@ -148,29 +149,47 @@ func TestShortCodesStoredKeyed(t *testing.T) {
 }
 
 // TestShortCodeHashNeedsInstanceKey: the same code stored by two
-// instances gives two unrelated values, so what is stored is no function
-// of the code alone (nor of anything else in the tokens table): a project's
-// mock number has a fixed code, which each instance stores under its key.
+// instances, in projects of the same id for users of the same id, gives
+// two unrelated values, and none that the code and the row's own fields
+// give without a key: what is stored needs a key kept outside the tokens
+// table. A project's mock number has a fixed code to compare with.
 func TestShortCodeHashNeedsInstanceKey(t *testing.T) {
+	const code = "424242"
 	for _, e := range testdb.Engines() {
 		t.Run("db="+e.Name, func(t *testing.T) {
 			var seen []string
 			for range 2 {
 				s, db := dbServer(t, e, options{})
-				c := s.newProject(t)
-				c.setAuth("mock-numbers", map[string]any{"numbers": []map[string]string{{"phone": "+15555550142", "otp": "424242"}}})
+				a := s.admin(t)
+				expect(t, a.do("POST", "/projects", map[string]any{"projectId": "samecodes", "name": "Codes"}), 201, "")
+				c := s.client(t, "samecodes")
+				c.setAuth("mock-numbers", map[string]any{"numbers": []map[string]string{{"phone": "+15555550142", "otp": code}}})
 				r := c.do("POST", "/account/tokens/phone", map[string]any{"userId": "mockuser", "phone": "+15555550142"})
 				expect(t, r, 201, "")
 				h := onlyStored(t, db, "tokens", "secret_hash", "mockuser")
-				notPlain(t, "a mock number's code", h, "424242")
+				notPlain(t, "a mock number's code", h, code)
+				fields := []string{onlyStored(t, db, "tokens", "id", "mockuser"), "mockuser", "samecodes", "+15555550142"}
+				for _, f := range fields {
+					for _, guess := range []string{secret.Hash(f + code), secret.Hash(code + f), hmacHex(f, code), hmacHex(code, f)} {
+						if guess == h {
+							t.Fatalf("the stored value is a hash of the code and %q", f)
+						}
+					}
+				}
 				seen = append(seen, h)
-				expect(t, c.do("POST", "/account/sessions/token", map[string]any{"userId": "mockuser", "secret": "424242"}), 201, "")
+				expect(t, c.do("POST", "/account/sessions/token", map[string]any{"userId": "mockuser", "secret": code}), 201, "")
 			}
 			if seen[0] == seen[1] {
 				t.Fatal("two instances stored the same code alike: the hash takes no instance key")
 			}
 		})
 	}
+}
+
+func hmacHex(key, msg string) string {
+	m := hmac.New(sha256.New, []byte(key))
+	m.Write([]byte(msg))
+	return hex.EncodeToString(m.Sum(nil))
 }
 
 // serverToken makes a user and a server-made token of length hex
