@@ -37,8 +37,9 @@ type Service struct {
 	dummyOnce sync.Once
 	dummy     string
 
-	outbox Sender
-	seal   *seal.Box
+	outbox  Sender
+	seal    *seal.Box
+	codeKey *secret.Keyed // see SetInstanceKey
 
 	undoTTL time.Duration // see SetUndoLifetime
 }
@@ -57,7 +58,11 @@ func (s *Service) SetSender(o Sender) { s.outbox = o }
 
 // New returns a Service.
 func New(store storage.Store, hasher *password.Hasher, jwts *session.JWTs, now func() time.Time, log *slog.Logger) *Service {
-	return &Service{store: store, hasher: hasher, jwts: jwts, now: now, log: log}
+	codeKey, err := secret.NewKeyed([]byte(secret.Hex(32)), codeKeyLabel)
+	if err != nil {
+		panic(err) // HKDF fails only for an impossible output length
+	}
+	return &Service{store: store, hasher: hasher, jwts: jwts, now: now, log: log, codeKey: codeKey}
 }
 
 // Actor says who asks for a change: the user itself (mode "default") or an

@@ -89,7 +89,7 @@ func (s *Service) checkTOTP(a *storage.Authenticator, code string) error {
 }
 
 // VerifyTOTP completes enrolment with a first code; the current session
-// counts the factor as done.
+// counts the factor as done, but is not made fresh (see enrolFactor).
 func (s *Service) VerifyTOTP(ctx context.Context, c *Caller, code string, a Actor) (*storage.User, error) {
 	u := c.User
 	_, err := s.store.UpdateAuthenticator(ctx, u.ProjectID, u.ID, "totp", func(au *storage.Authenticator) error {
@@ -108,7 +108,7 @@ func (s *Service) VerifyTOTP(ctx context.Context, c *Caller, code string, a Acto
 	if err != nil {
 		return nil, err
 	}
-	if err := s.addFactor(ctx, c, "totp"); err != nil {
+	if err := s.enrolFactor(ctx, c, "totp"); err != nil {
 		return nil, err
 	}
 	s.audit(ctx, u, "user.mfa.totp.create", a)
@@ -179,7 +179,7 @@ func (s *Service) SetMFA(ctx context.Context, c *Caller, on bool, a Actor) (*sto
 		factor string
 	}{{f.TOTP, "totp"}, {f.Email, "email"}, {f.Phone, "phone"}} {
 		if name.on {
-			if err := s.addFactor(ctx, c, name.factor); err != nil {
+			if err := s.enrolFactor(ctx, c, name.factor); err != nil {
 				return nil, err
 			}
 		}
@@ -301,7 +301,7 @@ func (s *Service) CreateChallenge(ctx context.Context, p *storage.Project, u *st
 	now := s.nowUTC()
 	ch := &storage.Challenge{ProjectID: p.ID, ID: secret.ID(), UserID: u.ID, Type: f, Expire: now.Add(ChallengeLifetime), CreatedAt: now}
 	if code != "" {
-		ch.CodeHash = secret.Hash(code)
+		ch.CodeHash = s.codeKey.Hash(code)
 	}
 	if err := s.store.CreateChallenge(ctx, ch); err != nil {
 		return nil, err
@@ -355,7 +355,7 @@ func (s *Service) answer(ctx context.Context, u *storage.User, ch *storage.Chall
 	bad := apperr.New(apperr.UserInvalidToken)
 	switch ch.Type {
 	case "email", "phone":
-		if ch.CodeHash == "" || !secret.Equal(secret.Hash(answer), ch.CodeHash) {
+		if ch.CodeHash == "" || !secret.Equal(s.codeKey.Hash(answer), ch.CodeHash) {
 			return bad
 		}
 		return nil

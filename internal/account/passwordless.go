@@ -22,11 +22,9 @@ const (
 	VerificationLifetime = 7 * 24 * time.Hour
 )
 
-// maxCodeAttempts is how many wrong guesses withdraw a user's short codes.
+// maxCodeAttempts is how many wrong guesses withdraw a user's short
+// tokens (six-digit codes, short server-made tokens).
 const maxCodeAttempts = 10
-
-// shortCodes are the token types whose secrets are six digits.
-var shortCodes = []storage.TokenType{storage.TokenEmail, storage.TokenPhone, storage.TokenPhoneVerification}
 
 // TokenRequest is POST /account/tokens/email, /magic-url or /phone.
 type TokenRequest struct {

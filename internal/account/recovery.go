@@ -13,11 +13,12 @@ import (
 )
 
 // consume redeems a user's token of one of types, counting a wrong guess
-// against the user's short codes.
+// against the user's short tokens: a guess names no token, so it counts
+// against every one a search could reach.
 func (s *Service) consume(ctx context.Context, p *storage.Project, userID, raw string, types ...storage.TokenType) (*storage.Token, error) {
-	t, err := s.store.ConsumeToken(ctx, p.ID, userID, secret.Hash(raw), types, s.nowUTC())
+	t, err := s.store.ConsumeToken(ctx, p.ID, userID, s.tokenHash(raw), types, s.nowUTC())
 	if errors.Is(err, storage.ErrNotFound) {
-		if ferr := s.store.FailTokens(ctx, p.ID, userID, shortCodes, maxCodeAttempts); ferr != nil {
+		if ferr := s.store.FailTokens(ctx, p.ID, userID, maxCodeAttempts); ferr != nil {
 			s.log.WarnContext(ctx, "count failed token attempt", "err", ferr)
 		}
 		return nil, apperr.New(apperr.UserInvalidToken)

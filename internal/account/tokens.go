@@ -27,8 +27,8 @@ func (s *Service) CreateGenericToken(ctx context.Context, u *storage.User, lengt
 
 func (s *Service) createToken(ctx context.Context, u *storage.User, typ storage.TokenType, raw string, expire time.Duration, a Actor) (*NewToken, error) {
 	now := s.nowUTC()
-	t := &storage.Token{ProjectID: u.ProjectID, ID: secret.ID(), UserID: u.ID, Type: typ, SecretHash: secret.Hash(raw),
-		Expire: now.Add(expire), CreatedAt: now}
+	t := &storage.Token{ProjectID: u.ProjectID, ID: secret.ID(), UserID: u.ID, Type: typ, SecretHash: s.tokenHash(raw),
+		Short: len(raw) < longSecret, Expire: now.Add(expire), CreatedAt: now}
 	if err := s.store.CreateToken(ctx, t); err != nil {
 		return nil, err
 	}

@@ -104,7 +104,8 @@ func TestMFA(t *testing.T) {
 		regen := r.do("PATCH", "/account/mfa/recovery-codes", nil)
 		expect(t, regen, 200, "")
 		// c enabled MFA on its session (factors added) but never completed
-		// a challenge there since; its totp verify set mfaUpdatedAt.
+		// a challenge there: enrolment and turning MFA on add factors
+		// without making a session fresh.
 		// Sensitive changes of r (fresh) pass; of r2 (never completed) fail.
 		expect(t, r2.do("PATCH", "/account/password", map[string]any{"password": "another pass", "oldPassword": "correct horse"}), 401, "user_more_factors_required")
 		expect(t, r.do("PATCH", "/account/password", map[string]any{"password": "another pass", "oldPassword": "correct horse"}), 200, "")

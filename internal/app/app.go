@@ -24,6 +24,7 @@ import (
 	"github.com/gatehouse-auth/gatehouse/internal/password"
 	"github.com/gatehouse-auth/gatehouse/internal/project"
 	"github.com/gatehouse-auth/gatehouse/internal/ratelimit"
+	"github.com/gatehouse-auth/gatehouse/internal/seal"
 	"github.com/gatehouse-auth/gatehouse/internal/secret"
 	"github.com/gatehouse-auth/gatehouse/internal/session"
 	"github.com/gatehouse-auth/gatehouse/internal/storage"
@@ -103,7 +104,11 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, store stora
 	if err != nil {
 		return nil, err
 	}
-	box, err := sealBox(ctx, store, cfg.SecretKey, log)
+	instKey, err := instanceKey(ctx, store, cfg.SecretKey, log)
+	if err != nil {
+		return nil, err
+	}
+	box, err := seal.New(instKey)
 	if err != nil {
 		return nil, err
 	}
@@ -129,6 +134,9 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, store stora
 	runner.Register(outbox.JobKind, deliverer.Handle)
 	accounts := account.New(store, hasher, session.NewJWTs([]byte(jwtKey), now), now, log)
 	accounts.SetSeal(box)
+	if err := accounts.SetInstanceKey(instKey); err != nil {
+		return nil, err
+	}
 	accounts.SetSender(outbox.New(runner, box))
 	accounts.SetUndoLifetime(cfg.LinkUndoLifetime)
 	projects := project.New(store, now)

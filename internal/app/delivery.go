@@ -21,20 +21,21 @@ import (
 
 const keySeal = "seal_key"
 
-// sealBox builds the box that seals stored secrets. The configured key
-// keeps them sealed even against someone holding a database copy; without
-// one, a key kept in the database still keeps them out of casual reads
-// and logs, and the operator is told.
-func sealBox(ctx context.Context, store storage.Store, configured string, log *slog.Logger) (*seal.Box, error) {
-	key := configured
-	if key == "" {
-		var err error
-		if key, err = store.InstanceValue(ctx, keySeal, secret.Hex(32)); err != nil {
-			return nil, err
-		}
-		log.Warn("no GATEHOUSE_SECRET_KEY: stored secrets are sealed with a key kept in the database")
+// instanceKey is the key that seals stored secrets and keys the hashes of
+// short codes. The configured key keeps them safe even against someone
+// holding a database copy; without one, a key kept in the database (in
+// the instance table, apart from what it protects) still keeps them out
+// of casual reads and logs, and the operator is told.
+func instanceKey(ctx context.Context, store storage.Store, configured string, log *slog.Logger) ([]byte, error) {
+	if configured != "" {
+		return []byte(configured), nil
 	}
-	return seal.New([]byte(key))
+	key, err := store.InstanceValue(ctx, keySeal, secret.Hex(32))
+	if err != nil {
+		return nil, err
+	}
+	log.Warn("no GATEHOUSE_SECRET_KEY: stored secrets are sealed with a key kept in the database")
+	return []byte(key), nil
 }
 
 // newDeliverer sets up mail and text delivery from the configuration.

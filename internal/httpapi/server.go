@@ -320,8 +320,9 @@ func needsMoreFactors(caller *account.Caller) bool {
 
 func (s *Server) rateLimit(c *call, rules []ratelimit.Rule) error {
 	// {url} is the route, as Appwrite's request URI: not the Host header,
-	// which a client could vary to get a fresh counter each time.
-	_, path, _ := strings.Cut(c.r.Pattern, " ")
+	// which a client could vary to get a fresh counter each time, and for
+	// an alias the route it stands for (limitalias.go).
+	path := limitPath(c.r.Pattern)
 	vals := func(name string) string {
 		switch name {
 		case "url":

@@ -22,7 +22,10 @@ func (s *Server) userSessionRoutes() {
 	s.handle("POST /v1/users/{userId}/tokens", write, s.withUser(s.createUserToken))
 	s.handle("POST /v1/users/{userId}/jwts", write, s.withUser(s.createUserJWT))
 
-	redeem := route{scope: "sessions.write", guestOnly: true, limits: []ratelimit.Rule{perHour(10, "ip:{ip},userId:{param-userId}")}}
+	// Appwrite counts per address and user; a per-user count on top keeps
+	// a short token out of reach of guesses spread over many addresses.
+	redeem := route{scope: "sessions.write", guestOnly: true, limits: []ratelimit.Rule{perHour(10, "ip:{ip},userId:{param-userId}"),
+		perHour(10, "url:{url},userId:{param-userId}")}}
 	s.handle("POST /v1/account/sessions/token", redeem, s.redeemToken)
 	s.handle("PUT /v1/account/sessions/magic-url", redeem, s.redeemToken)
 	s.handle("PUT /v1/account/sessions/phone", redeem, s.redeemToken)

@@ -260,8 +260,11 @@ type Token struct {
 	UserID     string
 	Type       TokenType
 	SecretHash string
-	Expire     time.Time
-	CreatedAt  time.Time
+	// Short marks a secret of fewer than 128 random bits: wrong guesses
+	// count against it (see Store.FailTokens).
+	Short     bool
+	Expire    time.Time
+	CreatedAt time.Time
 }
 
 // Log is one entry of a user's security log.

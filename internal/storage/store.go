@@ -131,9 +131,11 @@ type Store interface {
 	// types whose secret hashes to secretHash; ErrNotFound when there is
 	// none. A token is used at most once, however many callers race.
 	ConsumeToken(ctx context.Context, projectID, userID, secretHash string, types []TokenType, now time.Time) (*Token, error)
-	// FailTokens counts a wrong guess against the user's live tokens of
-	// types and withdraws those guessed at maxAttempts times.
-	FailTokens(ctx context.Context, projectID, userID string, types []TokenType, maxAttempts int) error
+	// FailTokens counts a wrong guess against each of the user's short
+	// tokens (Token.Short) and withdraws those guessed at maxAttempts
+	// times. Long tokens are never withdrawn by guesses: none can reach
+	// them, and a stranger could otherwise end them.
+	FailTokens(ctx context.Context, projectID, userID string, maxAttempts int) error
 	// DeleteTokens removes a user's tokens of a type (0: all types).
 	DeleteTokens(ctx context.Context, projectID, userID string, typ TokenType) error
 

@@ -11,8 +11,9 @@ import (
 )
 
 func (s *Store) CreateToken(ctx context.Context, t *storage.Token) error {
-	_, err := s.exec(ctx, `INSERT INTO tokens (project_id, id, user_id, type, secret_hash, expire, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-		t.ProjectID, t.ID, t.UserID, int(t.Type), t.SecretHash, micros(t.Expire), micros(t.CreatedAt))
+	_, err := s.exec(ctx, `INSERT INTO tokens (project_id, id, user_id, type, secret_hash, short_secret, expire, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		t.ProjectID, t.ID, t.UserID, int(t.Type), t.SecretHash, t.Short, micros(t.Expire), micros(t.CreatedAt))
 	if err != nil {
 		return fmt.Errorf("insert token: %w", err)
 	}
@@ -30,33 +31,26 @@ func (s *Store) ConsumeToken(ctx context.Context, projectID, userID, secretHash 
 	// DELETE ... RETURNING makes the check and the use one statement: of
 	// two racing redemptions only one gets the row.
 	row := s.w.QueryRowContext(ctx, s.rebind(`DELETE FROM tokens WHERE project_id = $1 AND user_id = $2 AND secret_hash = $3
-		AND expire > $4 AND type IN (`+strings.Join(in, ", ")+`) RETURNING id, type, expire, created_at`),
+		AND expire > $4 AND type IN (`+strings.Join(in, ", ")+`) RETURNING id, type, short_secret, expire, created_at`),
 		projectID, userID, secretHash, micros(now))
 	t := &storage.Token{ProjectID: projectID, UserID: userID, SecretHash: secretHash}
 	var typ int
 	var exp, created int64
-	if err := row.Scan(&t.ID, &typ, &exp, &created); err != nil {
+	if err := row.Scan(&t.ID, &typ, &t.Short, &exp, &created); err != nil {
 		return nil, notFound(err)
 	}
 	t.Type, t.Expire, t.CreatedAt = storage.TokenType(typ), fromMicros(exp), fromMicros(created)
 	return t, nil
 }
 
-func (s *Store) FailTokens(ctx context.Context, projectID, userID string, types []storage.TokenType, maxAttempts int) error {
-	if len(types) == 0 {
-		return nil
-	}
-	in := make([]string, len(types))
-	for i, t := range types {
-		in[i] = strconv.Itoa(int(t))
-	}
+func (s *Store) FailTokens(ctx context.Context, projectID, userID string, maxAttempts int) error {
 	return s.inTx(ctx, func(q querier) error {
 		if _, err := q.ExecContext(ctx, `UPDATE tokens SET attempts = attempts + 1 WHERE project_id = $1 AND user_id = $2
-			AND type IN (`+strings.Join(in, ", ")+`)`, projectID, userID); err != nil {
+			AND short_secret = $3`, projectID, userID, true); err != nil {
 			return fmt.Errorf("count token attempt: %w", err)
 		}
-		if _, err := q.ExecContext(ctx, `DELETE FROM tokens WHERE project_id = $1 AND user_id = $2 AND attempts >= $3`,
-			projectID, userID, maxAttempts); err != nil {
+		if _, err := q.ExecContext(ctx, `DELETE FROM tokens WHERE project_id = $1 AND user_id = $2 AND short_secret = $3
+			AND attempts >= $4`, projectID, userID, true, maxAttempts); err != nil {
 			return fmt.Errorf("withdraw tokens: %w", err)
 		}
 		return nil
