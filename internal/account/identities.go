@@ -53,23 +53,8 @@ func (s *Service) SignInOAuth(ctx context.Context, p *storage.Project, pi Provid
 	if err := s.saveIdentity(ctx, p, u, pi); err != nil {
 		return nil, err
 	}
-	// Fill an empty email or name from the provider; an email only when
-	// the provider vouched for it, since an unverified one reserves
-	// nothing (and a user's own email would).
-	if (u.Email == "" && pi.Email != "" && pi.EmailVerified) || (u.Name == "" && pi.Name != "") {
-		if upd, err := s.update(ctx, u, "user.update", a, func(cur *storage.User) error {
-			if cur.Email == "" && pi.Email != "" && pi.EmailVerified {
-				cur.Email, cur.EmailVerification = pi.Email, pi.EmailVerified
-			}
-			if cur.Name == "" {
-				cur.Name = pi.Name
-			}
-			return nil
-		}); err == nil {
-			u = upd
-		} else if !apperr.Is(err, apperr.UserAlreadyExists) && !errors.Is(err, storage.ErrTargetExists) && !errors.Is(err, storage.ErrConflict) {
-			return nil, err
-		}
+	if u, err = s.fillFromProvider(ctx, u, pi, a); err != nil {
+		return nil, err
 	}
 	res := &OAuthResult{User: u}
 	if token {
@@ -91,6 +76,32 @@ func (s *Service) SignInOAuth(ctx context.Context, p *storage.Project, pi Provid
 		return nil, err
 	}
 	return res, nil
+}
+
+// fillFromProvider fills u's empty email or name from the provider; an
+// email only when the provider vouched for it, since an unverified one
+// reserves nothing (and a user's own email would). An address taken
+// meanwhile is left alone.
+func (s *Service) fillFromProvider(ctx context.Context, u *storage.User, pi ProviderIdentity, a Actor) (*storage.User, error) {
+	if (u.Email != "" || pi.Email == "" || !pi.EmailVerified) && (u.Name != "" || pi.Name == "") {
+		return u, nil
+	}
+	upd, err := s.update(ctx, u, "user.update", a, func(cur *storage.User) error {
+		if cur.Email == "" && pi.Email != "" && pi.EmailVerified {
+			cur.Email, cur.EmailVerification = pi.Email, true
+		}
+		if cur.Name == "" {
+			cur.Name = pi.Name
+		}
+		return nil
+	})
+	switch {
+	case err == nil:
+		return upd, nil
+	case apperr.Is(err, apperr.UserAlreadyExists) || errors.Is(err, storage.ErrTargetExists) || errors.Is(err, storage.ErrConflict):
+		return u, nil
+	}
+	return nil, err
 }
 
 func (s *Service) sealed(v string) string {

@@ -47,7 +47,15 @@ func (s *Service) LinkOAuth(ctx context.Context, p *storage.Project, c *Caller, 
 			return nil, apperr.New(apperr.UserAlreadyExists)
 		}
 	}
-	return s.addIdentity(ctx, p, u, pi, a, undoURL)
+	i, err := s.addIdentity(ctx, p, u, pi, a, undoURL)
+	if err != nil {
+		return nil, err
+	}
+	// An anonymous account becomes a real one this way, as in Appwrite.
+	if _, err := s.fillFromProvider(ctx, u, pi, a); err != nil {
+		return nil, err
+	}
+	return i, nil
 }
 
 // addIdentity adds pi to u in one transaction with u's security log

@@ -167,6 +167,30 @@ func TestOAuthUnverifiedEmailReservesNothing(t *testing.T) {
 			t.Fatalf("the squatter's own sign-in: %s", end)
 		}
 		expect(t, s.client(t, c.project).do("POST", "/account", map[string]any{"userId": "unique()", "email": addr, "password": "another pass"}), 400, "general_bad_request")
+
+		// Linked to an account without email, an unverified address does
+		// not become the account's email; a verified one does.
+		an := s.client(t, c.project)
+		expect(t, an.do("POST", "/account/sessions/anonymous", nil), 201, "")
+		addr = email()
+		idp.AddUser("sub-anon", addr, false, "Anon")
+		idp.Next("sub-anon")
+		if end := oauthFlow(t, s, an, "identities"); end.Path != "/ok" {
+			t.Fatalf("anonymous link: %s", end)
+		}
+		if me := an.do("GET", "/account", nil); me.str(t, "email") != "" || me.str(t, "name") != "Anon" {
+			t.Fatalf("after an unverified link %s", me.body)
+		}
+		expect(t, s.client(t, c.project).do("POST", "/account", map[string]any{"userId": "unique()", "email": addr, "password": "owner's pass"}), 201, "")
+		verified := email()
+		idp.AddUser("sub-anon-2", verified, true, "Anon")
+		idp.Next("sub-anon-2")
+		if end := oauthFlow(t, s, an, "identities"); end.Path != "/ok" {
+			t.Fatalf("anonymous link, verified: %s", end)
+		}
+		if me := an.do("GET", "/account", nil); me.str(t, "email") != verified || me.obj(t)["emailVerification"] != true {
+			t.Fatalf("after a verified link %s", me.body)
+		}
 	})
 }
 
@@ -194,6 +218,33 @@ func TestOAuthFlowBoundToBrowser(t *testing.T) {
 			t.Fatalf("binding cookie %+v", bind)
 		}
 
+		// Apple's form POST callback is turned into a GET navigation,
+		// which brings the cookie back.
+		idp.AddUser("sub-apple", "apple@example.test", true, "Apple")
+		idp.Next("sub-apple")
+		apple := s.client(t, c.project)
+		_, authorize = oauthStart(t, s, apple, "sessions")
+		back, _ := url.Parse(apple.get(authorize).Header.Get("Location"))
+		form := url.Values{"state": {back.Query().Get("state")}, "code": {back.Query().Get("code")}, "id_token": {"x"}}
+		req, _ := http.NewRequest("POST", s.base+back.Path, strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Origin", "https://appleid.apple.com")
+		pr, err := apple.http.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pr.Body.Close()
+		get, _ := url.Parse(pr.Header.Get("Location"))
+		if pr.StatusCode != 303 || get.Path != back.Path || get.Query().Get("state") != form.Get("state") || get.Query().Get("id_token") != "" {
+			t.Fatalf("form POST callback: %d %s", pr.StatusCode, get)
+		}
+		if res := apple.get(get.String()); res.StatusCode != 301 || !strings.HasSuffix(res.Header.Get("Location"), "/ok") {
+			t.Fatalf("after the form POST: %d %s", res.StatusCode, res.Header.Get("Location"))
+		}
+		if apple.do("GET", "/account", nil).str(t, "email") != "apple@example.test" {
+			t.Fatal("the form POST flow signed nobody in")
+		}
+
 		// Login CSRF: the attacker's flow, finished by the victim.
 		for _, kind := range []string{"sessions", "tokens"} {
 			_, authorize = oauthStart(t, s, att, kind)
@@ -205,8 +256,8 @@ func TestOAuthFlowBoundToBrowser(t *testing.T) {
 			}
 			expect(t, vic.do("GET", "/account", nil), 401, "general_unauthorized_scope")
 		}
-		if n := k.do("GET", "/users/identities", nil).obj(t)["total"]; n != float64(0) {
-			t.Fatalf("%v identities after the refused flows", n)
+		if n := k.do("GET", "/users/identities", nil).obj(t)["total"]; n != float64(1) {
+			t.Fatalf("%v identities after the refused flows (only the form POST flow's expected)", n)
 		}
 
 		// Link CSRF: a signed-in attacker's flow (a sign-in or a link),
@@ -367,6 +418,19 @@ func TestOAuthSignInIsOneFactor(t *testing.T) {
 		expect(t, b.do("PUT", "/account/mfa/challenges", map[string]any{"challengeId": ch.str(t, "$id"), "otp": code}), 400, "general_argument_invalid")
 		expect(t, b.do("GET", "/account/mfa/recovery-codes", nil), 401, "user_challenge_required")
 		expect(t, b.do("PATCH", "/account/mfa", map[string]any{"mfa": false}), 401, "user_challenge_required")
+
+		// A provider-only account whose one other factor is its email
+		// cannot turn MFA on from a provider session: it would lock
+		// itself out.
+		solo := email()
+		idp.AddUser("sub-solo", solo, true, "Solo")
+		idp.Next("sub-solo")
+		so := s.client(t, c.project)
+		if end := oauthFlow(t, s, so, "sessions"); end.Path != "/ok" {
+			t.Fatalf("solo sign-in: %s", end)
+		}
+		expect(t, so.do("PATCH", "/account/mfa", map[string]any{"mfa": true}), 400, "general_argument_invalid")
+		expect(t, so.do("GET", "/account", nil), 200, "")
 
 		// The same for a session opened with an email code.
 		e := s.client(t, c.project)
