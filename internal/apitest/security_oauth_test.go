@@ -250,14 +250,41 @@ func TestOAuthFlowBoundToBrowser(t *testing.T) {
 			_, authorize = oauthStart(t, s, att, kind)
 			vic := s.client(t, c.project)
 			idp.Next("sub-vic")
-			end := oauthFinish(t, vic, authorize)
-			if typ := oauthError(t, end); typ != "user_unauthorized" || end.Query().Get("secret") != "" {
+			cb := vic.get(authorize).Header.Get("Location")
+			res := vic.get(cb)
+			end, _ := url.Parse(res.Header.Get("Location"))
+			if typ := oauthError(t, end); res.StatusCode != 301 || typ != "user_unauthorized" || end.Query().Get("secret") != "" {
 				t.Fatalf("%s flow finished in another browser: %s", kind, end)
 			}
 			expect(t, vic.do("GET", "/account", nil), 401, "general_unauthorized_scope")
+			// The refused callback spent the state: not even the browser
+			// that started it can use it now.
+			if res := att.get(cb); res.StatusCode != 400 {
+				t.Fatalf("replayed in the starting browser: %d", res.StatusCode)
+			}
 		}
 		if n := k.do("GET", "/users/identities", nil).obj(t)["total"]; n != float64(1) {
 			t.Fatalf("%v identities after the refused flows (only the form POST flow's expected)", n)
+		}
+
+		// A server rendering the app starts the token flow with its API
+		// key and sends the browser to the provider itself: nothing to
+		// bind, and the app redeems the token. A session flow it cannot
+		// start.
+		srv := c.with("X-Appwrite-Key", c.key("sessions.write"))
+		res = srv.get(oauthStartURL(s, c.project, "tokens"))
+		for _, ck := range res.Cookies() {
+			if strings.HasPrefix(ck.Name, "a_oauth_") {
+				t.Fatalf("a server's start set %s", ck.Name)
+			}
+		}
+		idp.AddUser("sub-ssr", "ssr@example.test", true, "SSR")
+		idp.Next("sub-ssr")
+		if end := oauthFinish(t, s.client(t, c.project), res.Header.Get("Location")); end.Path != "/ok" || end.Query().Get("secret") == "" {
+			t.Fatalf("server-started token flow: %s", end)
+		}
+		if res = srv.get(oauthStartURL(s, c.project, "sessions")); res.StatusCode != 400 {
+			t.Fatalf("server-started session flow: %d", res.StatusCode)
 		}
 
 		// Link CSRF: a signed-in attacker's flow (a sign-in or a link),

@@ -155,7 +155,12 @@ func (s *Server) startOAuth(mode flow) handlerFunc {
 			}
 		}
 		state := secret.Hex(32)
-		s.bindBrowser(c, st, state, name)
+		if st.ByServer = c.key != nil; st.ByServer && mode != flowToken {
+			return apperr.Newf(apperr.ArgumentInvalid, "A server starts the token flow (createOAuth2Token); a session flow is started by the browser itself.")
+		}
+		if !st.ByServer {
+			s.bindBrowser(c, st, state, name)
+		}
 		if err := s.Store.SaveOAuthState(c.ctx(), secret.Hash(state), c.project.ID, st, s.Now().Add(stateLifetime)); err != nil {
 			return err
 		}

@@ -55,8 +55,12 @@ func (s *Server) bindingCookie(r *http.Request, provider, projectID, state, valu
 
 // checkBrowser is the callback's half: the cookie must be there and
 // match, compared in constant time. It is cleared either way, since the
-// state it belongs to is spent.
+// state it belongs to is spent. A token flow a server started with its
+// API key has no browser to check (see storage.OAuthState.ByServer).
 func (s *Server) checkBrowser(c *call, st *storage.OAuthState, state, provider, projectID string) error {
+	if st.ByServer && st.Token && st.LinkUserID == "" {
+		return nil
+	}
 	ck, err := c.r.Cookie(bindingName(state))
 	http.SetCookie(c.w, s.bindingCookie(c.r, provider, projectID, state, "", s.Now().Add(-time.Hour)))
 	if err != nil || st.Browser == "" || !secret.Equal(secret.Hash(ck.Value), st.Browser) {

@@ -333,6 +333,10 @@ type OAuthState struct {
 	// Browser is the hash of the cookie set on the browser that started
 	// the flow; the callback must come from that browser.
 	Browser string `json:"browser,omitempty"`
+	// ByServer marks a token flow a server started with an API key (an
+	// app rendering on the server): no browser made the start, so there
+	// is none to bind, and the app that redeems the token binds it.
+	ByServer bool `json:"byServer,omitempty"`
 	// Suggested marks a link token, not a sign-in in flight: the identity
 	// a "suggested" linking mode held back for LinkUserID to confirm.
 	Suggested *SuggestedIdentity `json:"suggested,omitempty"`
