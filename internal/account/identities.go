@@ -33,17 +33,17 @@ type OAuthResult struct {
 
 // SignInOAuth resolves a provider sign-in to a user and signs it in.
 //
-// Resolution, in order: a signed-in user (linkUserID) adds the identity
-// to itself unless the email belongs to someone else; an existing identity
-// signs its user in; an existing user with the same email is signed in
+// Resolution, in order: an existing identity signs its user in; an existing user with the same email is signed in
 // (and gains the identity) only when the provider says the email is
 // verified and the user's own email is verified too, otherwise the
 // sign-in is refused with user_already_exists: that closes the
 // pre-account-takeover hole of signing into an account on an unverified
-// email. Otherwise a new user is created.
-func (s *Service) SignInOAuth(ctx context.Context, p *storage.Project, pi ProviderIdentity, linkUserID string, token bool, a Actor) (*OAuthResult, error) {
+// email. Otherwise a new user is created. A sign-in never adds the
+// identity to whoever is signed in on the browser: that is LinkOAuth, an
+// explicit choice of the app.
+func (s *Service) SignInOAuth(ctx context.Context, p *storage.Project, pi ProviderIdentity, token bool, a Actor) (*OAuthResult, error) {
 	pi.Email = strings.ToLower(pi.Email)
-	u, err := s.resolveOAuthUser(ctx, p, pi, linkUserID, a)
+	u, err := s.resolveOAuthUser(ctx, p, pi, a)
 	if err != nil {
 		return nil, err
 	}
@@ -53,21 +53,8 @@ func (s *Service) SignInOAuth(ctx context.Context, p *storage.Project, pi Provid
 	if err := s.saveIdentity(ctx, p, u, pi); err != nil {
 		return nil, err
 	}
-	// Fill an empty email or name from the provider.
-	if (u.Email == "" && pi.Email != "") || (u.Name == "" && pi.Name != "") {
-		if upd, err := s.update(ctx, u, "user.update", a, func(cur *storage.User) error {
-			if cur.Email == "" && pi.Email != "" {
-				cur.Email, cur.EmailVerification = pi.Email, pi.EmailVerified
-			}
-			if cur.Name == "" {
-				cur.Name = pi.Name
-			}
-			return nil
-		}); err == nil {
-			u = upd
-		} else if !apperr.Is(err, apperr.UserAlreadyExists) && !errors.Is(err, storage.ErrTargetExists) && !errors.Is(err, storage.ErrConflict) {
-			return nil, err
-		}
+	if u, err = s.fillFromProvider(ctx, u, pi, a); err != nil {
+		return nil, err
 	}
 	res := &OAuthResult{User: u}
 	if token {
@@ -91,6 +78,32 @@ func (s *Service) SignInOAuth(ctx context.Context, p *storage.Project, pi Provid
 	return res, nil
 }
 
+// fillFromProvider fills u's empty email or name from the provider; an
+// email only when the provider vouched for it, since an unverified one
+// reserves nothing (and a user's own email would). An address taken
+// meanwhile is left alone.
+func (s *Service) fillFromProvider(ctx context.Context, u *storage.User, pi ProviderIdentity, a Actor) (*storage.User, error) {
+	if (u.Email != "" || pi.Email == "" || !pi.EmailVerified) && (u.Name != "" || pi.Name == "") {
+		return u, nil
+	}
+	upd, err := s.update(ctx, u, "user.update", a, func(cur *storage.User) error {
+		if cur.Email == "" && pi.Email != "" && pi.EmailVerified {
+			cur.Email, cur.EmailVerification = pi.Email, true
+		}
+		if cur.Name == "" {
+			cur.Name = pi.Name
+		}
+		return nil
+	})
+	switch {
+	case err == nil:
+		return upd, nil
+	case apperr.Is(err, apperr.UserAlreadyExists) || errors.Is(err, storage.ErrTargetExists) || errors.Is(err, storage.ErrConflict):
+		return u, nil
+	}
+	return nil, err
+}
+
 func (s *Service) sealed(v string) string {
 	if s.seal == nil {
 		return ""
@@ -110,24 +123,10 @@ func (s *Service) Unseal(v string) string {
 	return out
 }
 
-func (s *Service) resolveOAuthUser(ctx context.Context, p *storage.Project, pi ProviderIdentity, linkUserID string, a Actor) (*storage.User, error) {
+func (s *Service) resolveOAuthUser(ctx context.Context, p *storage.Project, pi ProviderIdentity, a Actor) (*storage.User, error) {
 	existing, err := s.store.IdentityByProvider(ctx, p.ID, pi.Provider, pi.UID)
 	if err != nil && !errors.Is(err, storage.ErrNotFound) {
 		return nil, err
-	}
-	if linkUserID != "" {
-		if existing != nil && existing.UserID != linkUserID {
-			return nil, apperr.Newf(apperr.UserAlreadyExists, "This %s account is already linked to another user.", pi.Provider)
-		}
-		if pi.Email != "" {
-			if owner, err := s.store.IdentityEmailOwner(ctx, p.ID, pi.Email, linkUserID); err == nil && owner != "" {
-				return nil, apperr.New(apperr.UserAlreadyExists)
-			}
-			if other, err := s.store.UserByEmail(ctx, p.ID, pi.Email); err == nil && other.ID != linkUserID {
-				return nil, apperr.New(apperr.UserAlreadyExists)
-			}
-		}
-		return s.User(ctx, p, linkUserID)
 	}
 	if existing != nil {
 		return s.User(ctx, p, existing.UserID)
@@ -202,7 +201,9 @@ func (s *Service) saveIdentity(ctx context.Context, p *storage.Project, u *stora
 }
 
 // emailOfIdentity fails with kind when another user holds email through
-// an identity: an email is unique across users and identities.
+// an identity: an email is unique across users and identities, where an
+// identity holds only an email its provider verified (see
+// storage.Store.IdentityEmailOwner).
 func (s *Service) emailOfIdentity(ctx context.Context, projectID, email, except string, kind *apperr.Kind) error {
 	if email == "" {
 		return nil

@@ -167,6 +167,9 @@ func (s *Service) SetMFA(ctx context.Context, c *Caller, on bool, a Actor) (*sto
 	if on && !f.TOTP && !f.Email && !f.Phone {
 		return nil, apperr.Newf(apperr.ArgumentInvalid, "Turning on MFA needs a verified factor first: a verified email or phone, or an authenticator app.")
 	}
+	if on && !s.passesWithMFA(c, f) {
+		return nil, apperr.Newf(apperr.ArgumentInvalid, "Turning on MFA needs a factor of another kind than the one this session signed in with; add an authenticator app or a verified phone first.")
+	}
 	out, err := s.update(ctx, u, "user.update", a, func(cur *storage.User) error {
 		cur.MFA = on
 		return nil
@@ -327,6 +330,9 @@ func (s *Service) CompleteChallenge(ctx context.Context, c *Caller, id, answer s
 		return nil, apperr.New(apperr.UserInvalidToken)
 	}
 	if err != nil {
+		return nil, err
+	}
+	if err := s.ChallengeCounts(c, ch.Type); err != nil {
 		return nil, err
 	}
 	if err := s.answer(ctx, u, ch, answer, a); err != nil {

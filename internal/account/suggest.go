@@ -41,9 +41,10 @@ func (s *Service) suggestLink(ctx context.Context, p *storage.Project, u *storag
 }
 
 // ConfirmLink adds the identity a link token holds back to the signed-in
-// user it names. The token works once, whoever presents it: a wrong
-// account spends it and is refused.
-func (s *Service) ConfirmLink(ctx context.Context, p *storage.Project, c *Caller, token string, a Actor) (*storage.Identity, error) {
+// user it names, with the notice of every link (see addIdentity). The
+// token works once, whoever presents it: a wrong account spends it and is
+// refused.
+func (s *Service) ConfirmLink(ctx context.Context, p *storage.Project, c *Caller, token string, a Actor, undoURL string) (*storage.Identity, error) {
 	if token == "" || len(token) > 256 {
 		return nil, apperr.New(apperr.UserInvalidToken)
 	}
@@ -71,9 +72,12 @@ func (s *Service) ConfirmLink(ctx context.Context, p *storage.Project, c *Caller
 	}
 	pi := ProviderIdentity{Provider: st.Provider, UID: sug.UID, Email: sug.Email, EmailVerified: sug.EmailVerified, Name: sug.Name,
 		AccessToken: s.Unseal(sug.AccessToken), RefreshToken: s.Unseal(sug.RefreshToken), Expiry: sug.Expiry}
-	if err := s.saveIdentity(ctx, p, u, pi); err != nil {
-		return nil, err
+	if existing != nil {
+		// Linked meanwhile to this very account: only its tokens change.
+		if err := s.saveIdentity(ctx, p, u, pi); err != nil {
+			return nil, err
+		}
+		return s.store.IdentityByProvider(ctx, p.ID, st.Provider, sug.UID)
 	}
-	s.audit(ctx, u, "user.link", a)
-	return s.store.IdentityByProvider(ctx, p.ID, st.Provider, sug.UID)
+	return s.addIdentity(ctx, p, u, pi, a, undoURL)
 }

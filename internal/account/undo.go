@@ -184,6 +184,8 @@ func (s *Service) Undo(ctx context.Context, p *storage.Project, raw string, a Ac
 		err = s.undoLink(ctx, p, t, kept, a, w)
 	case storage.UndoUnlink:
 		err = s.undoUnlink(ctx, p, t, kept, a, w)
+	case storage.UndoIdentity:
+		err = s.undoIdentity(ctx, p, t, kept, a, w)
 	default:
 		err = apperr.Newf(apperr.UserInvalidToken, "This link is not valid.")
 	}

@@ -19,7 +19,8 @@ func TestLinkAndUnlink(t *testing.T) {
 		sc.signIn("sec@example.test", "secondary pass")
 		idp.AddUser("sub-sec", "sec.social@example.test", true, "Sec S")
 		idp.Next("sub-sec")
-		if end := oauthFlow(t, s, sc, "sessions"); end.Path != "/ok" {
+		// The explicit link route: signing in never links.
+		if end := oauthFlow(t, s, sc, "identities"); end.Path != "/ok" {
 			t.Fatalf("secondary oauth: %s", end)
 		}
 

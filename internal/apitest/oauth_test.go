@@ -161,14 +161,15 @@ func TestOAuthEmailRules(t *testing.T) {
 			t.Fatalf("unverified provider email: %s", typ)
 		}
 
-		// A signed-in user adds the provider to its own account.
+		// A signed-in user adds the provider to its own account, through
+		// the link route: signing in never links (docs/linking.md).
 		mail := email()
 		d := s.client(t, c.project)
 		uid := d.signUp(mail, "correct horse")
 		d.signIn(mail, "correct horse")
 		idp.AddUser("sub-dee", "dee.work@example.test", true, "Dee")
 		idp.Next("sub-dee")
-		if end := oauthFlow(t, s, d, "sessions"); end.Path != "/ok" {
+		if end := oauthFlow(t, s, d, "identities"); end.Path != "/ok" {
 			t.Fatalf("link: %s", end)
 		}
 		ids := d.do("GET", "/account/identities", nil)

@@ -160,6 +160,11 @@ func (s *Server) createChallenge(c *call) error {
 	if err != nil {
 		return err
 	}
+	// Refused before a code is sent: a challenge of the session's own
+	// kind of sign-in would not count.
+	if err := s.Accounts.ChallengeCounts(c.me(), f); err != nil {
+		return err
+	}
 	ch, err := s.Accounts.CreateChallenge(c.ctx(), c.project.Project, c.user(), f, c.actor())
 	if err != nil {
 		return err

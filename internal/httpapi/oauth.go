@@ -33,12 +33,17 @@ var (
 
 func (s *Server) oauthRoutes() {
 	start := route{scope: "sessions.write", htmlErrors: true, limits: []ratelimit.Rule{perHour(50, "ip:{ip}")}}
-	s.handle("GET /v1/account/sessions/oauth2/{provider}", start, s.startOAuth(false))
-	s.handle("GET /v1/account/tokens/oauth2/{provider}", start, s.startOAuth(true))
+	s.handle("GET /v1/account/sessions/oauth2/{provider}", start, s.startOAuth(flowSession))
+	s.handle("GET /v1/account/tokens/oauth2/{provider}", start, s.startOAuth(flowToken))
+	// Gatehouse's own: the signed-in user adds a provider to its account,
+	// with MFA on after a fresh second factor like every change of the
+	// ways in. Signing in never links (see docs/linking.md).
+	s.handle("GET /v1/account/identities/oauth2/{provider}", route{scope: "account", needsSess: true, fresh: freshIfMFA,
+		htmlErrors: true, limits: []ratelimit.Rule{perHour(50, "ip:{ip}")}}, s.startOAuth(flowLink))
 	cb := route{noProject: true, htmlErrors: true}
 	s.handle("GET /v1/account/sessions/oauth2/callback/{provider}/{projectId}", cb, s.oauthCallback)
 	// Apple answers with a form POST from its own origin.
-	s.handle("POST /v1/account/sessions/oauth2/callback/{provider}/{projectId}", cb, s.oauthCallback)
+	s.handle("POST /v1/account/sessions/oauth2/callback/{provider}/{projectId}", cb, s.oauthCallbackPost)
 
 	s.handle("GET /v1/account/identities", route{scope: "account"}, s.listMyIdentities)
 	s.handle("DELETE /v1/account/identities/{identityId}", route{scope: "account", fresh: freshIfMFA}, s.deleteMyIdentity)
@@ -95,7 +100,16 @@ func (s *Server) providerFor(r *http.Request, p *storage.Project, name string, s
 	return prov, nil
 }
 
-func (s *Server) startOAuth(tokenMode bool) handlerFunc {
+// What an OAuth2 flow ends in.
+type flow int
+
+const (
+	flowSession flow = iota // a session of the provider's account
+	flowToken               // a token for it on the success URL
+	flowLink                // the identity added to the signed-in account
+)
+
+func (s *Server) startOAuth(mode flow) handlerFunc {
 	return func(c *call) error {
 		name := c.r.PathValue("provider")
 		success, err := c.redirectParam("success", true)
@@ -125,9 +139,9 @@ func (s *Server) startOAuth(tokenMode bool) handlerFunc {
 		if err != nil {
 			return err
 		}
-		st := &storage.OAuthState{Provider: name, Success: success, Failure: failure, Token: tokenMode, Scopes: scopes}
-		if c.caller != nil && c.caller.Session != nil && !c.caller.ByJWT {
-			// A signed-in user adds this provider to its own account.
+		st := &storage.OAuthState{Provider: name, Success: success, Failure: failure, Token: mode == flowToken, Scopes: scopes}
+		if mode == flowLink {
+			// The route admits only a real session (needsSess).
 			st.LinkUserID, st.LinkSession = c.caller.User.ID, c.caller.Session.ID
 		}
 		verifier := ""
@@ -141,6 +155,12 @@ func (s *Server) startOAuth(tokenMode bool) handlerFunc {
 			}
 		}
 		state := secret.Hex(32)
+		if st.ByServer = c.key != nil; st.ByServer && mode != flowToken {
+			return apperr.Newf(apperr.ArgumentInvalid, "A server starts the token flow (createOAuth2Token); a session flow is started by the browser itself.")
+		}
+		if !st.ByServer {
+			s.bindBrowser(c, st, state, name)
+		}
 		if err := s.Store.SaveOAuthState(c.ctx(), secret.Hash(state), c.project.ID, st, s.Now().Add(stateLifetime)); err != nil {
 			return err
 		}
@@ -212,6 +232,15 @@ func (s *Server) oauthCallback(c *call) error {
 	if c.project, err = s.Projects.Lookup(c.ctx(), pid); err != nil {
 		return err
 	}
+	if err := s.checkBrowser(c, st, stateRaw, name, pid); err != nil {
+		return oauthFailure(c, st, err)
+	}
+	var linker *account.Caller
+	if st.LinkUserID != "" {
+		if linker, err = s.linkingCaller(c, st); err != nil {
+			return oauthFailure(c, st, err)
+		}
+	}
 	if e, _, _ := c.p.str("error"); e != "" {
 		desc, _, _ := c.p.str("error_description")
 		return oauthFailure(c, st, apperr.Newf(errProviderError, "The %s OAuth2 provider returned an error: %s %s", name, clip(e), clip(desc)))
@@ -245,7 +274,15 @@ func (s *Server) oauthCallback(c *call) error {
 			pi.Name = oauth.AppleUserName(u)
 		}
 	}
-	res, err := s.Accounts.SignInOAuth(c.ctx(), c.project.Project, pi, st.LinkUserID, st.Token, c.actor())
+	if linker != nil {
+		if _, err := s.Accounts.LinkOAuth(c.ctx(), c.project.Project, linker, pi, c.actor(), s.undoURL(pid)); err != nil {
+			return oauthFailure(c, st, err)
+		}
+		noStore(c.w)
+		http.Redirect(c.w, c.r, st.Success, http.StatusMovedPermanently)
+		return nil
+	}
+	res, err := s.Accounts.SignInOAuth(c.ctx(), c.project.Project, pi, st.Token, c.actor())
 	if err != nil {
 		return oauthFailure(c, st, err)
 	}
@@ -254,10 +291,7 @@ func (s *Server) oauthCallback(c *call) error {
 		http.Redirect(c.w, c.r, withParams(st.Success, map[string]string{"secret": res.Token.Secret, "userId": res.User.ID}), http.StatusMovedPermanently)
 		return nil
 	}
-	if st.LinkSession != "" {
-		// The session that started the link is replaced by the new one.
-		s.Store.DeleteSession(c.ctx(), pid, res.User.ID, st.LinkSession)
-	}
+	s.endReplacedSession(c, res.Session.ID)
 	c.setSessionCookies(res.Session.Credential, res.Session.Expire)
 	http.Redirect(c.w, c.r, st.Success, http.StatusMovedPermanently)
 	return nil
@@ -371,7 +405,7 @@ func (s *Server) confirmLink(c *call) error {
 	if err != nil {
 		return err
 	}
-	i, err := s.Accounts.ConfirmLink(c.ctx(), c.project.Project, c.me(), tok, c.actor())
+	i, err := s.Accounts.ConfirmLink(c.ctx(), c.project.Project, c.me(), tok, c.actor(), s.undoURL(c.project.ID))
 	if err != nil {
 		return err
 	}

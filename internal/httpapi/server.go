@@ -305,8 +305,10 @@ func (c *call) who() string {
 }
 
 // needsMoreFactors is Appwrite's MFA rule: with MFA on and a verified
-// factor available, a session must have completed two factors. JWT
-// callers were minted from a session that already passed.
+// factor available, a session must have completed two factors, of two
+// kinds (see account.FactorKinds: a provider sign-in is one factor, of
+// the email kind). JWT callers were minted from a session that already
+// passed.
 func needsMoreFactors(caller *account.Caller) bool {
 	u := caller.User
 	if caller.ByJWT || caller.Session == nil || !u.MFA {
@@ -315,7 +317,7 @@ func needsMoreFactors(caller *account.Caller) bool {
 	if !u.EmailVerification && !u.PhoneVerification && !u.TOTP {
 		return false
 	}
-	return len(caller.Session.Factors) < 2
+	return account.FactorKinds(caller.Session.Factors) < 2
 }
 
 func (s *Server) rateLimit(c *call, rules []ratelimit.Rule) error {

@@ -114,6 +114,10 @@ func undoText(t *storage.LinkUndo, project string) string {
 		return "On " + at + ", an account of " + project + " was split in two. Undoing this joins the two accounts again " +
 			"and signs out every session of the split-off account."
 	}
+	if t.Kind == storage.UndoIdentity {
+		return "On " + at + ", a " + t.Provider + " account was added as a way into an account of " + project +
+			". Undoing this removes it and signs out every session opened on the account since then."
+	}
 	return "On " + at + ", two accounts of " + project + " were linked into one. Undoing this splits them apart again " +
 		"and signs out every session opened on the linked account since then."
 }
@@ -144,6 +148,9 @@ func (s *Server) undoChange(c *call) error {
 	text := "The accounts were split apart again, and the sessions opened since the change were signed out."
 	if t.Kind == storage.UndoUnlink {
 		text = "The accounts were joined again, and the split-off account's sessions were signed out."
+	}
+	if t.Kind == storage.UndoIdentity {
+		text = "The added way in was removed, and the sessions opened since the change were signed out."
 	}
 	return c.writeUndo(http.StatusOK, undoView{Project: p.Name, Title: "The change was undone", Text: text, Done: true})
 }

@@ -18,6 +18,9 @@ var (
 const (
 	UndoLink   = "link"
 	UndoUnlink = "unlink"
+	// UndoIdentity takes back a provider identity a signed-in user added
+	// to its account (PrimaryID; SecondaryID is empty).
+	UndoIdentity = "identity"
 )
 
 // LinkUndo is one "this wasn't me" token, mailed after a link or an

@@ -330,9 +330,16 @@ type OAuthState struct {
 	Failure     string   `json:"failure"`
 	Token       bool     `json:"token"`            // token mode: secret and userId go to the success URL
 	Verifier    string   `json:"verifier"`         // PKCE code verifier (sealed)
-	LinkUserID  string   `json:"linkUserId"`       // signed-in user adding this identity
-	LinkSession string   `json:"linkSession"`      // that user's session, replaced on success
+	LinkUserID  string   `json:"linkUserId"`       // signed-in user adding this identity (an explicit link)
+	LinkSession string   `json:"linkSession"`      // the session that started the link; it must finish it
 	Scopes      []string `json:"scopes,omitempty"` // extra scopes asked for
+	// Browser is the hash of the cookie set on the browser that started
+	// the flow; the callback must come from that browser.
+	Browser string `json:"browser,omitempty"`
+	// ByServer marks a token flow a server started with an API key (an
+	// app rendering on the server): no browser made the start, so there
+	// is none to bind, and the app that redeems the token binds it.
+	ByServer bool `json:"byServer,omitempty"`
 	// Suggested marks a link token, not a sign-in in flight: the identity
 	// a "suggested" linking mode held back for LinkUserID to confirm.
 	Suggested *SuggestedIdentity `json:"suggested,omitempty"`

@@ -161,7 +161,9 @@ type Store interface {
 	GetIdentity(ctx context.Context, projectID, id string) (*Identity, error)
 	IdentityByProvider(ctx context.Context, projectID, provider, providerUID string) (*Identity, error)
 	// IdentityEmailOwner returns the user holding email through an
-	// identity, other than except; ErrNotFound when none does.
+	// identity, other than except; ErrNotFound when none does. Only an
+	// identity whose provider verified the email (or a merged account's
+	// own email) holds it: an unverified provider email reserves nothing.
 	IdentityEmailOwner(ctx context.Context, projectID, email, except string) (string, error)
 	// ListIdentities lists a user's identities, or the project's when
 	// userID is "".
@@ -187,6 +189,15 @@ type Store interface {
 	// one of the identities, and ErrDeletionPending when it is being
 	// deleted.
 	SplitIdentity(ctx context.Context, fromID, oldID string, user *User, move, drop []string, w *LinkWork) error
+	// AddIdentity adds a provider identity to an active user with w's
+	// work, in one transaction. It fails with ErrNotFound, ErrBlocked or
+	// ErrDeletionPending for the user, and with ErrConflict as
+	// CreateIdentity does.
+	AddIdentity(ctx context.Context, i *Identity, w *LinkWork) error
+	// RemoveIdentity removes userID's identity provider/providerUID with
+	// w's work, in one transaction; ErrNotFound when userID does not hold
+	// it (or w's undo token is spent or expired).
+	RemoveIdentity(ctx context.Context, projectID, userID, provider, providerUID string, w *LinkWork) error
 	// GetLinkUndo returns the undo token whose secret hashes to
 	// secretHash, used or not, expired or not.
 	GetLinkUndo(ctx context.Context, projectID, secretHash string) (*LinkUndo, error)

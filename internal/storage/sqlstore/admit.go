@@ -16,6 +16,17 @@ import (
 // (the project row for the limit, an advisory lock per project and email
 // for the email) and so see each other's rows.
 
+// reservingIdentity is the condition (on $4 = true, $5 = wayEmail) for an
+// identity whose provider_email holds the address: a provider vouched for
+// it, or it is the own email of an account merged in by linking, which
+// keeps signing in with its password. An email a provider did not verify
+// reserves nothing: anyone may claim any address at such a provider, and
+// the address's owner must still be able to sign up with it.
+const reservingIdentity = `(provider_email_verified = $4 OR provider = $5)`
+
+// wayEmail is account.WayEmail, the provider of a merged account's email.
+const wayEmail = "email"
+
 // lockEmail serializes the transactions that claim email in a project.
 func (s *Store) lockEmail(ctx context.Context, q querier, projectID, email string) error {
 	if s.engine != "postgres" || email == "" {
@@ -54,13 +65,14 @@ func (s *Store) admitUser(ctx context.Context, q querier, u *storage.User, limit
 }
 
 // emailFree fails with ErrConflict when a user other than userID holds
-// email as its own or through an identity.
+// email as its own or through an identity that reserves it (see
+// reservingIdentity).
 func emailFree(ctx context.Context, q querier, projectID, email, userID string) error {
 	var n int
 	err := q.QueryRowContext(ctx, `SELECT
 		(SELECT COUNT(*) FROM users WHERE project_id = $1 AND email = $2 AND id <> $3) +
-		(SELECT COUNT(*) FROM identities WHERE project_id = $1 AND provider_email = $2 AND user_id <> $3)`,
-		projectID, email, userID).Scan(&n)
+		(SELECT COUNT(*) FROM identities WHERE project_id = $1 AND provider_email = $2 AND user_id <> $3 AND `+reservingIdentity+`)`,
+		projectID, email, userID, true, wayEmail).Scan(&n)
 	if err != nil {
 		return fmt.Errorf("check email: %w", err)
 	}

@@ -34,7 +34,7 @@ func identityArgs(i *storage.Identity) []any {
 
 func (s *Store) CreateIdentity(ctx context.Context, i *storage.Identity) error {
 	return s.inTx(ctx, func(q querier) error {
-		if i.ProviderEmail != "" {
+		if i.ProviderEmail != "" && (i.ProviderEmailVerified || i.Provider == wayEmail) {
 			if err := s.lockEmail(ctx, q, i.ProjectID, i.ProviderEmail); err != nil {
 				return err
 			}
@@ -69,8 +69,8 @@ func (s *Store) IdentityByProvider(ctx context.Context, projectID, provider, uid
 
 func (s *Store) IdentityEmailOwner(ctx context.Context, projectID, email, except string) (string, error) {
 	var uid string
-	row, err := s.queryRow(ctx, `SELECT user_id FROM identities WHERE project_id = $1 AND provider_email = $2 AND user_id <> $3 LIMIT 1`,
-		projectID, email, except)
+	row, err := s.queryRow(ctx, `SELECT user_id FROM identities WHERE project_id = $1 AND provider_email = $2 AND user_id <> $3 AND `+
+		reservingIdentity+` LIMIT 1`, projectID, email, except, true, wayEmail)
 	if err != nil {
 		return "", err
 	}

@@ -48,6 +48,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"Concurrency", concurrencyTests},
 		{"Linking", linkTests},
 		{"OAuthStates", oauthStateTests},
+		{"IdentityLinks", identityLinkTests},
 		{"Admission", admitTests},
 	}
 	for _, g := range groups {
