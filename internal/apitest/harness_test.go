@@ -49,6 +49,8 @@ type options struct {
 	// the project on every request, so a test sees a settings change at
 	// once instead of sleeping past the cache.
 	projectCache time.Duration
+	// metrics starts the Prometheus listener on a loopback port.
+	metrics bool
 }
 
 // startServer starts Gatehouse on a fresh database of engine, stopped when
@@ -88,6 +90,9 @@ func startServer(t testing.TB, engine testdb.Engine, o options) *server {
 	}
 	cfg.LinkUndoLifetime = o.undoLifetime
 	cfg.ProjectCacheTTL = o.projectCache
+	if o.metrics {
+		cfg.MetricsAddr = "127.0.0.1:0"
+	}
 	if o.noProxies {
 		cfg.TrustedProxies = nil
 	}

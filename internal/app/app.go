@@ -66,9 +66,10 @@ func AdminKey(ctx context.Context, store storage.Store, configured string) (hash
 
 // Server is a running Gatehouse.
 type Server struct {
-	Addr     string // where the API listens
-	AdminKey string // set only when this start generated the key
-	Store    storage.Store
+	Addr        string // where the API listens
+	MetricsAddr string // where the metrics listener listens, if one runs
+	AdminKey    string // set only when this start generated the key
+	Store       storage.Store
 
 	http    *http.Server
 	metrics *http.Server
@@ -168,7 +169,8 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, store stora
 		mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 		s.metrics = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 		go s.metrics.Serve(ml)
-		log.Info("metrics listening", "addr", ml.Addr().String())
+		s.MetricsAddr = ml.Addr().String()
+		log.Info("metrics listening", "addr", s.MetricsAddr)
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
