@@ -166,7 +166,7 @@ func (s *Server) previewLink(c *call) error {
 			return err
 		}
 		for _, i := range list {
-			out.Identities = append(out.Identities, s.identityOf(i))
+			out.Identities = append(out.Identities, c.identityOf(i))
 		}
 	}
 	prof, _ := json.Marshal(account.Profile{UserID: secondary.ID, Name: secondary.Name, Email: secondary.Email,

@@ -101,6 +101,16 @@ type sessionModel struct {
 	MFAUpdatedAt string   `json:"mfaUpdatedAt"`
 }
 
+// providerSecret opens a sealed provider refresh token for an API key
+// (or the instance admin); a client, signed in by session or JWT, gets it
+// blank.
+func (c *call) providerSecret(sealed string) string {
+	if c.key == nil && !c.admin {
+		return ""
+	}
+	return c.s.Accounts.Unseal(sealed)
+}
+
 // sessionOf renders a session. secret is "" except for the credential
 // handed to an API-key caller at creation.
 // OAuth2 provider tokens are kept sealed and opened for their owner.
@@ -108,7 +118,7 @@ func (c *call) sessionOf(s *storage.Session, current bool, secret string) sessio
 	return sessionModel{
 		ID: s.ID, CreatedAt: when(s.CreatedAt), UpdatedAt: when(s.UpdatedAt), UserID: s.UserID, Expire: when(s.Expire),
 		Provider: s.Provider, ProviderUID: s.ProviderUID, ProviderAccessToken: c.s.Accounts.Unseal(s.ProviderAccessToken),
-		ProviderAccessTokenExpiry: when(s.ProviderAccessTokenExpiry), ProviderRefreshToken: c.s.Accounts.Unseal(s.ProviderRefreshToken),
+		ProviderAccessTokenExpiry: when(s.ProviderAccessTokenExpiry), ProviderRefreshToken: c.providerSecret(s.ProviderRefreshToken),
 		clientFields: clientOf(s.Client), Current: current, Factors: nonNil(s.Factors), Secret: secret, MFAUpdatedAt: when(s.MFAUpdatedAt),
 	}
 }

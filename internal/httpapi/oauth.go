@@ -349,11 +349,15 @@ type identityModel struct {
 	ProfileData json.RawMessage `json:"profileData"`
 }
 
-func (s *Server) identityOf(id *storage.Identity) identityModel {
+// identityOf renders an identity. Its provider refresh token is a
+// long-lived credential at the provider: API keys read it, a client
+// (session or JWT) never does, as with every other secret.
+func (c *call) identityOf(id *storage.Identity) identityModel {
+	s := c.s
 	m := identityModel{ID: id.ID, CreatedAt: when(id.CreatedAt), UpdatedAt: when(id.UpdatedAt), UserID: id.UserID,
 		Provider: id.Provider, ProviderUID: id.ProviderUID, ProviderEmail: id.ProviderEmail,
 		ProviderAccessToken: s.Accounts.Unseal(id.ProviderAccessToken), ProviderAccessTokenExpiry: when(id.ProviderAccessTokenExpiry),
-		ProviderRefreshToken: s.Accounts.Unseal(id.ProviderRefreshToken), ProfileData: account.PublicProfile(id.ProfileData)}
+		ProviderRefreshToken: c.providerSecret(id.ProviderRefreshToken), ProfileData: account.PublicProfile(id.ProfileData)}
 	if m.ProfileData == nil {
 		m.ProfileData = json.RawMessage("null")
 	}
@@ -376,7 +380,7 @@ func (s *Server) identityList(c *call, userID string) error {
 	}
 	out := identityListModel{Total: total, Identities: make([]identityModel, len(list))}
 	for i, id := range list {
-		out.Identities[i] = s.identityOf(id)
+		out.Identities[i] = c.identityOf(id)
 	}
 	return c.json(http.StatusOK, out)
 }
@@ -409,5 +413,5 @@ func (s *Server) confirmLink(c *call) error {
 	if err != nil {
 		return err
 	}
-	return c.json(http.StatusCreated, s.identityOf(i))
+	return c.json(http.StatusCreated, c.identityOf(i))
 }
