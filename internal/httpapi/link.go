@@ -56,7 +56,7 @@ func (s *Server) linkCaller(c *call) (*storage.User, error) {
 		// not one of the device's accounts (see deviceEntries): it may
 		// not pull the device's real accounts into itself.
 		if !c.caller.ByJWT && !c.sessionOnDevice() {
-			return nil, apperr.Newf(apperr.UserUnauthorized, "The signed-in account is not one of this device's accounts: sign in again to link.")
+			return nil, errNotOnDevice
 		}
 		if c.caller.User.MFA && !s.Accounts.FreshFactor(c.caller) {
 			return nil, apperr.New(apperr.UserChallengeRequired)
@@ -66,6 +66,11 @@ func (s *Server) linkCaller(c *call) (*storage.User, error) {
 	}
 	return s.Accounts.User(c.ctx(), c.project.Project, id)
 }
+
+// errNotOnDevice refuses a link by a session the device's own list does
+// not hold: over https, one a sibling subdomain may have planted in
+// Appwrite's cookie.
+var errNotOnDevice = apperr.Newf(apperr.UserUnauthorized, "The signed-in account is not one of this device's accounts: sign in again to link.")
 
 // secondaryOf finds the account to merge: by id, by one of its identities,
 // or (for a user linking itself) by a JWT proving control of it or by

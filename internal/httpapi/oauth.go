@@ -141,7 +141,13 @@ func (s *Server) startOAuth(mode flow) handlerFunc {
 		}
 		st := &storage.OAuthState{Provider: name, Success: success, Failure: failure, Token: mode == flowToken, Scopes: scopes}
 		if mode == flowLink {
-			// The route admits only a real session (needsSess).
+			// The route admits only a real session (needsSess), and only
+			// one of the device's own accounts: a session a sibling
+			// subdomain planted in Appwrite's cookie must not collect the
+			// victim's provider account.
+			if !c.sessionOnDevice() {
+				return errNotOnDevice
+			}
 			st.LinkUserID, st.LinkSession = c.caller.User.ID, c.caller.Session.ID
 		}
 		verifier := ""
@@ -408,6 +414,9 @@ func (s *Server) confirmLink(c *call) error {
 	tok, err := c.p.required("linkToken")
 	if err != nil {
 		return err
+	}
+	if !c.caller.ByJWT && !c.sessionOnDevice() {
+		return errNotOnDevice
 	}
 	i, err := s.Accounts.ConfirmLink(c.ctx(), c.project.Project, c.me(), tok, c.actor(), s.undoURL(c.project.ID))
 	if err != nil {
