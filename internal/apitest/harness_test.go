@@ -73,6 +73,7 @@ func startServer(t testing.TB, engine testdb.Engine, o options) *server {
 		cfg.JobWorkers = o.jobWorkers
 	}
 	cfg.LinkUndoLifetime = o.undoLifetime
+	cfg.SMTPTestTime = 500 * time.Millisecond // how long failed SMTP tests take; short keeps the suite quick
 	if o.noProxies {
 		cfg.TrustedProxies = nil
 	}

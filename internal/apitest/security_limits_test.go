@@ -2,6 +2,9 @@ package apitest
 
 import (
 	"fmt"
+	"net"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/gatehouse-auth/gatehouse/internal/storage"
@@ -69,4 +72,113 @@ func TestPushTargetRateLimit(t *testing.T) {
 			expect(t, other.do("POST", "/account/targets/push", map[string]any{"targetId": "unique()", "identifier": "token-other"}), 201, "")
 		})
 	}
+}
+
+// redisLike starts a loopback listener that greets and answers like a
+// Redis server refusing SMTP, naming an address of its network, and
+// returns its port.
+func redisLike(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				c.Write([]byte("-ERR unknown command 'EHLO', with args beginning with: 10.20.30.40\r\n"))
+				buf := make([]byte, 512)
+				for {
+					if _, err := c.Read(buf); err != nil {
+						return
+					}
+					c.Write([]byte("-ERR wrong number of arguments, client 10.20.30.40:6379\r\n"))
+				}
+			}()
+		}
+	}()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// TestSMTPTestIsNoPortScanner: the SMTP test of a project tells what
+// failed in SMTP terms only. Before, it echoed what the far end said (a
+// Redis banner, an internal address), so an admin key mapped the
+// server's network; now a closed port and a port where something else
+// listens read the same, with no text from the far end and no address.
+// (Both also answer at one fixed moment: see outbox's
+// TestFailedTestsAnswerAtOneTime.)
+func TestSMTPTestIsNoPortScanner(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *server) {
+		c := s.newProject(t)
+		a := s.admin(t)
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		closed := ln.Addr().(*net.TCPAddr).Port
+		ln.Close()
+		open := redisLike(t)
+		test := func(port int) string {
+			t.Helper()
+			r := a.do("POST", "/projects/"+c.project+"/smtp/tests", map[string]any{"emails": []string{"ops@example.test"},
+				"host": "127.0.0.1", "port": port, "senderEmail": "shop@example.test"})
+			expect(t, r, 400, "general_argument_invalid")
+			return r.str(t, "message")
+		}
+		mc, mo := test(closed), test(open)
+		if mc != mo {
+			t.Fatalf("a closed port and a Redis port read differently:\n%s\n%s", mc, mo)
+		}
+		for _, leak := range []string{"ERR", "EHLO", "10.20.30.40", "127.0.0.1", strconv.Itoa(open), strconv.Itoa(closed)} {
+			if strings.Contains(mo, leak) {
+				t.Fatalf("the answer holds %q: %s", leak, mo)
+			}
+		}
+		if !strings.Contains(mo, "could not connect to an SMTP server") {
+			t.Fatalf("answer %s", mo)
+		}
+	})
+}
+
+// TestSMTPSenderFieldsRefuseControls: a sender name (or any field that
+// lands in a header or an SMTP command) with CR/LF or another control
+// character is refused when set; before, it was stored and then every
+// mail of the project failed.
+func TestSMTPSenderFieldsRefuseControls(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *server) {
+		c := s.newProject(t)
+		a := s.admin(t)
+		base := "/projects/" + c.project
+		good := map[string]any{"enabled": true, "host": "127.0.0.1", "port": 2525, "senderEmail": "shop@example.test", "senderName": "Shop"}
+		expect(t, a.do("PATCH", base+"/smtp", good), 200, "")
+		for _, bad := range []map[string]any{
+			{"senderName": "Shop\r\nBcc: all@example.test"},
+			{"senderName": "Shop\nTeam"},
+			{"senderName": "Shop\x00"},
+			{"senderEmail": "shop@example.test\r\nBcc: all@example.test"},
+			{"replyTo": "help@example.test\r\n"},
+			{"username": "shop\r\nRSET"},
+		} {
+			expect(t, a.do("PATCH", base+"/smtp", bad), 400, "general_argument_invalid")
+			test := map[string]any{"emails": []string{"ops@example.test"}}
+			for k, v := range bad {
+				test[k] = v
+			}
+			expect(t, a.do("POST", base+"/smtp/tests", test), 400, "general_argument_invalid")
+		}
+		p := a.do("GET", base, nil)
+		expect(t, p, 200, "")
+		if p.str(t, "smtpSenderName") != "Shop" || p.str(t, "smtpSenderEmail") != "shop@example.test" {
+			t.Fatalf("settings changed by refused requests: %s", p.body)
+		}
+		// A template's sender name lands in the same header.
+		expect(t, a.do("PATCH", base+"/templates/email/otpSession/en", map[string]any{"subject": "Code", "message": "{{otp}}",
+			"senderName": "Shop\r\nBcc: all@example.test"}), 400, "general_argument_invalid")
+	})
 }

@@ -52,6 +52,11 @@ type Config struct {
 	// a link or an unlink works; 0 means seven days.
 	LinkUndoLifetime time.Duration
 
+	// SMTPTestTime bounds the console's SMTP test, and is how long every
+	// failed one takes to answer, so its timing tells nothing about the
+	// far end; 0 means 15 seconds.
+	SMTPTestTime time.Duration
+
 	ShutdownTimeout time.Duration
 }
 
@@ -123,6 +128,8 @@ func Load(name string, args []string, getenv func(string) string) (Config, error
 	str(&jobWorkers, "job_workers", "background job workers on this node (0: none)")
 	str(&shutdown, "shutdown_timeout", "how long in-flight requests may finish on SIGTERM")
 	str(&undo, "link_undo_lifetime", "how long the undo link mailed after a link or unlink works")
+	smtpTest := "15s"
+	str(&smtpTest, "smtp_test_time", "how long an SMTP test may take; every failed one answers after this")
 
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -166,6 +173,11 @@ func Load(name string, args []string, getenv func(string) string) (Config, error
 		errs = append(errs, fmt.Errorf("link_undo_lifetime: want a positive duration such as 168h, got %q", undo))
 	} else {
 		c.LinkUndoLifetime = u
+	}
+	if st, err := time.ParseDuration(smtpTest); err != nil || st < time.Second || st > 10*time.Minute {
+		errs = append(errs, fmt.Errorf("smtp_test_time: want a duration from 1s to 10m such as 15s, got %q", smtpTest))
+	} else {
+		c.SMTPTestTime = st
 	}
 	if err := errors.Join(errs...); err != nil {
 		return c, err

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/gatehouse-auth/gatehouse/internal/delivery"
 	"github.com/gatehouse-auth/gatehouse/internal/delivery/mail"
@@ -47,6 +48,13 @@ type Deliverer struct {
 	Log *slog.Logger
 	// MailOptions adjust how mailers connect (tests trust their own CA).
 	MailOptions []mail.Option
+	// TestTime is how long a failed SMTP test takes to answer, whatever
+	// failed; 0 means DefaultTestTime (see Test).
+	TestTime time.Duration
+	// now and wait are Test's clock, replaced in tests: wait blocks until
+	// ctx ends.
+	now  func() time.Time
+	wait func(ctx context.Context)
 }
 
 // Handle delivers one queued message. Errors a retry cannot fix are
@@ -127,27 +135,6 @@ func (d *Deliverer) mail(ctx context.Context, p *storage.Project, m Message, cus
 	}
 	return classify(mailer.Send(ctx, mail.Message{To: m.To, ToName: m.ToName, Subject: r.Subject, HTML: r.HTML, Text: r.Text,
 		FromName: r.FromName, FromEmail: r.FromEmail, ReplyTo: r.ReplyTo}))
-}
-
-// Test sends a test mail through set now, for the console's SMTP test.
-func (d *Deliverer) Test(ctx context.Context, p *storage.Project, set storage.SMTPSettings, to []string) error {
-	s := mail.Settings{Host: set.Host, Port: set.Port, Username: set.Username, Password: set.Password, Secure: secureMode(set.Secure),
-		SenderName: set.SenderName, SenderEmail: set.SenderEmail, ReplyTo: set.ReplyTo}
-	if s.SenderName == "" {
-		s.SenderName = p.Name
-	}
-	mailer, err := mail.New(s, d.MailOptions...)
-	if err != nil {
-		return err
-	}
-	for _, addr := range to {
-		err := mailer.Send(ctx, mail.Message{To: addr, Subject: "Gatehouse SMTP test for " + p.Name,
-			Text: "This is a test mail from Gatehouse: the SMTP settings of " + p.Name + " work."})
-		if err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // secureMode maps the console's secure field to the mailer's modes.
