@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gatehouse-auth/gatehouse/internal/storage"
 	"github.com/gatehouse-auth/gatehouse/internal/testdb"
@@ -181,4 +182,33 @@ func TestSMTPSenderFieldsRefuseControls(t *testing.T) {
 		expect(t, a.do("PATCH", base+"/templates/email/otpSession/en", map[string]any{"subject": "Code", "message": "{{otp}}",
 			"senderName": "Shop\r\nBcc: all@example.test"}), 400, "general_argument_invalid")
 	})
+}
+
+// TestMailJobErrorsHideTheFarEnd: a project's mail that fails shows in
+// the jobs API by its SMTP step only, not by what answered at the
+// project's SMTP host (the same scanner, one step removed).
+func TestMailJobErrorsHideTheFarEnd(t *testing.T) {
+	for _, e := range testdb.Engines() {
+		t.Run("db="+e.Name, func(t *testing.T) {
+			s := startServer(t, e, options{})
+			c := s.newProject(t)
+			a := s.admin(t)
+			expect(t, a.do("PATCH", "/projects/"+c.project+"/smtp", map[string]any{"enabled": true, "host": "127.0.0.1", "port": redisLike(t),
+				"senderEmail": "shop@example.test"}), 200, "")
+			time.Sleep(1100 * time.Millisecond) // the project cache
+			expect(t, c.do("POST", "/account/tokens/email", map[string]any{"userId": "unique()", "email": email()}), 201, "")
+			var last string
+			for deadline := time.Now().Add(20 * time.Second); last == "" && time.Now().Before(deadline); {
+				time.Sleep(200 * time.Millisecond)
+				for _, j := range a.do("GET", "/gatehouse/jobs", nil).obj(t)["jobs"].([]any) {
+					if j := j.(map[string]any); j["kind"] == "messages.send" && j["lastError"] != "" {
+						last = j["lastError"].(string)
+					}
+				}
+			}
+			if last != "smtp: could not connect to an SMTP server at the configured host and port." {
+				t.Fatalf("the job's last error: %q", last)
+			}
+		})
+	}
 }

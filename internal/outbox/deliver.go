@@ -133,8 +133,17 @@ func (d *Deliverer) mail(ctx context.Context, p *storage.Project, m Message, cus
 	if err != nil {
 		return jobs.Permanent(err)
 	}
-	return classify(mailer.Send(ctx, mail.Message{To: m.To, ToName: m.ToName, Subject: r.Subject, HTML: r.HTML, Text: r.Text,
-		FromName: r.FromName, FromEmail: r.FromEmail, ReplyTo: r.ReplyTo}))
+	err = mailer.Send(ctx, mail.Message{To: m.To, ToName: m.ToName, Subject: r.Subject, HTML: r.HTML, Text: r.Text,
+		FromName: r.FromName, FromEmail: r.FromEmail, ReplyTo: r.ReplyTo})
+	if err != nil {
+		// The whole story for the operator's log; the job's last error,
+		// which the jobs API shows, names only the failed step: a
+		// project's SMTP host may point anywhere, and what answers there
+		// must not be read back through it.
+		d.Log.WarnContext(ctx, "mail not sent", "project", p.ID, "kind", m.Kind, "err", err)
+		err = mail.Public(err)
+	}
+	return classify(err)
 }
 
 // secureMode maps the console's secure field to the mailer's modes.

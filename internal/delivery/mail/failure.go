@@ -153,3 +153,23 @@ func sendFailure(err error) Failure {
 	}
 	return FailConversation
 }
+
+// Public hides the far end's words in err: its text is only the failed
+// step (see Failure), for reports that someone else than the operator
+// reads (a job's last error in the jobs API). It unwraps to err, so
+// whether a retry can help is still known, and err itself belongs in the
+// operator's log.
+func Public(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &publicError{f: FailureOf(err), err: err}
+}
+
+type publicError struct {
+	f   Failure
+	err error
+}
+
+func (e *publicError) Error() string { return "smtp: " + e.f.String() }
+func (e *publicError) Unwrap() error { return e.err }

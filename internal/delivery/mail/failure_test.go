@@ -3,9 +3,11 @@ package mail_test
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"net"
 	"testing"
 
+	"github.com/gatehouse-auth/gatehouse/internal/delivery"
 	"github.com/gatehouse-auth/gatehouse/internal/delivery/mail"
 	"github.com/gatehouse-auth/gatehouse/internal/delivery/smtptest"
 )
@@ -100,5 +102,23 @@ func TestFailureOf(t *testing.T) {
 	}
 	if mail.FailureOf(nil) != 0 {
 		t.Error("FailureOf(nil) is a failure")
+	}
+}
+
+// TestPublic: the public form of a send error names the step only, and
+// still says whether a retry can help.
+func TestPublic(t *testing.T) {
+	redis := banner(t, "-ERR unknown command, from 10.1.2.3\r\n")
+	s, err := mail.ParseURL("smtp://" + redis + "?senderEmail=a@b.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sendErr := mailer(t, s).Send(context.Background(), mail.Message{To: "x@example.com", Subject: "s", Text: "t"})
+	p := mail.Public(sendErr)
+	if p.Error() != "smtp: "+mail.FailConnect.String() || !errors.Is(p, sendErr) || delivery.IsPermanent(p) != delivery.IsPermanent(sendErr) {
+		t.Fatalf("Public(%v) = %v", sendErr, p)
+	}
+	if mail.Public(nil) != nil {
+		t.Error("Public(nil) is an error")
 	}
 }
