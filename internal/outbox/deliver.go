@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/gatehouse-auth/gatehouse/internal/delivery"
@@ -127,7 +128,7 @@ func (d *Deliverer) mail(ctx context.Context, p *storage.Project, m Message, cus
 		return nil
 	}
 	if set.SenderName == "" {
-		set.SenderName = p.Name
+		set.SenderName = senderName(p)
 	}
 	mailer, err := mail.New(*set, d.MailOptions...)
 	if err != nil {
@@ -144,6 +145,13 @@ func (d *Deliverer) mail(ctx context.Context, p *storage.Project, m Message, cus
 		err = mail.Public(err)
 	}
 	return classify(err)
+}
+
+// senderName is the project's name as a mail's sender name: without line
+// breaks or other control characters, which a project name may hold but
+// the mailer refuses in a header (it would drop every mail).
+func senderName(p *storage.Project) string {
+	return strings.Join(strings.FieldsFunc(p.Name, func(r rune) bool { return r < 0x20 || r == 0x7f }), " ")
 }
 
 // secureMode maps the console's secure field to the mailer's modes.

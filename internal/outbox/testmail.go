@@ -27,7 +27,7 @@ func (d *Deliverer) Test(ctx context.Context, p *storage.Project, set storage.SM
 	s := mail.Settings{Host: set.Host, Port: set.Port, Username: set.Username, Password: set.Password, Secure: secureMode(set.Secure),
 		SenderName: set.SenderName, SenderEmail: set.SenderEmail, ReplyTo: set.ReplyTo}
 	if s.SenderName == "" {
-		s.SenderName = p.Name
+		s.SenderName = senderName(p)
 	}
 	mailer, err := mail.New(s, d.MailOptions...)
 	if err != nil {

@@ -84,3 +84,20 @@ func TestFailedTestsAnswerAtOneTime(t *testing.T) {
 		t.Fatal("a working test waited")
 	}
 }
+
+// TestSenderNameFromProjectName: a project name with a line break still
+// sends, under a sender name without it.
+func TestSenderNameFromProjectName(t *testing.T) {
+	srv := smtptest.Start(t, smtptest.Options{})
+	_, port, _ := net.SplitHostPort(srv.Addr())
+	n, _ := strconv.Atoi(port)
+	d := &Deliverer{Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	p := &storage.Project{ID: "p", Name: "Acme\r\nBcc: all@example.test"}
+	if err := d.Test(context.Background(), p, storage.SMTPSettings{Host: "127.0.0.1", Port: n, SenderEmail: "a@b.test"}, []string{"x@example.com"}); err != nil {
+		t.Fatalf("Test: %v", err)
+	}
+	m := srv.WaitFor(t, "x@example.com", 5*time.Second)
+	if from := m.HeaderAddress("From"); from == nil || from.Name != "Acme Bcc: all@example.test" || len(m.To) != 1 {
+		t.Fatalf("From %q, to %v", m.Header.Get("From"), m.To)
+	}
+}
