@@ -122,3 +122,14 @@ func TestPublic(t *testing.T) {
 		t.Error("Public(nil) is an error")
 	}
 }
+
+// TestParseURLRefusesHeaderBreaks: the instance's SMTP URL cannot set a
+// sender field that would break a mail header either.
+func TestParseURLRefusesHeaderBreaks(t *testing.T) {
+	for _, q := range []string{"senderName=Shop%0D%0ABcc:%20all@example.test", "senderName=Shop%0A", "senderName=Shop%00",
+		"senderEmail=a@b.test%0D%0ABcc:%20all@example.test", "replyTo=r@b.test%0D%0A"} {
+		if _, err := mail.ParseURL("smtp://h.example.com?senderEmail=a@b.test&" + q); err == nil {
+			t.Errorf("%s accepted", q)
+		}
+	}
+}
