@@ -286,8 +286,8 @@ func (s *Service) undoUnlink(ctx context.Context, p *storage.Project, t *storage
 // split out of: one mailed to the split-off account (as Gatehouse did
 // before) would let whoever was put out walk back in. And the split-off
 // account must be as the unlink left it: joining it after it changed (a
-// new password, a new provider, new prefs) would hand the kept account
-// what it never had.
+// new password, a new provider or fresh provider tokens, new prefs)
+// would hand the kept account what it never had.
 func (s *Service) mayRejoin(ctx context.Context, t *storage.LinkUndo, other *storage.User) error {
 	addrs, err := s.verifiedAddresses(ctx, other)
 	if err != nil {
@@ -308,7 +308,9 @@ func (s *Service) mayRejoin(ctx context.Context, t *storage.LinkUndo, other *sto
 		return err
 	}
 	for _, i := range ids {
-		if i.CreatedAt.After(t.Time) {
+		// A new way in, or a provider sign-in that refreshed its tokens
+		// (splitting moves identities without touching either time).
+		if i.CreatedAt.After(t.Time) || i.UpdatedAt.After(t.Time) {
 			return changed
 		}
 	}

@@ -56,19 +56,35 @@ func TestUnlinkUndoOnlyForTheKeptSide(t *testing.T) {
 }
 
 // TestUnlinkUndoRefusedAfterChange: the primary's undo gives back what
-// the unlink took from it, not what the split-off account gained since.
+// the unlink took from it, not what the split-off account gained since:
+// new prefs, or a new way in (here a third account merged into it).
 func TestUnlinkUndoRefusedAfterChange(t *testing.T) {
 	eachEngine(t, func(t *testing.T, s *server) {
-		c, k, _, sm, toPrimary, _ := unlinked(t, s)
-		lp := linkIn(t, toPrimary)
-		split := s.client(t, c.project)
-		split.signIn(sm, "secondary pass")
-		expect(t, split.do("PATCH", "/account/prefs", map[string]any{"prefs": map[string]any{"diary": "mine alone"}}), 200, "")
+		for _, change := range []struct {
+			name string
+			do   func(t *testing.T, k, split *client)
+		}{
+			{"prefs", func(t *testing.T, k, split *client) {
+				expect(t, split.do("PATCH", "/account/prefs", map[string]any{"prefs": map[string]any{"diary": "mine alone"}}), 200, "")
+			}},
+			{"a new way in", func(t *testing.T, k, split *client) {
+				expect(t, k.do("POST", "/users", map[string]any{"userId": "third", "email": email(), "password": "third password"}), 201, "")
+				expect(t, k.do("POST", "/users/sec/identities", map[string]any{"userId": "third"}), 200, "")
+			}},
+		} {
+			t.Run(change.name, func(t *testing.T) {
+				c, k, _, sm, toPrimary, _ := unlinked(t, s)
+				lp := linkIn(t, toPrimary)
+				split := s.client(t, c.project)
+				split.signIn(sm, "secondary pass")
+				change.do(t, k, split)
 
-		expectPage(t, browse(t, "POST", lp, lp.Query().Get("secret")), 404, "user_identity_not_found", "changed since")
-		expect(t, k.do("GET", "/users/sec", nil), 200, "")
-		expect(t, split.do("GET", "/account", nil), 200, "")
-		signsInAs(t, s, c.project, sm, "secondary pass", "sec")
+				expectPage(t, browse(t, "POST", lp, lp.Query().Get("secret")), 404, "user_identity_not_found", "changed since")
+				expect(t, k.do("GET", "/users/sec", nil), 200, "")
+				expect(t, split.do("GET", "/account", nil), 200, "")
+				signsInAs(t, s, c.project, sm, "secondary pass", "sec")
+			})
+		}
 	})
 }
 
