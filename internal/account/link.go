@@ -90,7 +90,11 @@ func (s *Service) Link(ctx context.Context, p *storage.Project, primary, seconda
 	now := s.nowUTC()
 	w := &storage.LinkWork{Now: now, Logs: []*storage.Log{s.linkLog(primary, "user.link", a, now), s.linkLog(secondary, "user.link", a, now)}}
 	way := extra[0]
-	later, err := s.notices(ctx, p, storage.UndoLink, primary, secondary, way.Provider, way.ProviderUID, now, undoURL, a, w)
+	sides, err := s.linkSides(ctx, primary, secondary)
+	if err != nil {
+		return nil, err
+	}
+	later, err := s.notices(p, storage.UndoLink, primary, secondary, way.Provider, way.ProviderUID, now, undoURL, a, w, sides...)
 	if err != nil {
 		return nil, err
 	}
@@ -185,7 +189,7 @@ func (s *Service) Unlink(ctx context.Context, p *storage.Project, u *storage.Use
 	}
 	now := s.nowUTC()
 	w := &storage.LinkWork{Now: now, Logs: []*storage.Log{s.linkLog(u, "user.unlink", a, now), s.linkLog(sp.user, "user.unlink", a, now)}}
-	later, err := s.notices(ctx, p, storage.UndoUnlink, u, sp.user, "", "", now, undoURL, a, w)
+	later, err := s.notices(p, storage.UndoUnlink, u, sp.user, "", "", now, undoURL, a, w, unlinkSides(u, sp)...)
 	if err != nil {
 		return nil, err
 	}
@@ -202,6 +206,9 @@ type splitting struct {
 	user       *storage.User
 	move, drop []string
 	last       bool // nothing else would sign the user in
+	// The verified emails of the identities that stay and of those that
+	// go: whom an unlink notice tells, and on which side.
+	keptAddrs, goneAddrs []string
 }
 
 // splitPlan finds every identity that came with target's account and
@@ -226,8 +233,18 @@ func (s *Service) splitPlan(ctx context.Context, p *storage.Project, u *storage.
 			var o Profile
 			same = json.Unmarshal(i.ProfileData, &o) == nil && o.UserID == prof.UserID
 		}
+		verified := ""
+		if i.ProviderEmail != "" && i.ProviderEmailVerified {
+			verified = strings.ToLower(i.ProviderEmail)
+		}
 		if !same {
+			if verified != "" {
+				sp.keptAddrs = append(sp.keptAddrs, verified)
+			}
 			continue
+		}
+		if verified != "" {
+			sp.goneAddrs = append(sp.goneAddrs, verified)
 		}
 		if i.Provider == WayEmail || i.Provider == WayPhone || i.Provider == WayAnonymous {
 			sp.drop = append(sp.drop, i.ID)

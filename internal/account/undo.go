@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -34,13 +35,23 @@ type jobMaker interface {
 	Job(m outbox.Message) (*storage.Job, error)
 }
 
-// notices prepares the mails of a link or an unlink: one for each
-// verified address of the two accounts, each with its own undo token (the
-// tokens of one change are spent together). Tokens and mails go into w,
-// to be written with the change; when the sender cannot queue inside the
-// transaction, the mails are returned to be sent after it.
-func (s *Service) notices(ctx context.Context, p *storage.Project, kind string, primary, secondary *storage.User, provider, uid string, at time.Time,
-	undoURL string, a Actor, w *storage.LinkWork) ([]outbox.Message, error) {
+// noticeSide is one account a notice of a change tells: the addresses it
+// goes to, the other account it names, and whether it carries a link
+// that undoes the change.
+type noticeSide struct {
+	user, other *storage.User
+	addrs       []string
+	undo        bool
+}
+
+// notices prepares the mails of a link or an unlink: one for each address
+// of each side, the undoing sides' each with its own undo token (the
+// tokens of one change are spent together). An address on two sides is
+// mailed once, as the first side that names it. Tokens and mails go into
+// w, to be written with the change; when the sender cannot queue inside
+// the transaction, the mails are returned to be sent after it.
+func (s *Service) notices(p *storage.Project, kind string, primary, secondary *storage.User, provider, uid string, at time.Time,
+	undoURL string, a Actor, w *storage.LinkWork, sides ...noticeSide) ([]outbox.Message, error) {
 	if s.outbox == nil || undoURL == "" {
 		return nil, nil
 	}
@@ -51,23 +62,22 @@ func (s *Service) notices(ctx context.Context, p *storage.Project, kind string, 
 	change := secret.ID()
 	seen := map[string]bool{}
 	var later []outbox.Message
-	for _, pair := range [][2]*storage.User{{primary, secondary}, {secondary, primary}} {
-		u, other := pair[0], pair[1]
-		addrs, err := s.verifiedAddresses(ctx, u)
-		if err != nil {
-			return nil, err
-		}
-		for _, to := range addrs {
+	for _, side := range sides {
+		for _, to := range side.addrs {
 			if seen[to] {
 				continue
 			}
 			seen[to] = true
-			raw := secret.Hex(32)
-			w.Undo = append(w.Undo, &storage.LinkUndo{SecretHash: secret.Hash(raw), ProjectID: p.ID, ChangeID: change, Kind: kind,
-				PrimaryID: primary.ID, SecondaryID: secondary.ID, Provider: provider, ProviderUID: uid, Recipient: to,
-				Time: at, Expire: at.Add(s.undoLifetime())})
-			m := outbox.Message{ProjectID: p.ID, Channel: outbox.Email, Kind: mailKind, To: to, ToName: u.Name, Locale: a.Locale,
-				Vars: vars(p, u, map[string]string{"redirect": withQuery(undoURL, map[string]string{"secret": raw}), "account": describe(other)})}
+			v := map[string]string{"account": describe(side.other)}
+			if side.undo {
+				raw := secret.Hex(32)
+				w.Undo = append(w.Undo, &storage.LinkUndo{SecretHash: secret.Hash(raw), ProjectID: p.ID, ChangeID: change, Kind: kind,
+					PrimaryID: primary.ID, SecondaryID: secondary.ID, Provider: provider, ProviderUID: uid, Recipient: to,
+					Time: at, Expire: at.Add(s.undoLifetime())})
+				v["redirect"] = withQuery(undoURL, map[string]string{"secret": raw})
+			}
+			m := outbox.Message{ProjectID: p.ID, Channel: outbox.Email, Kind: mailKind, To: to, ToName: side.user.Name, Locale: a.Locale,
+				Vars: vars(p, side.user, v)}
 			jm, ok := s.outbox.(jobMaker)
 			if !ok {
 				later = append(later, m)
@@ -81,6 +91,39 @@ func (s *Service) notices(ctx context.Context, p *storage.Project, kind string, 
 		}
 	}
 	return later, nil
+}
+
+// linkSides are the sides a link notice tells: both accounts, each
+// through every verified address it had, each able to undo the link (the
+// primary lost being the only way into itself, the secondary lost being
+// an account of its own; undoing gives each back just that).
+func (s *Service) linkSides(ctx context.Context, primary, secondary *storage.User) ([]noticeSide, error) {
+	pa, err := s.verifiedAddresses(ctx, primary)
+	if err != nil {
+		return nil, err
+	}
+	sa, err := s.verifiedAddresses(ctx, secondary)
+	if err != nil {
+		return nil, err
+	}
+	return []noticeSide{{user: primary, other: secondary, addrs: pa, undo: true}, {user: secondary, other: primary, addrs: sa, undo: true}}, nil
+}
+
+// unlinkSides are the sides an unlink notice tells. Only the account the
+// identity was split out of may undo it: undoing joins the accounts
+// again, and a link in the split-off account's mail would let whoever was
+// split off walk back into the account that put them out. The split-off
+// account is told, through the addresses that went with it, without a
+// link.
+func unlinkSides(kept *storage.User, sp *splitting) []noticeSide {
+	ka, sa := sp.keptAddrs, sp.goneAddrs
+	if kept.Email != "" && kept.EmailVerification {
+		ka = append([]string{strings.ToLower(kept.Email)}, ka...)
+	}
+	if sp.user.Email != "" && sp.user.EmailVerification {
+		sa = append([]string{sp.user.Email}, sa...)
+	}
+	return []noticeSide{{user: kept, other: sp.user, addrs: ka, undo: true}, {user: sp.user, other: kept, addrs: sa}}
 }
 
 // verifiedAddresses are the addresses a notice about u goes to: its own
@@ -229,10 +272,49 @@ func (s *Service) undoUnlink(ctx context.Context, p *storage.Project, t *storage
 	if err != nil {
 		return err
 	}
+	if err := s.mayRejoin(ctx, t, other); err != nil {
+		return err
+	}
 	raw, extra, err := s.mergePlan(p, kept, other)
 	if err != nil {
 		return err
 	}
 	w.Logs = []*storage.Log{s.linkLog(kept, "user.unlink.undo", a, w.Now), s.linkLog(other, "user.unlink.undo", a, w.Now)}
 	return linkErr(s.store.MergeUser(ctx, p.ID, kept.ID, other.ID, raw, extra, w), apperr.UserNotFound)
+}
+
+// mayRejoin checks that undoing an unlink only gives back what its
+// recipient lost. The link must have gone to the account the identity was
+// split out of: one mailed to the split-off account (as Gatehouse did
+// before) would let whoever was put out walk back in. And the split-off
+// account must be as the unlink left it: joining it after it changed (a
+// new password, a new provider or fresh provider tokens, new prefs)
+// would hand the kept account what it never had.
+func (s *Service) mayRejoin(ctx context.Context, t *storage.LinkUndo, other *storage.User) error {
+	addrs, err := s.verifiedAddresses(ctx, other)
+	if err != nil {
+		return err
+	}
+	if other.Email != "" {
+		addrs = append(addrs, strings.ToLower(other.Email))
+	}
+	if slices.Contains(addrs, strings.ToLower(t.Recipient)) {
+		return apperr.Newf(apperr.UserUnauthorized, "This link went to the account that was split off; only the account it was split from can join them again.")
+	}
+	changed := apperr.Newf(apperr.UserIdentityNotFound, "The split-off account has changed since it was split off: joining it again would hand over what it gained. Nothing was undone.")
+	if other.UpdatedAt.After(t.Time) {
+		return changed
+	}
+	ids, _, err := s.store.ListIdentities(ctx, other.ProjectID, other.ID, storage.Page{Limit: 1000})
+	if err != nil {
+		return err
+	}
+	for _, i := range ids {
+		// A new way in, or a provider sign-in that refreshed its tokens
+		// (splitting moves identities without touching either time).
+		if i.CreatedAt.After(t.Time) || i.UpdatedAt.After(t.Time) {
+			return changed
+		}
+	}
+	return nil
 }

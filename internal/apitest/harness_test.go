@@ -93,6 +93,7 @@ func startServer(t testing.TB, engine testdb.Engine, o options) *server {
 	if o.metrics {
 		cfg.MetricsAddr = "127.0.0.1:0"
 	}
+	cfg.SMTPTestTime = 500 * time.Millisecond // how long failed SMTP tests take; short keeps the suite quick
 	if o.noProxies {
 		cfg.TrustedProxies = nil
 	}

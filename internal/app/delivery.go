@@ -40,7 +40,8 @@ func instanceKey(ctx context.Context, store storage.Store, configured string, lo
 
 // newDeliverer sets up mail and text delivery from the configuration.
 func newDeliverer(cfg config.Config, store storage.Store, box *seal.Box, log *slog.Logger) (*outbox.Deliverer, error) {
-	d := &outbox.Deliverer{Store: store, Box: box, Render: outbox.Templates{}, Log: log.With("component", "delivery")}
+	d := &outbox.Deliverer{Store: store, Box: box, Render: outbox.Templates{}, Log: log.With("component", "delivery"),
+		TestTime: cfg.SMTPTestTime}
 	if cfg.SMTPURL != "" {
 		set, err := mail.ParseURL(cfg.SMTPURL)
 		if err != nil {

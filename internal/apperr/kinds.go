@@ -58,6 +58,9 @@ var (
 	PasswordPersonalData      = kind("password_personal_data", 400, "The password you are trying to use contains references to your name, email, phone or userID. For your security, please choose a different password and try again.")
 	UserTargetExists          = kind("user_target_already_exists", 409, "A target with the same ID already exists.")
 	UserTargetNotFound        = kind("user_target_not_found", 404, "The target could not be found.")
+	// Gatehouse's, named like Appwrite's *_limit_exceeded errors: a user
+	// holds at most storage.MaxTargets targets.
+	UserTargetLimitExceeded   = kind("user_target_limit_exceeded", 400, "The maximum number of targets for this user has been reached.")
 	UserEmailVerified         = kind("user_email_already_verified", 409, "The email is already verified.")
 	UserPhoneVerified         = kind("user_phone_already_verified", 409, "The phone is already verified.")
 	UserPhoneNotFound         = kind("user_phone_not_found", 400, "The current user does not have a phone number.")

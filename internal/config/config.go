@@ -53,6 +53,11 @@ type Config struct {
 	// a link or an unlink works; 0 means seven days.
 	LinkUndoLifetime time.Duration
 
+	// SMTPTestTime bounds the console's SMTP test, and is how long every
+	// failed one takes to answer, so its timing tells nothing about the
+	// far end; 0 means 15 seconds.
+	SMTPTestTime time.Duration
+
 	ShutdownTimeout time.Duration
 
 	// ProjectCacheTTL bounds how stale a node's view of a project (its
@@ -131,6 +136,8 @@ func Load(name string, args []string, getenv func(string) string) (Config, error
 	str(&shutdown, "shutdown_timeout", "how long in-flight requests may finish on SIGTERM")
 	str(&undo, "link_undo_lifetime", "how long the undo link mailed after a link or unlink works")
 	str(&cacheTTL, "project_cache_ttl", "how stale a node's view of a project's settings may be (0: no cache)")
+	smtpTest := "15s"
+	str(&smtpTest, "smtp_test_time", "how long an SMTP test may take; every failed one answers after this")
 
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -179,6 +186,11 @@ func Load(name string, args []string, getenv func(string) string) (Config, error
 		errs = append(errs, fmt.Errorf("project_cache_ttl: want a duration from 0 to 1m, got %q", cacheTTL))
 	} else {
 		c.ProjectCacheTTL = ttl
+	}
+	if st, err := time.ParseDuration(smtpTest); err != nil || st < time.Second || st > 10*time.Minute {
+		errs = append(errs, fmt.Errorf("smtp_test_time: want a duration from 1s to 10m such as 15s, got %q", smtpTest))
+	} else {
+		c.SMTPTestTime = st
 	}
 	if err := errors.Join(errs...); err != nil {
 		return c, err

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/gatehouse-auth/gatehouse/internal/apperr"
 	"github.com/gatehouse-auth/gatehouse/internal/oauth"
@@ -34,6 +35,9 @@ func readSMTP(c *call, cur storage.SMTPSettings) (storage.SMTPSettings, error) {
 			if err := validate.Text(name, v, 0, 256); err != nil {
 				return out, err
 			}
+			if err := noControl(name, v); err != nil {
+				return out, err
+			}
 			*dst = v
 		}
 	}
@@ -58,6 +62,17 @@ func readSMTP(c *call, cur storage.SMTPSettings) (storage.SMTPSettings, error) {
 		return out, apperr.Newf(apperr.ArgumentInvalid, "Enabling SMTP needs at least a host and a sender email.")
 	}
 	return out, nil
+}
+
+// noControl refuses line breaks and other control characters in a field
+// that lands in a mail header or an SMTP command. The mailer refuses to
+// send with them, so accepting one would drop every mail of the project
+// (and a CR/LF in a header is how headers are injected).
+func noControl(param, v string) error {
+	if strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		return apperr.Invalid(param, "Value must not hold line breaks or other control characters")
+	}
+	return nil
 }
 
 func (s *Server) updateSMTP(c *call) error {
@@ -120,8 +135,9 @@ func (s *Server) testSMTP(c *call) error {
 			return err
 		}
 	}
+	// Test answers failures in SMTP terms only, after a fixed time.
 	if err := s.Mail.Test(c.ctx(), p, set, to); err != nil {
-		return apperr.Newf(apperr.ArgumentInvalid, "The test mail could not be sent: %s", err)
+		return err
 	}
 	return c.noContent()
 }

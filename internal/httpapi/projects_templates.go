@@ -124,6 +124,9 @@ func (s *Server) updateTemplate(channel string) handlerFunc {
 				if *dst, _, err = c.p.str(name); err != nil {
 					return err
 				}
+				if err := noControl(name, *dst); err != nil {
+					return err
+				}
 				if *dst != "" && name != "senderName" {
 					if err := validate.Email(name, *dst); err != nil {
 						return err

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gatehouse-auth/gatehouse/internal/apperr"
 	"github.com/gatehouse-auth/gatehouse/internal/query"
+	"github.com/gatehouse-auth/gatehouse/internal/ratelimit"
 	"github.com/gatehouse-auth/gatehouse/internal/secret"
 	"github.com/gatehouse-auth/gatehouse/internal/storage"
 	"github.com/gatehouse-auth/gatehouse/internal/validate"
@@ -119,10 +120,7 @@ func (s *Server) createTarget(c *call, u *storage.User) error {
 	t.CreatedAt = s.Now().UTC()
 	t.UpdatedAt = t.CreatedAt
 	if err := s.Store.CreateTarget(c.ctx(), t); err != nil {
-		if errors.Is(err, storage.ErrConflict) {
-			return apperr.New(apperr.UserTargetExists)
-		}
-		return err
+		return targetErr(err)
 	}
 	return c.json(http.StatusCreated, targetOf(t))
 }
@@ -138,6 +136,8 @@ func targetErr(err error) error {
 		return apperr.New(apperr.UserTargetNotFound)
 	case errors.Is(err, storage.ErrConflict):
 		return apperr.New(apperr.UserTargetExists)
+	case errors.Is(err, storage.ErrLimit):
+		return apperr.Newf(apperr.UserTargetLimitExceeded, "The maximum number of targets for this user (%d) has been reached. Delete one first.", storage.MaxTargets)
 	}
 	return err
 }
@@ -208,7 +208,12 @@ func (s *Server) deleteTarget(c *call, u *storage.User) error {
 // accountTargetRoutes let a signed-in device register its push token.
 func (s *Server) accountTargetRoutes() {
 	rt := route{scope: "targets.write", needsSess: true}
-	s.handle("POST /v1/account/targets/push", rt, s.createPushTarget)
+	// Appwrite sets no limit here; a device registers its token once and
+	// updates it with PUT, so a few an hour is plenty, and a session
+	// cannot fill its user's targets in a burst.
+	create := rt
+	create.limits = []ratelimit.Rule{perHour(10, "url:{url},userId:{userId}")}
+	s.handle("POST /v1/account/targets/push", create, s.createPushTarget)
 	s.handle("PUT /v1/account/targets/{targetId}/push", rt, s.updatePushTarget)
 	s.handle("DELETE /v1/account/targets/{targetId}/push", rt, s.deletePushTarget)
 }

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
+	"time"
 
 	"github.com/gatehouse-auth/gatehouse/internal/delivery"
 	"github.com/gatehouse-auth/gatehouse/internal/delivery/mail"
@@ -47,6 +49,13 @@ type Deliverer struct {
 	Log *slog.Logger
 	// MailOptions adjust how mailers connect (tests trust their own CA).
 	MailOptions []mail.Option
+	// TestTime is how long a failed SMTP test takes to answer, whatever
+	// failed; 0 means DefaultTestTime (see Test).
+	TestTime time.Duration
+	// now and wait are Test's clock, replaced in tests: wait blocks until
+	// ctx ends.
+	now  func() time.Time
+	wait func(ctx context.Context)
 }
 
 // Handle delivers one queued message. Errors a retry cannot fix are
@@ -119,35 +128,30 @@ func (d *Deliverer) mail(ctx context.Context, p *storage.Project, m Message, cus
 		return nil
 	}
 	if set.SenderName == "" {
-		set.SenderName = p.Name
+		set.SenderName = senderName(p)
 	}
 	mailer, err := mail.New(*set, d.MailOptions...)
 	if err != nil {
 		return jobs.Permanent(err)
 	}
-	return classify(mailer.Send(ctx, mail.Message{To: m.To, ToName: m.ToName, Subject: r.Subject, HTML: r.HTML, Text: r.Text,
-		FromName: r.FromName, FromEmail: r.FromEmail, ReplyTo: r.ReplyTo}))
+	err = mailer.Send(ctx, mail.Message{To: m.To, ToName: m.ToName, Subject: r.Subject, HTML: r.HTML, Text: r.Text,
+		FromName: r.FromName, FromEmail: r.FromEmail, ReplyTo: r.ReplyTo})
+	if err != nil {
+		// The whole story for the operator's log; the job's last error,
+		// which the jobs API shows, names only the failed step: a
+		// project's SMTP host may point anywhere, and what answers there
+		// must not be read back through it.
+		d.Log.WarnContext(ctx, "mail not sent", "project", p.ID, "kind", m.Kind, "err", err)
+		err = mail.Public(err)
+	}
+	return classify(err)
 }
 
-// Test sends a test mail through set now, for the console's SMTP test.
-func (d *Deliverer) Test(ctx context.Context, p *storage.Project, set storage.SMTPSettings, to []string) error {
-	s := mail.Settings{Host: set.Host, Port: set.Port, Username: set.Username, Password: set.Password, Secure: secureMode(set.Secure),
-		SenderName: set.SenderName, SenderEmail: set.SenderEmail, ReplyTo: set.ReplyTo}
-	if s.SenderName == "" {
-		s.SenderName = p.Name
-	}
-	mailer, err := mail.New(s, d.MailOptions...)
-	if err != nil {
-		return err
-	}
-	for _, addr := range to {
-		err := mailer.Send(ctx, mail.Message{To: addr, Subject: "Gatehouse SMTP test for " + p.Name,
-			Text: "This is a test mail from Gatehouse: the SMTP settings of " + p.Name + " work."})
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+// senderName is the project's name as a mail's sender name: without line
+// breaks or other control characters, which a project name may hold but
+// the mailer refuses in a header (it would drop every mail).
+func senderName(p *storage.Project) string {
+	return strings.Join(strings.FieldsFunc(p.Name, func(r rune) bool { return r < 0x20 || r == 0x7f }), " ")
 }
 
 // secureMode maps the console's secure field to the mailer's modes.

@@ -16,8 +16,10 @@ var (
 	// ErrTargetExists: an email or phone change would reuse an identifier
 	// that is already a messaging target.
 	ErrTargetExists = errors.New("storage: target identifier exists")
-	// ErrLimit: the project already holds as many users as it may.
-	ErrLimit = errors.New("storage: users limit reached")
+	// ErrLimit: a limit was reached: the project already holds as many
+	// users as it may (CreateUserWithin), or the user as many targets
+	// (CreateTarget, MaxTargets).
+	ErrLimit = errors.New("storage: limit reached")
 )
 
 // UserQuery selects users for the Users API list: validated Appwrite
@@ -31,6 +33,12 @@ type UserQuery struct {
 
 // MaxTotal caps list totals, as Appwrite does, so counting stays cheap.
 const MaxTotal = 5000
+
+// MaxTargets is the most messaging targets one user holds. Every read of
+// a user carries them all, so they must stay few. A push target belongs
+// to a device, a device holds a session, and Appwrite lets a user hold
+// at most 100 sessions (the top of auths.maxSessions).
+const MaxTargets = 100
 
 // Store is everything Gatehouse keeps. Each engine implements all of it and
 // passes the storagetest conformance suite.
@@ -92,6 +100,8 @@ type Store interface {
 	// MaxTotal.
 	ListUsers(ctx context.Context, projectID string, q UserQuery) ([]*User, int, error)
 
+	// CreateTarget fails with ErrLimit when the user already holds
+	// MaxTargets targets.
 	CreateTarget(ctx context.Context, t *Target) error
 	GetTarget(ctx context.Context, projectID, userID, id string) (*Target, error)
 	ListTargets(ctx context.Context, projectID, userID string) ([]*Target, error)

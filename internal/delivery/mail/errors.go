@@ -19,6 +19,7 @@ type sendError struct {
 	cause     error
 	ctxErr    error
 	permanent bool
+	failure   Failure // the step, in SMTP terms only (see FailureOf)
 }
 
 func (e *sendError) Error() string { return "smtp " + e.op + " via " + e.addr + ": " + e.msg }

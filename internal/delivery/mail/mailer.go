@@ -112,7 +112,7 @@ func (m *Mailer) Settings() Settings { return m.s }
 func (m *Mailer) Send(ctx context.Context, msg Message) error {
 	gm, err := m.compose(msg)
 	if err != nil {
-		return &sendError{op: "compose", addr: m.s.addr(), msg: err.Error(), cause: err, permanent: true}
+		return &sendError{op: "compose", addr: m.s.addr(), msg: err.Error(), cause: err, permanent: true, failure: FailSettings}
 	}
 
 	// Canceling ctx closes every connection dialed for this Send: that
@@ -141,7 +141,12 @@ func (m *Mailer) Send(ctx context.Context, msg Message) error {
 		return conn, nil
 	}
 
+	// The debug log tells which step a failure came at (see Failure);
+	// progress reads only command names and reply codes from it.
+	prog := &progress{}
 	opts := []gomail.Option{
+		gomail.WithLogger(prog),
+		gomail.WithDebugLog(),
 		gomail.WithPort(m.s.port()),
 		gomail.WithTimeout(m.sendTimeout),
 		gomail.WithDialContextFunc(dial),
@@ -167,15 +172,15 @@ func (m *Mailer) Send(ctx context.Context, msg Message) error {
 	}
 	client, err := gomail.NewClient(m.s.Host, opts...)
 	if err != nil {
-		return m.fail(ctx, "configure", err)
+		return m.fail(ctx, "configure", err, FailSettings)
 	}
 	sc, err := client.DialToSMTPClientWithContext(ctx)
 	if err != nil {
-		return m.fail(ctx, "connect", err)
+		return m.fail(ctx, "connect", err, prog.dialFailure(m.s))
 	}
 	if err := client.SendWithSMTPClient(sc, gm); err != nil {
 		_ = client.CloseWithSMTPClient(sc)
-		return m.fail(ctx, "send", err)
+		return m.fail(ctx, "send", err, sendFailure(err))
 	}
 	_ = client.CloseWithSMTPClient(sc)
 	return nil
@@ -243,8 +248,8 @@ func (m *Mailer) compose(msg Message) (*gomail.Msg, error) {
 }
 
 // fail wraps err with the step and server, without the password.
-func (m *Mailer) fail(ctx context.Context, op string, err error) error {
-	e := &sendError{op: op, addr: m.s.addr(), cause: err, permanent: isPermanent(err)}
+func (m *Mailer) fail(ctx context.Context, op string, err error, f Failure) error {
+	e := &sendError{op: op, addr: m.s.addr(), cause: err, permanent: isPermanent(err), failure: f}
 	e.msg = redact(err.Error(), m.s.Password)
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		// The connection was closed under the client; say why.

@@ -38,16 +38,20 @@ const (
 )
 
 // block is one piece of a default email. When ifSet names a placeholder
-// whose value is empty, the block is left out.
+// whose value is empty, the block is left out; when unless names one
+// whose value is set, too.
 type block struct {
-	kind  blockKind
-	text  string
-	ifSet string
+	kind   blockKind
+	text   string
+	ifSet  string
+	unless string
 }
 
 func p(text string) block           { return block{kind: para, text: text} }
 func pIf(v, text string) block      { return block{kind: para, text: text, ifSet: v} }
 func btn(label string) block        { return block{kind: button, text: label} }
+func btnIf(v, label string) block   { return block{kind: button, text: label, ifSet: v} }
+func pUnless(v, text string) block  { return block{kind: para, text: text, unless: v} }
 func otpBlock() block               { return block{kind: code} }
 func line(v, labelled string) block { return block{kind: detail, text: labelled, ifSet: v} }
 
@@ -71,7 +75,7 @@ func (e email) render(loc *texts, values map[string]string) (string, string) {
 	t.WriteString(greeting + "\n\n")
 	inList := false
 	for _, b := range e.blocks {
-		if b.ifSet != "" && values[b.ifSet] == "" {
+		if b.ifSet != "" && values[b.ifSet] == "" || b.unless != "" && values[b.unless] != "" {
 			continue
 		}
 		if inList && b.kind != detail {

@@ -94,8 +94,11 @@ var en = texts{
 			blocks: []block{
 				p("A way into your {{project}} account was just split off into an account of its own."),
 				line("account", "Other account: {{account}}"),
-				p("If this was you, there is nothing to do. If not, follow this link: it joins the accounts again and ends the sessions of the split-off account. It works once."),
-				btn("This wasn't me"),
+				pIf("redirect", "If this was you, there is nothing to do. If not, follow this link: it joins the accounts again and ends the sessions of the split-off account. It works once."),
+				btnIf("redirect", "This wasn't me"),
+				// The split-off account's mail: only the account it left
+				// may join them again.
+				pUnless("redirect", "Your sign-in details now open this account of its own. Only the account it was split from can undo this; if you did not expect it, ask the people who run {{project}}."),
 			},
 		},
 	},

@@ -130,6 +130,14 @@ func (s *Store) CreateTarget(ctx context.Context, t *storage.Target) error {
 		if err := s.userExists(ctx, q, t.ProjectID, t.UserID); err != nil {
 			return err
 		}
+		// The user row is locked: no other insert can slip past the count.
+		var n int
+		if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM targets WHERE project_id = $1 AND user_id = $2`, t.ProjectID, t.UserID).Scan(&n); err != nil {
+			return fmt.Errorf("count targets: %w", err)
+		}
+		if n >= storage.MaxTargets {
+			return storage.ErrLimit
+		}
 		if err := insertTarget(ctx, q, t); err != nil {
 			return err
 		}

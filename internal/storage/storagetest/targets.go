@@ -154,6 +154,22 @@ var targetTests = []test{
 		userTargets(t, s, "after failed creates", "p1", "u1")
 		userTargets(t, s, "after failed creates", "p1", "u2")
 	}},
+	{"Limit", func(t *testing.T, s storage.Store) {
+		ctx := t.Context()
+		mustProject(t, s, "p1", t0)
+		mustUser(t, s, "p1", "u1", "ann@example.com") // its email target counts
+		mustUser(t, s, "p1", "u2", "")
+		for i := 1; i < storage.MaxTargets; i++ {
+			mustTarget(t, s, "p1", "u1", fmt.Sprintf("push%d", i))
+		}
+		isErr(t, s.CreateTarget(ctx, newTarget("p1", "u1", "one-more")), storage.ErrLimit, "CreateTarget past MaxTargets")
+		if ts := userTargets(t, s, "at the limit", "p1", "u1"); len(ts) != storage.MaxTargets {
+			t.Errorf("user carries %d targets, want %d", len(ts), storage.MaxTargets)
+		}
+		mustTarget(t, s, "p1", "u2", "other-user") // the limit is per user
+		noErr(t, s.DeleteTarget(ctx, "p1", "u1", "push1"), "DeleteTarget")
+		mustTarget(t, s, "p1", "u1", "one-more")
+	}},
 	{"Missing", func(t *testing.T, s storage.Store) {
 		ctx := t.Context()
 		mustProject(t, s, "p1", t0)
