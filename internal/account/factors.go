@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/gatehouse-auth/gatehouse/internal/apperr"
+	"github.com/gatehouse-auth/gatehouse/internal/storage"
 )
 
 // factorKind groups a session's factors by what they prove. An email
@@ -54,21 +55,25 @@ func (s *Service) ChallengeCounts(c *Caller, factor string) error {
 	return nil
 }
 
-// passesWithMFA reports whether the caller's session would still pass
-// once MFA is on and f's factors are counted on it, as SetMFA does: a
-// session left with one kind of factor would lock itself out.
-func (s *Service) passesWithMFA(c *Caller, f Factors) bool {
-	if c.Session == nil || c.ByJWT {
-		return true
+// mfaSatisfiable reports whether u could pass MFA at all once it is on:
+// some sign-in and challenge of two different kinds among its password,
+// authenticator, verified email and verified phone. Without two kinds
+// every session would lock itself out (a provider-only account whose one
+// other factor is its email). The session turning MFA on may itself be
+// of one kind only (opened by an email code): it then completes a
+// challenge of another kind, or the user signs in with the password.
+func mfaSatisfiable(u *storage.User, f Factors) bool {
+	var kinds []string
+	if u.PasswordHash != "" {
+		kinds = append(kinds, "password")
 	}
-	all := slices.Clone(c.Session.Factors)
 	for _, x := range []struct {
 		on     bool
 		factor string
 	}{{f.TOTP, "totp"}, {f.Email, "email"}, {f.Phone, "phone"}} {
 		if x.on {
-			all = append(all, x.factor)
+			kinds = append(kinds, x.factor)
 		}
 	}
-	return FactorKinds(all) >= 2
+	return FactorKinds(kinds) >= 2
 }

@@ -167,8 +167,8 @@ func (s *Service) SetMFA(ctx context.Context, c *Caller, on bool, a Actor) (*sto
 	if on && !f.TOTP && !f.Email && !f.Phone {
 		return nil, apperr.Newf(apperr.ArgumentInvalid, "Turning on MFA needs a verified factor first: a verified email or phone, or an authenticator app.")
 	}
-	if on && !s.passesWithMFA(c, f) {
-		return nil, apperr.Newf(apperr.ArgumentInvalid, "Turning on MFA needs a factor of another kind than the one this session signed in with; add an authenticator app or a verified phone first.")
+	if on && !mfaSatisfiable(u, f) {
+		return nil, apperr.Newf(apperr.ArgumentInvalid, "Turning on MFA needs two kinds of factor to sign in with (a password, an authenticator app, a verified email or phone); add one first.")
 	}
 	out, err := s.update(ctx, u, "user.update", a, func(cur *storage.User) error {
 		cur.MFA = on
