@@ -2,7 +2,9 @@ package httpapi
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/gatehouse-auth/gatehouse/internal/account"
 	"github.com/gatehouse-auth/gatehouse/internal/apperr"
@@ -120,11 +122,55 @@ func (s *Server) secondaryOf(c *call) (*storage.User, error) {
 	if provider == "" || uid == "" {
 		return nil, apperr.Newf(apperr.ArgumentInvalid, "Name the account to link: userId, provider and providerUid, or linkWith.")
 	}
+	if u, ok, err := s.secondaryByMethod(c, provider, uid); ok || err != nil {
+		return u, err
+	}
 	i, err := s.Store.IdentityByProvider(c.ctx(), c.project.ID, provider, uid)
 	if err != nil {
 		return nil, apperr.New(apperr.UserIdentityNotFound)
 	}
 	return s.Accounts.User(c.ctx(), c.project.Project, i.UserID)
+}
+
+// secondaryByMethod finds an account named by its own sign-in method
+// rather than by an OAuth identity, as Auth0's and Authress's link calls
+// name one ({"provider": "sms", "providerUid": <its user id>}): "email"
+// with the account's address or id, "phone" or "sms" with its number or
+// id. ok is false for any other provider, which names an identity. The
+// account must have that way in.
+func (s *Server) secondaryByMethod(c *call, provider, uid string) (*storage.User, bool, error) {
+	ctx, pid := c.ctx(), c.project.ID
+	var u *storage.User
+	var err error
+	switch strings.ToLower(provider) {
+	case "email":
+		if validate.Email("providerUid", uid) == nil {
+			u, err = s.Store.UserByEmail(ctx, pid, strings.ToLower(uid))
+		} else {
+			u, err = s.Store.GetUser(ctx, pid, uid)
+			if err == nil && u.Email == "" {
+				err = storage.ErrNotFound
+			}
+		}
+	case "phone", "sms":
+		if strings.HasPrefix(uid, "+") {
+			u, err = s.Store.UserByPhone(ctx, pid, uid)
+		} else {
+			u, err = s.Store.GetUser(ctx, pid, uid)
+			if err == nil && u.Phone == "" {
+				err = storage.ErrNotFound
+			}
+		}
+	default:
+		return nil, false, nil
+	}
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil, true, apperr.New(apperr.UserIdentityNotFound)
+	}
+	if err != nil {
+		return nil, true, err
+	}
+	return u, true, nil
 }
 
 func (s *Server) linkIdentity(c *call) error {
