@@ -152,7 +152,6 @@ func TestPhoneCodes(t *testing.T) {
 		}
 		// Mock numbers answer with their code and send nothing.
 		c.setAuth("mock-numbers", map[string]any{"numbers": []map[string]string{{"phone": "+15555550199", "otp": "424242"}}})
-		time.Sleep(1100 * time.Millisecond)
 		m := s.client(t, c.project)
 		mr := m.do("POST", "/account/tokens/phone", map[string]any{"userId": "unique()", "phone": "+15555550199"})
 		expect(t, mr, 201, "")
@@ -233,7 +232,6 @@ func TestSessionAlerts(t *testing.T) {
 	eachEngine(t, func(t *testing.T, s *server) {
 		c := s.newProject(t)
 		c.setAuth("session-alerts", map[string]any{"alerts": true})
-		time.Sleep(1100 * time.Millisecond)
 		mail := email()
 		c.signUp(mail, "correct horse")
 		c.signIn(mail, "correct horse") // the first session: no alert

@@ -129,8 +129,12 @@ func TestShortCodesStoredKeyed(t *testing.T) {
 			notPlain(t, "an email code", onlyStored(t, db, "tokens", "secret_hash", uid), code)
 			expect(t, c.do("POST", "/account/sessions/token", map[string]any{"userId": uid, "secret": code}), 201, "")
 
-			// The session of that code proved the address: an email
-			// challenge can be asked for.
+			// With a password, a password session can be asked for an email
+			// challenge (one opened by the email code cannot: the
+			// challenge would be of the kind it signed in with).
+			expect(t, c.do("PATCH", "/account/password", map[string]any{"password": "correct horse"}), 200, "")
+			c = s.client(t, c.project)
+			c.signIn(mail, "correct horse")
 			ch := c.do("POST", "/account/mfa/challenges", map[string]any{"factor": "email"})
 			expect(t, ch, 200, "")
 			answer := codeIn(t, s.mailTo(t, mail).Text)

@@ -480,7 +480,6 @@ func TestOAuthSignInWhileSignedInAddsAccount(t *testing.T) {
 		c, idp := oauthProject(t, s)
 		k := c.with("X-Appwrite-Key", c.key("users.read", "users.write"))
 		expect(t, s.admin(t).do("PATCH", "/projects/"+c.project+"/auth/multi-accounts", map[string]any{"enabled": true}), 200, "")
-		time.Sleep(1100 * time.Millisecond)
 
 		d := s.client(t, c.project)
 		mail := email()
@@ -532,7 +531,6 @@ func TestOAuthSignInWhileSignedInAddsAccount(t *testing.T) {
 		// One account per device: the sign-in replaces the session, whose
 		// account gains nothing.
 		expect(t, s.admin(t).do("PATCH", "/projects/"+c.project+"/auth/multi-accounts", map[string]any{"enabled": false}), 200, "")
-		time.Sleep(1100 * time.Millisecond)
 		e := s.client(t, c.project)
 		other := email()
 		eu := e.signUp(other, "other pass")

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gatehouse-auth/gatehouse/internal/project"
 	"github.com/gatehouse-auth/gatehouse/internal/testdb"
 )
 
@@ -65,7 +66,6 @@ func TestCORSAndOrigin(t *testing.T) {
 		}
 		// Wildcard platforms match sub-domains only.
 		expect(t, s.admin(t).do("POST", "/projects/"+c.project+"/platforms", map[string]any{"type": "web", "name": "w", "hostname": "*.corp.test"}), 201, "")
-		time.Sleep(1100 * time.Millisecond) // the project cache lives up to a second
 		expect(t, c.with("Origin", "https://a.corp.test").do("POST", "/account", map[string]any{"userId": "unique()", "email": email(), "password": "correct horse"}), 201, "")
 		expect(t, c.with("Origin", "https://corp.test").do("POST", "/account", map[string]any{"userId": "unique()", "email": email(), "password": "correct horse"}), 403, "general_unknown_origin")
 
@@ -229,7 +229,6 @@ func TestProjectsAPI(t *testing.T) {
 		if sv.obj(t)["serviceStatusForAccount"] != false {
 			t.Fatalf("service %s", sv.body)
 		}
-		time.Sleep(1100 * time.Millisecond)
 		expect(t, s.client(t, id).do("GET", "/account", nil), 403, "general_service_disabled")
 
 		expect(t, a.do("DELETE", "/projects/"+id, nil), 204, "")
@@ -276,8 +275,9 @@ func TestNodesShareState(t *testing.T) {
 		t.Run("db="+e.Name, func(t *testing.T) {
 			db := e.New(t)
 			key := "shared_admin_key_" + strings.Repeat("k", 20)
-			a := startServer(t, e, options{database: db, adminKey: key})
-			b := startServer(t, e, options{database: db, adminKey: key})
+			// Both nodes cache projects as in production, for a second.
+			a := startServer(t, e, options{database: db, adminKey: key, projectCache: project.CacheTTL})
+			b := startServer(t, e, options{database: db, adminKey: key, projectCache: project.CacheTTL})
 			ca := a.newProject(t)
 			cb := b.client(t, ca.project)
 			mail := email()
@@ -289,10 +289,19 @@ func TestNodesShareState(t *testing.T) {
 			// Ended on B: refused on A at once.
 			expect(t, onA.do("GET", "/account", nil), 401, "general_unauthorized_scope")
 
-			// A settings change on A reaches B within a second.
+			// A settings change on A reaches B, whose cached view expires.
+			expect(t, b.client(t, ca.project).do("POST", "/account/sessions/anonymous", nil), 201, "") // B caches the project
 			ca.setAuth("anonymous", map[string]any{"status": false})
-			time.Sleep(1100 * time.Millisecond)
-			expect(t, b.client(t, ca.project).do("POST", "/account/sessions/anonymous", nil), 501, "user_auth_method_unsupported")
+			for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+				r := b.client(t, ca.project).do("POST", "/account/sessions/anonymous", nil)
+				if r.status == 501 {
+					expect(t, r, 501, "user_auth_method_unsupported")
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("B never saw A's change: %d %s", r.status, r.body)
+				}
+			}
 
 			// Concurrent sign-ups of one email on both nodes: one wins.
 			m2 := email()

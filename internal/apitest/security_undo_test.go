@@ -159,7 +159,6 @@ func TestSuggestedLinkTokenOtherProject(t *testing.T) {
 		expect(t, k.do("POST", "/users", map[string]any{"userId": "eve", "email": mail, "password": "correct horse"}), 201, "")
 		expect(t, k.do("PATCH", "/users/eve/verification", map[string]any{"emailVerification": true}), 200, "")
 		expect(t, s.admin(t).do("PATCH", "/projects/"+c.project+"/auth/linking", map[string]any{"mode": "suggested"}), 200, "")
-		time.Sleep(1100 * time.Millisecond) // the project cache
 		idp.AddUser("sub-eve", mail, true, "Eve")
 		idp.Next("sub-eve")
 		end := oauthFlow(t, s, s.client(t, c.project), "sessions")
