@@ -181,6 +181,23 @@ func (s *Store) GetUser(ctx context.Context, projectID, id string) (*storage.Use
 	return scanUser(row)
 }
 
+func (s *Store) GetUserForJWT(ctx context.Context, projectID, id string) (*storage.User, time.Time, error) {
+	row, err := s.queryRow(ctx, `SELECT `+userCols+`, jwts_revoked_at FROM users WHERE project_id = $1 AND id = $2 AND deleted_at = 0`, projectID, id)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	var d userDest
+	var revoked int64
+	if err := row.Scan(append(d.targets(), &revoked)...); err != nil {
+		return nil, time.Time{}, notFound(err)
+	}
+	u, err := d.finish()
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	return u, fromMicros(revoked), nil
+}
+
 func (s *Store) UserByEmail(ctx context.Context, projectID, email string) (*storage.User, error) {
 	row, err := s.queryRow(ctx, `SELECT `+userCols+` FROM users WHERE project_id = $1 AND email = $2 AND deleted_at = 0`, projectID, email)
 	if err != nil {
