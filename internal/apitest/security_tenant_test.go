@@ -69,3 +69,29 @@ func TestTenantJWTStaysInItsProject(t *testing.T) {
 		}
 	})
 }
+
+// TestTenantRateLimitsPerProject: rate-limit counters are the project's
+// own (as Appwrite's, kept in each project's database). Otherwise anyone
+// with a project on the instance, or access to any open one, could spend
+// another project's sign-in allowance for an address and lock its owner
+// out there.
+func TestTenantRateLimitsPerProject(t *testing.T) {
+	for _, e := range enginesOnce() {
+		t.Run("db="+e.Name, func(t *testing.T) {
+			srv := startServer(t, e, options{rateLimits: true})
+			mail := email()
+			_, _, a, b := twoProjects(t, srv, "alice", mail, "correct horse")
+			for range 10 {
+				expect(t, srv.client(t, a.project).do("POST", "/account/sessions/email", map[string]any{"email": mail, "password": "wrong horse"}),
+					401, "user_invalid_credentials")
+			}
+			expect(t, srv.client(t, a.project).do("POST", "/account/sessions/email", map[string]any{"email": mail, "password": "correct horse"}),
+				429, "general_rate_limit_exceeded")
+			r := srv.client(t, b.project).do("POST", "/account/sessions/email", map[string]any{"email": mail, "password": "correct horse"})
+			expect(t, r, 201, "")
+			if r.header.Get("X-RateLimit-Remaining") != "9" {
+				t.Fatalf("B's counter starts at %s remaining", r.header.Get("X-RateLimit-Remaining"))
+			}
+		})
+	}
+}
