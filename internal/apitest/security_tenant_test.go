@@ -214,11 +214,18 @@ func TestTenantUndoTokensStayInTheirProject(t *testing.T) {
 
 // TestTenantOAuthStateStaysInItsProject: the state of a sign-in started in
 // A, brought back to B's callback, signs nobody in to B, and makes no user
-// there.
+// there. Two rules stop it, each alone: the callback refuses a state of
+// another project, and the code is redeemed with B's callback address,
+// which the provider bound it to A's.
 func TestTenantOAuthStateStaysInItsProject(t *testing.T) {
 	eachEngine(t, func(t *testing.T, s *server) {
 		a, idp := oauthProject(t, s)
-		b, _ := oauthProject(t, s)
+		// B uses the same provider and app, so the client alone does not
+		// tell the projects apart.
+		b := s.newProject(t)
+		sec, _ := json.Marshal(map[string]string{"clientSecret": idp.ClientSecret(), "wellKnownEndpoint": idp.WellKnownURL()})
+		expect(t, s.admin(t).do("PATCH", "/projects/"+b.project+"/oauth2", map[string]any{"provider": "oidc", "appId": idp.ClientID(),
+			"secret": string(sec), "enabled": true}), 200, "")
 		idp.AddUser("sub-eve", "eve.oidc@example.test", true, "Eve")
 		idp.Next("sub-eve")
 		browser := s.client(t, a.project)
@@ -274,6 +281,65 @@ func TestTenantDeletionStaysInItsProject(t *testing.T) {
 		expect(t, r, 200, "")
 		if r.str(t, "email") != mail {
 			t.Fatalf("B's alice %s", r.body)
+		}
+	})
+}
+
+// TestTenantChallengesStayInTheirProject: an MFA challenge of A's alice,
+// answered with its right code, completes no session of B's alice.
+func TestTenantChallengesStayInTheirProject(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *server) {
+		mail := email()
+		keyA, keyB, a, b := twoProjects(t, s, "alice", mail, "correct horse")
+		for _, k := range []*client{keyA, keyB} {
+			expect(t, k.do("PATCH", "/users/alice/verification", map[string]any{"emailVerification": true}), 200, "")
+			expect(t, k.do("PATCH", "/users/alice/mfa", map[string]any{"mfa": true}), 200, "")
+		}
+		inA, inB := s.client(t, a.project), s.client(t, b.project)
+		inA.signIn(mail, "correct horse")
+		inB.signIn(mail, "correct horse")
+		ch := inA.do("POST", "/account/mfa/challenges", map[string]any{"factor": "email"})
+		expect(t, ch, 200, "")
+		code := codeIn(t, s.mailTo(t, mail).Text)
+		r := inB.do("PUT", "/account/mfa/challenges", map[string]any{"challengeId": ch.str(t, "$id"), "otp": code})
+		if r.status < 400 || r.status >= 500 {
+			t.Fatalf("A's challenge answered in B: %d %s", r.status, r.body)
+		}
+		expect(t, inB.do("GET", "/account", nil), 401, "user_more_factors_required")
+		expect(t, inA.do("PUT", "/account/mfa/challenges", map[string]any{"challengeId": ch.str(t, "$id"), "otp": code}), 200, "")
+		if got := whoAmI(t, inA); got != "alice" {
+			t.Fatalf("A's session is %s", got)
+		}
+	})
+}
+
+// TestTenantLinkTokensStayInTheirProject: the link token of a suggested
+// link in A, confirmed by B's eve (same id, same verified address), links
+// nothing in B.
+func TestTenantLinkTokensStayInTheirProject(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *server) {
+		a, idp := oauthProject(t, s)
+		b := s.newProject(t)
+		mail := email()
+		for _, c := range []*client{a, b} {
+			k := c.with("X-Appwrite-Key", c.key("users.read", "users.write"))
+			expect(t, k.do("POST", "/users", map[string]any{"userId": "eve", "email": mail, "password": "correct horse"}), 201, "")
+			expect(t, k.do("PATCH", "/users/eve/verification", map[string]any{"emailVerification": true}), 200, "")
+		}
+		expect(t, s.admin(t).do("PATCH", "/projects/"+a.project+"/auth/linking", map[string]any{"mode": "suggested"}), 200, "")
+		time.Sleep(1100 * time.Millisecond) // the project cache lives up to a second
+		idp.AddUser("sub-eve", mail, true, "Eve")
+		idp.Next("sub-eve")
+		end := oauthFlow(t, s, s.client(t, a.project), "sessions")
+		if typ := oauthError(t, end); typ != "user_link_suggested" {
+			t.Fatalf("flow: %s", typ)
+		}
+		tok := end.Query().Get("linkToken")
+		eveB := s.client(t, b.project)
+		eveB.signIn(mail, "correct horse")
+		expect(t, eveB.do("POST", "/account/identities/link", map[string]any{"linkToken": tok}), 401, "user_invalid_token")
+		if n := eveB.do("GET", "/account/identities", nil).obj(t)["total"]; n != float64(0) {
+			t.Fatalf("%v identities in B", n)
 		}
 	})
 }
