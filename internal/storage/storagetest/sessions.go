@@ -264,6 +264,25 @@ var sessionTests = []test{
 			noErr(t, err, "DeleteSessions removed "+c.id)
 		}
 	}},
+	{"PurgeUserSparesALiveUser", func(t *testing.T, s storage.Store) {
+		// A clean-up job that runs late (retried after a failure) may find
+		// the id taken by a live user: the project was deleted and made
+		// again, with a new user of that id. It must leave that user's
+		// rows alone.
+		ctx := t.Context()
+		mustProject(t, s, "p1", t0)
+		mustUser(t, s, "p1", "u1", "ann@example.com")
+		mustSession(t, s, "p1", "u1", "s1", t0)
+		noErr(t, s.PurgeUser(ctx, "p1", "u1"), "PurgeUser of a live user")
+		_, err := s.GetSession(ctx, "p1", "u1", "s1")
+		noErr(t, err, "GetSession after PurgeUser of a live user")
+		targets, err := s.ListTargets(ctx, "p1", "u1")
+		noErr(t, err, "ListTargets")
+		if len(targets) != 1 {
+			t.Fatalf("the live user kept %d targets", len(targets))
+		}
+		noErr(t, s.PurgeUser(ctx, "p1", "nobody"), "PurgeUser of no user")
+	}},
 	{"DeleteSessionsRevokesJWTs", func(t *testing.T, s storage.Store) {
 		ctx := t.Context()
 		mustProject(t, s, "p1", t0)
