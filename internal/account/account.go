@@ -123,28 +123,47 @@ func (s *Service) authenticate(ctx context.Context, projectID, sessionString str
 	return &Caller{User: u, Session: sess}, nil
 }
 
-// AuthenticateJWT resolves an X-Appwrite-JWT value. A bad or expired token
-// is user_jwt_invalid; a token whose session has ended makes a guest.
+// AuthenticateJWT resolves an X-Appwrite-JWT value. A bad or expired
+// token, one of another project, one issued before its user existed, and
+// one without a session issued at or before the user's sessions last all
+// ended are user_jwt_invalid; a token whose session has ended or expired
+// makes a guest (as in Appwrite for an ended session). The check stays one
+// indexed read of the user (and of the session, for a session's token).
 func (s *Service) AuthenticateJWT(ctx context.Context, projectID, token string) (*Caller, error) {
-	c, err := s.jwts.Verify(token)
+	c, err := s.jwts.Verify(token, projectID)
 	if err != nil {
 		return nil, apperr.New(apperr.UserJWTInvalid)
 	}
-	u, err := s.store.GetUser(ctx, projectID, c.UserID)
+	u, revoked, err := s.store.GetUserForJWT(ctx, projectID, c.UserID)
 	if errors.Is(err, storage.ErrNotFound) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
+	issued := c.IssuedAt.Time
+	// A user made after the token is someone else under a reused id (the
+	// first was deleted, or its whole project).
+	if issued.Before(u.CreatedAt) {
+		return nil, apperr.New(apperr.UserJWTInvalid)
+	}
 	caller := &Caller{User: u, ByJWT: true}
-	if c.SessionID != "" {
+	if c.SessionID == "" {
+		// Nothing else ends it: "at or before", since a revocation in the
+		// same microsecond may have come after the signing.
+		if !issued.After(revoked) {
+			return nil, apperr.New(apperr.UserJWTInvalid)
+		}
+	} else {
 		sess, err := s.store.GetSession(ctx, projectID, u.ID, c.SessionID)
 		if errors.Is(err, storage.ErrNotFound) {
 			return nil, nil
 		}
 		if err != nil {
 			return nil, err
+		}
+		if !s.now().Before(sess.Expire) {
+			return nil, nil
 		}
 		caller.Session = sess
 	}
@@ -171,7 +190,7 @@ func (s *Service) CreateJWT(c *Caller) (string, error) {
 	if c.Session == nil || c.ByJWT {
 		return "", apperr.New(apperr.UserSessionNotFound)
 	}
-	return s.jwts.Sign(c.User.ID, c.Session.ID, JWTLifetime)
+	return s.jwts.Sign(c.User.ProjectID, c.User.ID, c.Session.ID, JWTLifetime)
 }
 
 // audit writes a security log entry; a failure is logged, not returned:

@@ -168,7 +168,7 @@ func (s *Service) SetPassword(ctx context.Context, p *storage.Project, u *storag
 		return nil, err
 	}
 	if p.Settings.Auth.InvalidateSessions {
-		if _, err := s.store.DeleteSessions(ctx, u.ProjectID, u.ID, ""); err != nil {
+		if _, err := s.store.DeleteSessions(ctx, u.ProjectID, u.ID, "", s.nowUTC()); err != nil {
 			return nil, err
 		}
 	}
@@ -210,5 +210,5 @@ func (s *Service) CreateUserJWT(ctx context.Context, u *storage.User, sessionID 
 			}
 		}
 	}
-	return s.jwts.Sign(u.ID, bound, d)
+	return s.jwts.Sign(u.ProjectID, u.ID, bound, d)
 }

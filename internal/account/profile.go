@@ -189,7 +189,7 @@ func (s *Service) UpdatePassword(ctx context.Context, p *storage.Project, c *Cal
 		if c.Session != nil {
 			keep = c.Session.ID
 		}
-		if _, err := s.store.DeleteSessions(ctx, u.ProjectID, u.ID, keep); err != nil {
+		if _, err := s.store.DeleteSessions(ctx, u.ProjectID, u.ID, keep, s.nowUTC()); err != nil {
 			return nil, err
 		}
 	}

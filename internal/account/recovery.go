@@ -81,7 +81,7 @@ func (s *Service) CompleteRecovery(ctx context.Context, p *storage.Project, user
 		return nil, err
 	}
 	if p.Settings.Auth.InvalidateSessions {
-		if _, err := s.store.DeleteSessions(ctx, p.ID, userID, ""); err != nil {
+		if _, err := s.store.DeleteSessions(ctx, p.ID, userID, "", s.nowUTC()); err != nil {
 			return nil, err
 		}
 	}

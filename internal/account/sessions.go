@@ -235,7 +235,7 @@ func (s *Service) DeleteSession(ctx context.Context, c *Caller, id string, a Act
 
 // DeleteSessions ends every session of the user.
 func (s *Service) DeleteSessions(ctx context.Context, u *storage.User, a Actor) error {
-	if _, err := s.store.DeleteSessions(ctx, u.ProjectID, u.ID, ""); err != nil {
+	if _, err := s.store.DeleteSessions(ctx, u.ProjectID, u.ID, "", s.nowUTC()); err != nil {
 		return err
 	}
 	s.audit(ctx, u, "session.delete", a)

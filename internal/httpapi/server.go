@@ -346,7 +346,12 @@ func (s *Server) rateLimit(c *call, rules []ratelimit.Rule) error {
 		}
 		return ""
 	}
-	res, err := s.Limiter.Check(c.r.Context(), rules, vals)
+	res, err := s.Limiter.Check(c.r.Context(), projectRules(rules), func(name string) string {
+		if name == "project" {
+			return c.project.ID
+		}
+		return vals(name)
+	})
 	if err != nil {
 		return err
 	}
@@ -355,6 +360,18 @@ func (s *Server) rateLimit(c *call, rules []ratelimit.Rule) error {
 		return apperr.New(apperr.RateLimitExceeded)
 	}
 	return nil
+}
+
+// projectRules are rules counted per project, as Appwrite counts them
+// (in each project's own database): requests to one project never spend
+// another's allowance, such as the sign-in tries at an address.
+func projectRules(rules []ratelimit.Rule) []ratelimit.Rule {
+	out := make([]ratelimit.Rule, len(rules))
+	for i, r := range rules {
+		r.Key = "project:{project}," + r.Key
+		out[i] = r
+	}
+	return out
 }
 
 // locale is the caller's language for messages: the locale parameter,

@@ -52,8 +52,9 @@ func (f CounterFunc) Hit(ctx context.Context, key string, window time.Time, limi
 // "url" (request hostname + route path pattern), "ip" (client IP), "userId"
 // (the caller's user id, "" for guests) and "param-NAME" (request parameter
 // NAME, e.g. {param-email}). Values are inserted once and never scanned for
-// further placeholders. The project id is not part of the key, as in
-// Appwrite.
+// further placeholders. Appwrite's templates hold no project id, but it
+// keeps the counters in each project's database; the HTTP layer adds
+// "project:{project}," to every template to count per project as well.
 type Rule struct {
 	Limit  int
 	Window time.Duration

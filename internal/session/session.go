@@ -98,10 +98,19 @@ func canonical(raw []byte) (id, secret string, ok bool) {
 // plain is a byte that stands for itself inside a JSON string.
 func plain(c byte) bool { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\' }
 
-// Claims are Appwrite's JWT claims (no iat).
+// Claims are Appwrite's JWT claims (userId, sessionId, exp) and two of
+// Gatehouse's: the project the token was minted in, and when. A token is
+// good only in its own project, and its issue time lets a user's later
+// "end every session" void it (see account.AuthenticateJWT).
 type Claims struct {
 	UserID    string `json:"userId"`
 	SessionID string `json:"sessionId"`
+	ProjectID string `json:"projectId"`
+	// IssuedAt is iat to the microsecond (RFC 7519 allows a fraction):
+	// whole seconds would leave a token minted in the second before a
+	// revocation alive, or refuse one minted just after it. It shadows
+	// the embedded RegisteredClaims.IssuedAt, the shallower field.
+	IssuedAt MicroDate `json:"iat"`
 	jwt.RegisteredClaims
 }
 
@@ -117,25 +126,31 @@ func NewJWTs(key []byte, now func() time.Time) *JWTs {
 	return &JWTs{key: key, now: now}
 }
 
-// Sign returns a token for the user and session, valid for d.
-func (j *JWTs) Sign(userID, sessionID string, d time.Duration) (string, error) {
-	c := Claims{UserID: userID, SessionID: sessionID,
-		RegisteredClaims: jwt.RegisteredClaims{ExpiresAt: jwt.NewNumericDate(j.now().Add(d))}}
+// Sign returns a token of the project's user and session (sessionID ""
+// for none), valid for d, issued now.
+func (j *JWTs) Sign(projectID, userID, sessionID string, d time.Duration) (string, error) {
+	now := j.now()
+	c := Claims{UserID: userID, SessionID: sessionID, ProjectID: projectID, IssuedAt: MicroDate{now},
+		RegisteredClaims: jwt.RegisteredClaims{ExpiresAt: jwt.NewNumericDate(now.Add(d))}}
 	return jwt.NewWithClaims(jwt.SigningMethodHS256, c).SignedString(j.key)
 }
 
-// ErrJWT means a token is malformed, forged or expired.
+// ErrJWT means a token is malformed, forged, expired, or of another
+// project.
 var ErrJWT = errors.New("session: invalid jwt")
 
-// Verify checks a token's signature and expiry.
-func (j *JWTs) Verify(token string) (Claims, error) {
+// Verify checks a token's signature and expiry, and that it was minted in
+// projectID. A token without a project or an issue time (an Appwrite
+// token, or one from before Gatehouse wrote them) is refused: it could be
+// good anywhere and could not be revoked.
+func (j *JWTs) Verify(token, projectID string) (Claims, error) {
 	var c Claims
-	if len(token) > MaxEncoded {
+	if len(token) > MaxEncoded || projectID == "" {
 		return c, ErrJWT
 	}
 	_, err := jwt.ParseWithClaims(token, &c, func(*jwt.Token) (any, error) { return j.key, nil },
 		jwt.WithValidMethods([]string{"HS256"}), jwt.WithExpirationRequired(), jwt.WithTimeFunc(j.now))
-	if err != nil || c.UserID == "" {
+	if err != nil || c.UserID == "" || c.ProjectID != projectID || c.IssuedAt.IsZero() {
 		return Claims{}, ErrJWT
 	}
 	return c, nil

@@ -84,6 +84,10 @@ type Store interface {
 	// same transaction so concurrent sign-ups cannot pass it together.
 	CreateUserWithin(ctx context.Context, u *User, limit int) error
 	GetUser(ctx context.Context, projectID, id string) (*User, error)
+	// GetUserForJWT is GetUser (one indexed read) that also returns the
+	// instant set by the user's last DeleteSessions: a JWT without a
+	// session issued at or before it is void. Zero when never set.
+	GetUserForJWT(ctx context.Context, projectID, id string) (*User, time.Time, error)
 	UserByEmail(ctx context.Context, projectID, email string) (*User, error)
 	UserByPhone(ctx context.Context, projectID, phone string) (*User, error)
 	// UpdateUser also moves the user's email and sms targets along with
@@ -133,8 +137,10 @@ type Store interface {
 	UpdateSession(ctx context.Context, projectID, userID, id string, fn func(*Session) error) (*Session, error)
 	DeleteSession(ctx context.Context, projectID, userID, id string) error
 	// DeleteSessions removes all of a user's sessions except keep (when
-	// not empty) and returns how many it removed.
-	DeleteSessions(ctx context.Context, projectID, userID, keep string) (int, error)
+	// not empty) and returns how many it removed. In the same transaction
+	// it moves the user's JWT revocation instant (see GetUserForJWT) up to
+	// at: the JWTs minted without a session end with the sessions.
+	DeleteSessions(ctx context.Context, projectID, userID, keep string, at time.Time) (int, error)
 
 	CreateToken(ctx context.Context, t *Token) error
 	// ConsumeToken deletes and returns the user's live token of one of

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
+	"time"
 
 	"github.com/gatehouse-auth/gatehouse/internal/storage"
 )
@@ -244,11 +245,23 @@ func (s *Store) DeleteSession(ctx context.Context, projectID, userID, id string)
 	return affected(res)
 }
 
-func (s *Store) DeleteSessions(ctx context.Context, projectID, userID, keep string) (int, error) {
-	res, err := s.exec(ctx, `DELETE FROM sessions WHERE project_id = $1 AND user_id = $2 AND id <> $3`, projectID, userID, keep)
-	if err != nil {
-		return 0, fmt.Errorf("delete sessions: %w", err)
-	}
-	n, err := res.RowsAffected()
+func (s *Store) DeleteSessions(ctx context.Context, projectID, userID, keep string, at time.Time) (int, error) {
+	var n int64
+	err := s.inTx(ctx, func(q querier) error {
+		res, err := q.ExecContext(ctx, `DELETE FROM sessions WHERE project_id = $1 AND user_id = $2 AND id <> $3`, projectID, userID, keep)
+		if err != nil {
+			return fmt.Errorf("delete sessions: %w", err)
+		}
+		if n, err = res.RowsAffected(); err != nil {
+			return err
+		}
+		// Never backwards: a node whose clock lags must not revive JWTs
+		// another node's revocation voided.
+		if _, err := q.ExecContext(ctx, `UPDATE users SET jwts_revoked_at = $3
+			WHERE project_id = $1 AND id = $2 AND jwts_revoked_at < $3`, projectID, userID, micros(at)); err != nil {
+			return fmt.Errorf("revoke jwts: %w", err)
+		}
+		return nil
+	})
 	return int(n), err
 }

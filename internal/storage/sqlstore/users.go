@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -181,6 +182,23 @@ func (s *Store) GetUser(ctx context.Context, projectID, id string) (*storage.Use
 	return scanUser(row)
 }
 
+func (s *Store) GetUserForJWT(ctx context.Context, projectID, id string) (*storage.User, time.Time, error) {
+	row, err := s.queryRow(ctx, `SELECT `+userCols+`, jwts_revoked_at FROM users WHERE project_id = $1 AND id = $2 AND deleted_at = 0`, projectID, id)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	var d userDest
+	var revoked int64
+	if err := row.Scan(append(d.targets(), &revoked)...); err != nil {
+		return nil, time.Time{}, notFound(err)
+	}
+	u, err := d.finish()
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	return u, fromMicros(revoked), nil
+}
+
 func (s *Store) UserByEmail(ctx context.Context, projectID, email string) (*storage.User, error) {
 	row, err := s.queryRow(ctx, `SELECT `+userCols+` FROM users WHERE project_id = $1 AND email = $2 AND deleted_at = 0`, projectID, email)
 	if err != nil {
@@ -258,6 +276,17 @@ func (s *Store) DeleteUser(ctx context.Context, projectID, id string) error {
 
 func (s *Store) PurgeUser(ctx context.Context, projectID, id string) error {
 	return s.inTx(ctx, func(q querier) error {
+		// Only a deleted user's rows go. The job may run late (retried
+		// after failures) and find the id held by a live user, made after
+		// the project was deleted and created again: not its to clean.
+		var deletedAt int64
+		err := q.QueryRowContext(ctx, `SELECT deleted_at FROM users WHERE project_id = $1 AND id = $2`+s.forUpdate(), projectID, id).Scan(&deletedAt)
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && deletedAt == 0) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("purge user: %w", err)
+		}
 		// Rows that reference the user go first; the cascades would do it
 		// too, but explicit deletes keep the order plain on both engines.
 		for _, t := range []string{"sessions", "tokens", "targets", "identities", "authenticators", "challenges", "logs"} {

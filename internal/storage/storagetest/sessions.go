@@ -2,6 +2,7 @@ package storagetest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"testing"
@@ -232,7 +233,7 @@ var sessionTests = []test{
 		mustSession(t, s, "p1", "u2", "other-user", t0)
 		mustSession(t, s, "p2", "u1", "other-project", t0)
 
-		n, err := s.DeleteSessions(ctx, "p1", "u1", "s2")
+		n, err := s.DeleteSessions(ctx, "p1", "u1", "s2", at(time.Hour))
 		noErr(t, err, "DeleteSessions keeping s2")
 		if n != 3 {
 			t.Errorf("DeleteSessions keeping s2 removed %d, want 3", n)
@@ -241,19 +242,19 @@ var sessionTests = []test{
 		noErr(t, err, "ListSessions")
 		sameIDs(t, "sessions left", ids(list, sessionID), []string{"s2"})
 
-		n, err = s.DeleteSessions(ctx, "p1", "u1", "nope")
+		n, err = s.DeleteSessions(ctx, "p1", "u1", "nope", at(time.Hour))
 		noErr(t, err, "DeleteSessions keeping a missing session")
 		if n != 1 {
 			t.Errorf("DeleteSessions keeping a missing session removed %d, want 1", n)
 		}
 		mustSession(t, s, "p1", "u1", "s5", t0)
 		mustSession(t, s, "p1", "u1", "s6", t0)
-		n, err = s.DeleteSessions(ctx, "p1", "u1", "")
+		n, err = s.DeleteSessions(ctx, "p1", "u1", "", at(time.Hour))
 		noErr(t, err, "DeleteSessions keeping none")
 		if n != 2 {
 			t.Errorf("DeleteSessions keeping none removed %d, want 2", n)
 		}
-		n, err = s.DeleteSessions(ctx, "p1", "u1", "")
+		n, err = s.DeleteSessions(ctx, "p1", "u1", "", at(time.Hour))
 		noErr(t, err, "DeleteSessions with none left")
 		if n != 0 {
 			t.Errorf("DeleteSessions with none left removed %d, want 0", n)
@@ -261,6 +262,77 @@ var sessionTests = []test{
 		for _, c := range []struct{ project, user, id string }{{"p1", "u2", "other-user"}, {"p2", "u1", "other-project"}} {
 			_, err := s.GetSession(ctx, c.project, c.user, c.id)
 			noErr(t, err, "DeleteSessions removed "+c.id)
+		}
+	}},
+	{"PurgeUserSparesALiveUser", func(t *testing.T, s storage.Store) {
+		// A clean-up job that runs late (retried after a failure) may find
+		// the id taken by a live user: the project was deleted and made
+		// again, with a new user of that id. It must leave that user's
+		// rows alone.
+		ctx := t.Context()
+		mustProject(t, s, "p1", t0)
+		mustUser(t, s, "p1", "u1", "ann@example.com")
+		mustSession(t, s, "p1", "u1", "s1", t0)
+		noErr(t, s.PurgeUser(ctx, "p1", "u1"), "PurgeUser of a live user")
+		_, err := s.GetSession(ctx, "p1", "u1", "s1")
+		noErr(t, err, "GetSession after PurgeUser of a live user")
+		targets, err := s.ListTargets(ctx, "p1", "u1")
+		noErr(t, err, "ListTargets")
+		if len(targets) != 1 {
+			t.Fatalf("the live user kept %d targets", len(targets))
+		}
+		noErr(t, s.PurgeUser(ctx, "p1", "nobody"), "PurgeUser of no user")
+	}},
+	{"DeleteSessionsRevokesJWTs", func(t *testing.T, s storage.Store) {
+		ctx := t.Context()
+		mustProject(t, s, "p1", t0)
+		mustProject(t, s, "p2", t0)
+		mustUser(t, s, "p1", "u1", "ann@example.com")
+		mustUser(t, s, "p1", "u2", "bob@example.com")
+		mustUser(t, s, "p2", "u1", "ann@example.com")
+		revoked := func(project, user string) time.Time {
+			t.Helper()
+			u, at, err := s.GetUserForJWT(ctx, project, user)
+			noErr(t, err, "GetUserForJWT")
+			if u.ID != user || u.ProjectID != project || u.Email == "" {
+				t.Fatalf("GetUserForJWT(%s, %s) read %s/%s %q", project, user, u.ProjectID, u.ID, u.Email)
+			}
+			return at
+		}
+		if got := revoked("p1", "u1"); !got.IsZero() {
+			t.Fatalf("a new user's JWTs are revoked at %v", got)
+		}
+		mustSession(t, s, "p1", "u1", "s1", t0)
+		// Microseconds survive, with or without a session to end.
+		first := at(time.Hour + 123456*time.Microsecond).Truncate(time.Microsecond)
+		_, err := s.DeleteSessions(ctx, "p1", "u1", "", first)
+		noErr(t, err, "DeleteSessions")
+		if got := revoked("p1", "u1"); !got.Equal(first) {
+			t.Fatalf("revoked at %v, want %v", got, first)
+		}
+		_, err = s.DeleteSessions(ctx, "p1", "u1", "s1", at(time.Minute))
+		noErr(t, err, "DeleteSessions at an earlier instant")
+		if got := revoked("p1", "u1"); !got.Equal(first) {
+			t.Fatalf("an earlier instant moved the revocation back to %v", got)
+		}
+		later := at(2 * time.Hour).Truncate(time.Microsecond)
+		_, err = s.DeleteSessions(ctx, "p1", "u1", "keep", later)
+		noErr(t, err, "DeleteSessions keeping one")
+		if got := revoked("p1", "u1"); !got.Equal(later) {
+			t.Fatalf("revoked at %v, want %v", got, later)
+		}
+		// Nobody else's JWTs: not another user, not the same id elsewhere.
+		for _, c := range [][2]string{{"p1", "u2"}, {"p2", "u1"}} {
+			if got := revoked(c[0], c[1]); !got.IsZero() {
+				t.Fatalf("%s/%s revoked at %v", c[0], c[1], got)
+			}
+		}
+		noErr(t, s.DeleteUser(ctx, "p1", "u1"), "DeleteUser")
+		if _, _, err := s.GetUserForJWT(ctx, "p1", "u1"); !errors.Is(err, storage.ErrNotFound) {
+			t.Fatalf("GetUserForJWT of a deleted user: %v", err)
+		}
+		if _, _, err := s.GetUserForJWT(ctx, "p2", "nobody"); !errors.Is(err, storage.ErrNotFound) {
+			t.Fatalf("GetUserForJWT of no user: %v", err)
 		}
 	}},
 }
