@@ -12,29 +12,16 @@ import (
 // cannot be stored in a PostgreSQL text column, invalid UTF-8 cannot be
 // compared there, and a line break in a name turns into a paragraph of a
 // mail sent from the project's address.
-func Plain(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < utf8.RuneSelf {
-			if c < 0x20 || c == 0x7f {
-				return false
-			}
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && n == 1 || unicode.IsControl(r) {
-			return false
-		}
-		i += n - 1
-	}
-	return true
-}
+func Plain(s string) bool { return text(s, false) }
 
 // Multiline is Plain with tabs and line breaks allowed: for text that is
 // meant to span lines (a template's body, values inside prefs).
-func Multiline(s string) bool {
+func Multiline(s string) bool { return text(s, true) }
+
+func text(s string, lines bool) bool {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < utf8.RuneSelf {
-			if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f {
+			if c == 0x7f || c < 0x20 && !(lines && (c == '\t' || c == '\n' || c == '\r')) {
 				return false
 			}
 			continue
