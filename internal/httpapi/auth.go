@@ -159,7 +159,7 @@ func (s *Server) originAllowed(c *call) bool {
 		return false
 	}
 	host := strings.ToLower(o.Hostname())
-	return host == strings.ToLower(hostOnly(c.r.Host)) || c.project.HostAllowed(host)
+	return host == strings.ToLower(hostOnly(c.r.Host)) || c.project.OriginAllowed(o.Scheme, host)
 }
 
 // cors answers with the origin when it may read the response.

@@ -145,6 +145,27 @@ func (snap *Snapshot) HostAllowed(host string) bool {
 
 // SchemeAllowed reports whether a non-http redirect scheme is registered:
 // Expo, the project's own callback scheme, or a native platform's scheme.
+// nativeSchemes are the origins Appwrite's native SDKs send, with the
+// app's bundle or package id as host: appwrite-android://com.example.app.
+var nativeSchemes = map[string]bool{"appwrite-ios": true, "appwrite-macos": true, "appwrite-watchos": true, "appwrite-tvos": true,
+	"appwrite-android": true, "appwrite-windows": true, "appwrite-linux": true}
+
+// OriginAllowed reports whether a browser or app origin may write: a web
+// origin by its host (HostAllowed), a native app's origin by its bundle or
+// package id, which must be the key of one of the project's native
+// platforms.
+func (snap *Snapshot) OriginAllowed(scheme, host string) bool {
+	if !nativeSchemes[strings.ToLower(scheme)] {
+		return snap.HostAllowed(host)
+	}
+	for _, p := range snap.Platforms {
+		if !isWeb(p.Type) && p.Type != "scheme" && p.Key != "" && strings.EqualFold(p.Key, host) {
+			return true
+		}
+	}
+	return false
+}
+
 func (snap *Snapshot) SchemeAllowed(scheme string) bool {
 	scheme = strings.ToLower(scheme)
 	if scheme == "exp" || scheme == "appwrite-callback-"+strings.ToLower(snap.ID) {
