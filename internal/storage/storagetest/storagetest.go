@@ -40,6 +40,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"ListUsers", listUserTests},
 		{"Targets", targetTests},
 		{"Tokens", tokenTests},
+		{"Proofs", proofTests},
 		{"Sessions", sessionTests},
 		{"SessionLimit", sessionLimitTests},
 		{"Logs", logTests},
