@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Pre-account hijacking: one test per attack class of Sudhodanan and
@@ -99,6 +100,53 @@ func TestPreHijackUnexpiredSession(t *testing.T) {
 	})
 }
 
+// Unexpired session, the paper's own variant: the owner resets the
+// password the squatter set.
+func TestPreHijackUnexpiredSessionRecovery(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *server) {
+		c := s.newProject(t)
+		// Without the project's session invalidation, only the claim ends
+		// the squatter's session.
+		c.setAuth("session-invalidation", map[string]any{"enabled": false})
+		time.Sleep(1100 * time.Millisecond) // the settings cache
+		victim := email()
+		uid, attacker := squat(t, s, c, victim)
+		owner := s.client(t, c.project)
+		expect(t, owner.do("POST", "/account/recovery", map[string]any{"email": victim, "url": "https://app.example.test/r"}), 201, "")
+		q := linkIn(t, s.mailWith(t, victim, "Reset").Text).Query()
+		expect(t, owner.do("PUT", "/account/recovery", map[string]any{"userId": uid, "secret": q.Get("secret"), "password": "the owner's own"}), 200, "")
+		lockedOut(t, s, c, attacker, victim)
+		owner.signIn(victim, "the owner's own")
+		claimNotice(t, s, victim, "the password", "every session")
+	})
+}
+
+// A phone is squatted the same way: an account with no email whose
+// unverified phone is the victim's is claimed by the phone's owner.
+func TestPreHijackPhoneSquat(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *server) {
+		c := s.newProject(t)
+		phone := phoneNumber()
+		a := s.client(t, c.project)
+		expect(t, a.do("POST", "/account/sessions/anonymous", nil), 201, "")
+		expect(t, a.do("PATCH", "/account/phone", map[string]any{"phone": phone, "password": squatterPass}), 200, "")
+		uid := a.do("GET", "/account", nil).str(t, "$id")
+
+		owner := s.client(t, c.project)
+		r := owner.do("POST", "/account/tokens/phone", map[string]any{"userId": "unique()", "phone": phone})
+		expect(t, r, 201, "")
+		if r.str(t, "userId") != uid {
+			t.Fatalf("the owner's code went to %s, not the account %s", r.str(t, "userId"), uid)
+		}
+		code := codeIn(t, s.texts.waitFor(t, phone))
+		expect(t, owner.do("PUT", "/account/sessions/phone", map[string]any{"userId": uid, "secret": code}), 201, "")
+		expect(t, a.do("GET", "/account", nil), 401, "general_unauthorized_scope")
+		if u := c.with("X-Appwrite-Key", c.key("users.read")).do("GET", "/users/"+uid, nil); u.str(t, "password") != "" {
+			t.Fatalf("the squatter's password survived: %s", u.body)
+		}
+	})
+}
+
 // Trojan identifier: the squatter adds a way in of their own (their phone,
 // verified by them) before the owner proves the address.
 func TestPreHijackTrojanIdentifier(t *testing.T) {
@@ -110,14 +158,24 @@ func TestPreHijackTrojanIdentifier(t *testing.T) {
 		expect(t, attacker.do("POST", "/account/verification/phone", nil), 201, "")
 		code := codeIn(t, s.texts.waitFor(t, trojan))
 		expect(t, attacker.do("PUT", "/account/verification/phone", map[string]any{"userId": uid, "secret": code}), 200, "")
+		// A second factor of the squatter's would lock the owner out.
+		e := attacker.do("POST", "/account/mfa/authenticators/totp", nil)
+		expect(t, e, 200, "")
+		expect(t, attacker.do("PUT", "/account/mfa/authenticators/totp", map[string]any{"otp": totpCode(t, e.str(t, "secret"), time.Now())}), 200, "")
+		expect(t, attacker.do("PATCH", "/account/mfa", map[string]any{"mfa": true}), 200, "")
 
 		owner := s.client(t, c.project)
 		expect(t, owner.do("POST", "/account/tokens/magic-url", map[string]any{"userId": "unique()", "email": victim, "url": "https://app.example.test/m"}), 201, "")
 		q := linkIn(t, s.mailWith(t, victim, "Sign in").Text).Query()
 		expect(t, owner.do("PUT", "/account/sessions/magic-url", map[string]any{"userId": uid, "secret": q.Get("secret")}), 201, "")
 		me := owner.do("GET", "/account", nil)
-		if me.str(t, "$id") != uid || me.str(t, "phone") != "" {
-			t.Fatalf("the owner's account kept the squatter's phone: %s", me.body)
+		expect(t, me, 200, "")
+		if me.str(t, "$id") != uid || me.str(t, "phone") != "" || me.obj(t)["mfa"] != false {
+			t.Fatalf("the owner's account kept the squatter's phone or second factor: %s", me.body)
+		}
+		expect(t, owner.do("GET", "/account/mfa/factors", nil), 200, "")
+		if f := owner.do("GET", "/account/mfa/factors", nil).obj(t); f["totp"] != false {
+			t.Fatalf("the squatter's authenticator survived: %v", f)
 		}
 		lockedOut(t, s, c, attacker, victim)
 		// The trojan phone no longer leads into the account.
@@ -126,7 +184,7 @@ func TestPreHijackTrojanIdentifier(t *testing.T) {
 		if r.str(t, "userId") == uid {
 			t.Fatal("the squatter's phone still signs in to the owner's account")
 		}
-		claimNotice(t, s, victim, "the password", "the phone number "+trojan)
+		claimNotice(t, s, victim, "the password", "the phone number "+trojan, "two-step verification")
 	})
 }
 
