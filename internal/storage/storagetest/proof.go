@@ -74,10 +74,10 @@ var proofTests = []test{
 			Apply: func(u *storage.User, t0k *storage.Token, ids []*storage.Identity) (*storage.ProofWork, error) {
 				calls++
 				if t0k == nil || t0k.ID != "t1" || t0k.Address != "ann@example.com" || t0k.SessionID != "s-t1" {
-					return nil, errors.New("Apply got the wrong token")
+					return nil, errors.New("apply got the wrong token")
 				}
 				if len(ids) != 2 {
-					return nil, errors.New("Apply got the wrong identities")
+					return nil, errors.New("apply got the wrong identities")
 				}
 				u.PasswordHash, u.EmailVerification = "", true
 				return &storage.ProofWork{EndSessions: true, KeepSession: keep.ID, DropIdentities: []string{idGone.ID}, DropTokens: true,
