@@ -266,3 +266,22 @@ func (s *Service) claimByProvider(ctx context.Context, p *storage.Project, u *st
 	}
 	return res.user, nil
 }
+
+// passwordStillHolds checks, once a password sign-in's session is stored,
+// that the password it checked is still the user's: a claim (or any
+// password change) that committed between the check and the session
+// would otherwise leave the old password a session. The claim ends the
+// sessions stored before it; this ends the ones stored after it.
+func (s *Service) passwordStillHolds(ctx context.Context, checked *storage.User, ns *NewSession) (*NewSession, error) {
+	cur, err := s.store.GetUser(ctx, checked.ProjectID, checked.ID)
+	if err == nil && cur.PasswordHash != "" && cur.PasswordUpdate.Equal(checked.PasswordUpdate) {
+		return ns, nil
+	}
+	if err != nil && !errors.Is(err, storage.ErrNotFound) {
+		return nil, err
+	}
+	if derr := s.store.DeleteSession(ctx, checked.ProjectID, checked.ID, ns.ID); derr != nil && !errors.Is(derr, storage.ErrNotFound) {
+		return nil, derr
+	}
+	return nil, apperr.New(apperr.UserInvalidCredentials)
+}

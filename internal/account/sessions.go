@@ -43,7 +43,11 @@ func (s *Service) SignInEmail(ctx context.Context, p *storage.Project, email, pw
 	if rehash {
 		s.upgradeHash(ctx, u, pw)
 	}
-	return s.startSession(ctx, p, u, "email", u.Email, []string{"password"}, a)
+	ns, err := s.startSession(ctx, p, u, "email", u.Email, []string{"password"}, a)
+	if err != nil {
+		return nil, err
+	}
+	return s.passwordStillHolds(ctx, u, ns)
 }
 
 // dummyHash is verified when an email is unknown. It is made once with the

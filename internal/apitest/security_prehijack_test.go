@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -343,5 +344,47 @@ func TestPreHijackThisWasntMeLink(t *testing.T) {
 		}
 		q := linkIn(t, m.Text).Query()
 		expect(t, s.client(t, c.project).do("PUT", "/account/verification", map[string]any{"userId": uid, "secret": q.Get("secret")}), 401, "user_invalid_token")
+	})
+}
+
+// The squatter signs in with the password over and over while the owner
+// proves the address: no session survives the claim, whether it was
+// stored just before it or just after.
+func TestPreHijackSignInRacingClaim(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *server) {
+		c := s.newProject(t)
+		victim := email()
+		_, attacker := squat(t, s, c, victim)
+		stop := make(chan struct{})
+		var mu sync.Mutex
+		var signedIn []*client
+		var wg sync.WaitGroup
+		for range 4 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for {
+					select {
+					case <-stop:
+						return
+					default:
+					}
+					a := s.client(t, c.project)
+					if a.do("POST", "/account/sessions/email", map[string]any{"email": victim, "password": squatterPass}).status == 201 {
+						mu.Lock()
+						signedIn = append(signedIn, a)
+						mu.Unlock()
+					}
+				}
+			}()
+		}
+		codeSignIn(t, s, c, victim)
+		time.Sleep(100 * time.Millisecond)
+		close(stop)
+		wg.Wait()
+		signedIn = append(signedIn, attacker)
+		for _, a := range signedIn {
+			expect(t, a.do("GET", "/account", nil), 401, "general_unauthorized_scope")
+		}
 	})
 }
