@@ -274,14 +274,29 @@ func (s *Service) claimByProvider(ctx context.Context, p *storage.Project, u *st
 // sessions stored before it; this ends the ones stored after it.
 func (s *Service) passwordStillHolds(ctx context.Context, checked *storage.User, ns *NewSession) (*NewSession, error) {
 	cur, err := s.store.GetUser(ctx, checked.ProjectID, checked.ID)
-	if err == nil && cur.PasswordHash != "" && cur.PasswordUpdate.Equal(checked.PasswordUpdate) {
+	holds := err == nil && cur.PasswordHash != "" && cur.PasswordUpdate.Equal(checked.PasswordUpdate)
+	return s.keepSessionIf(ctx, checked, ns, holds, err)
+}
+
+// linkedPasswordStillHolds is passwordStillHolds for the password of an
+// account linked into u: the way in must still be u's, with that password.
+func (s *Service) linkedPasswordStillHolds(ctx context.Context, u *storage.User, email, hash string, ns *NewSession) (*NewSession, error) {
+	cur, prof, err := s.linkedWay(ctx, u.ProjectID, WayEmail, email)
+	holds := err == nil && cur.ID == u.ID && prof.Password == hash
+	return s.keepSessionIf(ctx, u, ns, holds, err)
+}
+
+// keepSessionIf returns ns when its way in still holds, and otherwise
+// ends it and refuses the sign-in; err is the re-read's.
+func (s *Service) keepSessionIf(ctx context.Context, u *storage.User, ns *NewSession, holds bool, err error) (*NewSession, error) {
+	if holds {
 		return ns, nil
+	}
+	if derr := s.store.DeleteSession(ctx, u.ProjectID, u.ID, ns.ID); derr != nil && !errors.Is(derr, storage.ErrNotFound) {
+		return nil, derr
 	}
 	if err != nil && !errors.Is(err, storage.ErrNotFound) {
 		return nil, err
-	}
-	if derr := s.store.DeleteSession(ctx, checked.ProjectID, checked.ID, ns.ID); derr != nil && !errors.Is(derr, storage.ErrNotFound) {
-		return nil, derr
 	}
 	return nil, apperr.New(apperr.UserInvalidCredentials)
 }

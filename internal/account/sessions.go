@@ -104,7 +104,11 @@ func (s *Service) signInLinkedEmail(ctx context.Context, p *storage.Project, ema
 	if !u.Status {
 		return nil, apperr.New(apperr.UserBlocked)
 	}
-	return s.startSession(ctx, p, u, "email", email, []string{"password"}, a)
+	ns, err := s.startSession(ctx, p, u, "email", email, []string{"password"}, a)
+	if err != nil {
+		return nil, err
+	}
+	return s.linkedPasswordStillHolds(ctx, u, email, prof.Password, ns)
 }
 
 // SignInAnonymous is POST /account/sessions/anonymous: a new user with no
