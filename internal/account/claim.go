@@ -3,6 +3,7 @@ package account
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 
@@ -90,7 +91,7 @@ func (s *Service) prove(ctx context.Context, p *storage.Project, userID, raw str
 	if raw != "" {
 		pr.SecretHash = secret.Hash(raw)
 	}
-	pr.Apply = func(u *storage.User, t *storage.Token, ids []*storage.Identity) (*storage.ProofWork, error) {
+	pr.Apply = func(u *storage.User, t *storage.Token, ids []*storage.Identity, sessions int) (*storage.ProofWork, error) {
 		out.removed, later = nil, nil
 		if pf.signIn && !u.Status {
 			return nil, apperr.New(apperr.UserBlocked)
@@ -105,7 +106,7 @@ func (s *Service) prove(ctx context.Context, p *storage.Project, userID, raw str
 		if !holds(u, ids, kind, addr) {
 			return nil, storage.ErrNotFound
 		}
-		w, err := s.proofWork(p, u, kind, addr, keep, pf, ids, a, pr.Now, &later)
+		w, err := s.proofWork(p, u, kind, addr, keep, pf, ids, sessions, a, pr.Now, &later)
 		if err != nil {
 			return nil, err
 		}
@@ -150,8 +151,8 @@ type claimed struct {
 // proofWork verifies the proven address of u and, when the proof claims
 // the account, strips it (see claim); nil when nothing else changes.
 // Mails that cannot be queued in the transaction go to later.
-func (s *Service) proofWork(p *storage.Project, u *storage.User, kind, addr, keep string, pf proof, ids []*storage.Identity, a Actor,
-	now time.Time, later *[]outbox.Message) (*claimed, error) {
+func (s *Service) proofWork(p *storage.Project, u *storage.User, kind, addr, keep string, pf proof, ids []*storage.Identity, sessions int,
+	a Actor, now time.Time, later *[]outbox.Message) (*claimed, error) {
 	own := kind == addrEmail && addr == u.Email || kind == addrPhone && addr == u.Phone
 	if !own {
 		return nil, nil // the address of an account linked into this one
@@ -169,9 +170,14 @@ func (s *Service) proofWork(p *storage.Project, u *storage.User, kind, addr, kee
 	if verified || !anchor || sameSession {
 		return nil, nil
 	}
-	w, removed := s.claim(u, kind, addr, ids)
+	w, removed := s.claim(u, kind, addr, ids, sessions)
+	if len(removed) == 0 {
+		// Nothing was set up before (a sign-up by this very code, say):
+		// nothing to log or to tell.
+		return &claimed{ProofWork: w}, nil
+	}
 	w.Logs = []*storage.Log{s.linkLog(u, "user.claim", a, now)}
-	if len(removed) > 0 && kind == addrEmail && s.outbox != nil {
+	if kind == addrEmail && s.outbox != nil {
 		m := outbox.Message{ProjectID: p.ID, Channel: outbox.Email, Kind: "accountClaimed", To: addr, ToName: u.Name,
 			Locale: a.Locale, Vars: vars(p, u, map[string]string{"removed": strings.Join(removed, "; ")})}
 		if jm, ok := s.outbox.(jobMaker); ok {
@@ -211,14 +217,19 @@ func holds(u *storage.User, ids []*storage.Identity, kind, addr string) bool {
 // claim strips u of everything set up before its owner proved addr, and
 // says what it removed, for the owner's mail. Identities that prove addr
 // themselves (a provider that verified this very email) stay.
-func (s *Service) claim(u *storage.User, kind, addr string, ids []*storage.Identity) (*storage.ProofWork, []string) {
+func (s *Service) claim(u *storage.User, kind, addr string, ids []*storage.Identity, sessions int) (*storage.ProofWork, []string) {
 	w := &storage.ProofWork{EndSessions: true, DropTokens: true}
 	var removed []string
 	if u.PasswordHash != "" {
 		u.PasswordHash, u.PasswordUpdate = "", time.Time{}
 		removed = append(removed, "the password")
 	}
-	removed = append(removed, "every session signed in before")
+	switch {
+	case sessions == 1:
+		removed = append(removed, "the session that was signed in")
+	case sessions > 1:
+		removed = append(removed, "the "+strconv.Itoa(sessions)+" sessions that were signed in")
+	}
 	for _, i := range ids {
 		if kind == addrEmail && i.ProviderEmailVerified && strings.EqualFold(i.ProviderEmail, addr) {
 			continue

@@ -80,7 +80,7 @@ func TestPreHijackClassicFederatedMerge(t *testing.T) {
 			t.Fatalf("the owner's account %s", me.body)
 		}
 		lockedOut(t, s, c, attacker, victim)
-		claimNotice(t, s, victim, "the password", "every session")
+		claimNotice(t, s, victim, "the password", "the session that was signed in")
 	})
 }
 
@@ -97,7 +97,7 @@ func TestPreHijackUnexpiredSession(t *testing.T) {
 		}
 		expect(t, owner.do("GET", "/account", nil), 200, "")
 		lockedOut(t, s, c, attacker, victim)
-		claimNotice(t, s, victim, "the password", "every session")
+		claimNotice(t, s, victim, "the password", "the session that was signed in")
 	})
 }
 
@@ -118,7 +118,7 @@ func TestPreHijackUnexpiredSessionRecovery(t *testing.T) {
 		expect(t, owner.do("PUT", "/account/recovery", map[string]any{"userId": uid, "secret": q.Get("secret"), "password": "the owner's own"}), 200, "")
 		lockedOut(t, s, c, attacker, victim)
 		owner.signIn(victim, "the owner's own")
-		claimNotice(t, s, victim, "the password", "every session")
+		claimNotice(t, s, victim, "the password", "the session that was signed in")
 	})
 }
 
@@ -281,7 +281,7 @@ func TestPreHijackVerificationLinkOpenedByOwner(t *testing.T) {
 		q := linkIn(t, s.mailWith(t, victim, "Verify").Text).Query()
 		expect(t, s.client(t, c.project).do("PUT", "/account/verification", map[string]any{"userId": uid, "secret": q.Get("secret")}), 200, "")
 		lockedOut(t, s, c, attacker, victim)
-		claimNotice(t, s, victim, "the password", "every session")
+		claimNotice(t, s, victim, "the password", "the session that was signed in")
 		// The owner signs in with an email code and finds it verified.
 		if got, owner := codeSignIn(t, s, c, victim); got != uid || owner.do("GET", "/account", nil).obj(t)["emailVerification"] != true {
 			t.Fatal("the owner did not get the verified account")
@@ -385,6 +385,25 @@ func TestPreHijackSignInRacingClaim(t *testing.T) {
 		signedIn = append(signedIn, attacker)
 		for _, a := range signedIn {
 			expect(t, a.do("GET", "/account", nil), 401, "general_unauthorized_scope")
+		}
+	})
+}
+
+// Signing up by an email code claims an account with nothing set up
+// before: no notice is mailed, and the session just made stays.
+func TestPreHijackFreshCodeSignUpIsQuiet(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *server) {
+		c := s.newProject(t)
+		mail := email()
+		_, owner := codeSignIn(t, s, c, mail)
+		expect(t, owner.do("GET", "/account", nil), 200, "")
+		// A later mail to the same address shows the queue has moved on.
+		expect(t, s.client(t, c.project).do("POST", "/account/tokens/magic-url", map[string]any{"userId": "unique()", "email": mail, "url": "https://app.example.test/m"}), 201, "")
+		s.mailWith(t, mail, "Sign in")
+		for _, m := range s.mail.Messages() {
+			if strings.Contains(m.Subject, "is yours now") && strings.Contains(strings.Join(m.To, ","), mail) {
+				t.Fatalf("a fresh sign-up was told its account was claimed: %s", m.Text)
+			}
 		}
 	})
 }

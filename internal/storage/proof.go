@@ -15,11 +15,11 @@ type Proof struct {
 	Now        time.Time
 	// Apply runs inside the transaction with the user, locked, which it
 	// edits in place (saved as UpdateUser saves it); the spent token (nil
-	// without SecretHash); and the user's identities. It returns what
-	// else the proof removes. When it returns ErrNotFound the token stays
+	// without SecretHash); the user's identities; and how many sessions
+	// the user has. It returns what else the proof removes. When it returns ErrNotFound the token stays
 	// spent and nothing else changes; any other error rolls everything
 	// back. It may run more than once and must not have side effects.
-	Apply func(u *User, t *Token, ids []*Identity) (*ProofWork, error)
+	Apply func(u *User, t *Token, ids []*Identity, sessions int) (*ProofWork, error)
 }
 
 // ProofWork is what proving an address removes besides the user's own

@@ -31,8 +31,13 @@ func (s *Store) ProveAddress(ctx context.Context, pr *storage.Proof) (*storage.U
 		if err != nil {
 			return err
 		}
+		var sessions int
+		if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM sessions WHERE project_id = $1 AND user_id = $2`,
+			pr.ProjectID, pr.UserID).Scan(&sessions); err != nil {
+			return fmt.Errorf("count sessions: %w", err)
+		}
 		oldEmail, oldPhone := u.Email, u.Phone
-		w, err := pr.Apply(u, t, ids)
+		w, err := pr.Apply(u, t, ids, sessions)
 		if errors.Is(err, storage.ErrNotFound) {
 			// Refused: the token stays spent, nothing else changes.
 			refused, spent = true, t

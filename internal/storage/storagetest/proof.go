@@ -71,13 +71,13 @@ var proofTests = []test{
 		calls := 0
 		u, got, err := s.ProveAddress(ctx, &storage.Proof{ProjectID: "p1", UserID: "u1", SecretHash: tk.SecretHash,
 			Types: []storage.TokenType{storage.TokenEmail}, Now: t0,
-			Apply: func(u *storage.User, t0k *storage.Token, ids []*storage.Identity) (*storage.ProofWork, error) {
+			Apply: func(u *storage.User, t0k *storage.Token, ids []*storage.Identity, sessions int) (*storage.ProofWork, error) {
 				calls++
 				if t0k == nil || t0k.ID != "t1" || t0k.Address != "ann@example.com" || t0k.SessionID != "s-t1" {
 					return nil, errors.New("apply got the wrong token")
 				}
-				if len(ids) != 2 {
-					return nil, errors.New("apply got the wrong identities")
+				if len(ids) != 2 || sessions != 2 {
+					return nil, errors.New("apply got the wrong identities or sessions")
 				}
 				u.PasswordHash, u.EmailVerification = "", true
 				return &storage.ProofWork{EndSessions: true, KeepSession: keep.ID, DropIdentities: []string{idGone.ID}, DropTokens: true,
@@ -113,7 +113,7 @@ var proofTests = []test{
 		}
 		_, _, err = s.ProveAddress(ctx, &storage.Proof{ProjectID: "p1", UserID: "u1", SecretHash: tk.SecretHash,
 			Types: []storage.TokenType{storage.TokenEmail}, Now: t0,
-			Apply: func(*storage.User, *storage.Token, []*storage.Identity) (*storage.ProofWork, error) { return nil, nil }})
+			Apply: func(*storage.User, *storage.Token, []*storage.Identity, int) (*storage.ProofWork, error) { return nil, nil }})
 		isErr(t, err, storage.ErrNotFound, "ProveAddress with a spent token")
 	}},
 	{"RefusedSpendsOnly", func(t *testing.T, s storage.Store) {
@@ -124,7 +124,7 @@ var proofTests = []test{
 		tk := addressedToken(t, s, "t1", "old@example.com", storage.TokenVerification)
 		_, got, err := s.ProveAddress(ctx, &storage.Proof{ProjectID: "p1", UserID: "u1", SecretHash: tk.SecretHash,
 			Types: []storage.TokenType{storage.TokenVerification}, Now: at(time.Minute),
-			Apply: func(u *storage.User, _ *storage.Token, _ []*storage.Identity) (*storage.ProofWork, error) {
+			Apply: func(u *storage.User, _ *storage.Token, _ []*storage.Identity, _ int) (*storage.ProofWork, error) {
 				u.EmailVerification = false
 				return nil, storage.ErrNotFound
 			}})
@@ -148,7 +148,7 @@ var proofTests = []test{
 		boom := errors.New("boom")
 		_, _, err := s.ProveAddress(ctx, &storage.Proof{ProjectID: "p1", UserID: "u1", SecretHash: tk.SecretHash,
 			Types: []storage.TokenType{storage.TokenEmail}, Now: t0,
-			Apply: func(*storage.User, *storage.Token, []*storage.Identity) (*storage.ProofWork, error) { return nil, boom }})
+			Apply: func(*storage.User, *storage.Token, []*storage.Identity, int) (*storage.ProofWork, error) { return nil, boom }})
 		isErr(t, err, boom, "ProveAddress failing")
 		_, err = s.ConsumeToken(ctx, "p1", "u1", tk.SecretHash, []storage.TokenType{storage.TokenEmail}, t0)
 		noErr(t, err, "ConsumeToken after a failed proof")
@@ -158,7 +158,7 @@ var proofTests = []test{
 		mustProject(t, s, "p1", t0)
 		mustUser(t, s, "p1", "u1", "ann@example.com")
 		u, got, err := s.ProveAddress(ctx, &storage.Proof{ProjectID: "p1", UserID: "u1", Now: t0,
-			Apply: func(u *storage.User, t *storage.Token, _ []*storage.Identity) (*storage.ProofWork, error) {
+			Apply: func(u *storage.User, t *storage.Token, _ []*storage.Identity, _ int) (*storage.ProofWork, error) {
 				if t != nil {
 					return nil, errors.New("a token without SecretHash")
 				}
@@ -170,7 +170,7 @@ var proofTests = []test{
 			t.Errorf("ProveAddress = %+v, %+v", u, got)
 		}
 		_, _, err = s.ProveAddress(ctx, &storage.Proof{ProjectID: "p1", UserID: "nobody", Now: t0,
-			Apply: func(*storage.User, *storage.Token, []*storage.Identity) (*storage.ProofWork, error) { return nil, nil }})
+			Apply: func(*storage.User, *storage.Token, []*storage.Identity, int) (*storage.ProofWork, error) { return nil, nil }})
 		isErr(t, err, storage.ErrNotFound, "ProveAddress of a missing user")
 	}},
 }
