@@ -215,6 +215,7 @@ func TestPreHijackUnexpiredEmailChange(t *testing.T) {
 		expect(t, g.do("PUT", "/account/verification", map[string]any{"userId": uid, "secret": verify.Get("secret")}), 401, "user_invalid_token")
 		expect(t, owner.do("GET", "/account", nil), 200, "")
 		lockedOut(t, s, c, a, victim)
+		claimNotice(t, s, victim, "the password", "the session that was signed in")
 	})
 }
 
