@@ -113,7 +113,9 @@ var proofTests = []test{
 		}
 		_, _, err = s.ProveAddress(ctx, &storage.Proof{ProjectID: "p1", UserID: "u1", SecretHash: tk.SecretHash,
 			Types: []storage.TokenType{storage.TokenEmail}, Now: t0,
-			Apply: func(*storage.User, *storage.Token, []*storage.Identity, int) (*storage.ProofWork, error) { return nil, nil }})
+			Apply: func(*storage.User, *storage.Token, []*storage.Identity, int) (*storage.ProofWork, error) {
+				return nil, nil
+			}})
 		isErr(t, err, storage.ErrNotFound, "ProveAddress with a spent token")
 	}},
 	{"RefusedSpendsOnly", func(t *testing.T, s storage.Store) {
@@ -148,7 +150,9 @@ var proofTests = []test{
 		boom := errors.New("boom")
 		_, _, err := s.ProveAddress(ctx, &storage.Proof{ProjectID: "p1", UserID: "u1", SecretHash: tk.SecretHash,
 			Types: []storage.TokenType{storage.TokenEmail}, Now: t0,
-			Apply: func(*storage.User, *storage.Token, []*storage.Identity, int) (*storage.ProofWork, error) { return nil, boom }})
+			Apply: func(*storage.User, *storage.Token, []*storage.Identity, int) (*storage.ProofWork, error) {
+				return nil, boom
+			}})
 		isErr(t, err, boom, "ProveAddress failing")
 		_, err = s.ConsumeToken(ctx, "p1", "u1", tk.SecretHash, []storage.TokenType{storage.TokenEmail}, t0)
 		noErr(t, err, "ConsumeToken after a failed proof")
@@ -170,7 +174,9 @@ var proofTests = []test{
 			t.Errorf("ProveAddress = %+v, %+v", u, got)
 		}
 		_, _, err = s.ProveAddress(ctx, &storage.Proof{ProjectID: "p1", UserID: "nobody", Now: t0,
-			Apply: func(*storage.User, *storage.Token, []*storage.Identity, int) (*storage.ProofWork, error) { return nil, nil }})
+			Apply: func(*storage.User, *storage.Token, []*storage.Identity, int) (*storage.ProofWork, error) {
+				return nil, nil
+			}})
 		isErr(t, err, storage.ErrNotFound, "ProveAddress of a missing user")
 	}},
 }
