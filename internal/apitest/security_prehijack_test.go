@@ -234,6 +234,9 @@ func TestPreHijackNonVerifyingIdP(t *testing.T) {
 
 		uid, owner := codeSignIn(t, s, c, victim)
 		expect(t, owner.do("GET", "/account", nil), 200, "")
+		if ids := owner.do("GET", "/account/identities", nil); ids.obj(t)["total"] != float64(0) {
+			t.Fatalf("the squatter's unverified identity survived the owner's proof: %s", ids.body)
+		}
 		if r := attacker.do("GET", "/account", nil); r.status == 200 && r.str(t, "$id") == uid {
 			t.Fatal("the squatter's session opens the owner's account")
 		}
