@@ -157,13 +157,15 @@ func (s *Service) proofWork(p *storage.Project, u *storage.User, kind, addr, kee
 	if !own {
 		return nil, nil // the address of an account linked into this one
 	}
-	u.UpdatedAt = now
 	verified := u.EmailVerification
 	if kind == addrPhone {
 		verified = u.PhoneVerification
 		u.PhoneVerification = true
 	} else {
 		u.EmailVerification = true
+	}
+	if !verified {
+		u.UpdatedAt = now
 	}
 	anchor := kind == addrEmail || u.Email == ""
 	sameSession := !pf.disown && keep != "" && keep == pf.keepSession
