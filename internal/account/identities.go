@@ -143,8 +143,9 @@ func (s *Service) resolveOAuthUser(ctx context.Context, p *storage.Project, pi P
 				return nil, s.suggestLink(ctx, p, u, pi)
 			}
 		default:
-			if pi.EmailVerified && u.EmailVerification {
-				return u, nil
+			if pi.EmailVerified {
+				// A verified provider email proves the address: see claim.go.
+				return s.claimByProvider(ctx, p, u, pi.Email, a)
 			}
 		}
 		return nil, apperr.Newf(apperr.UserAlreadyExists, "An account with this email exists; sign in to it and link %s from there.", pi.Provider)

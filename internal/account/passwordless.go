@@ -122,7 +122,7 @@ func (s *Service) CreateEmailToken(ctx context.Context, p *storage.Project, in T
 		return nil, err
 	}
 	code := secret.Digits(6)
-	return s.issue(ctx, p, u, storage.TokenEmail, code, EmailCodeLifetime, in.Phrase, a, func(phrase string) outbox.Message {
+	return s.issue(ctx, p, u, storage.TokenEmail, code, EmailCodeLifetime, in.Phrase, in.Email, "", a, func(phrase string) outbox.Message {
 		return outbox.Message{ProjectID: p.ID, Channel: outbox.Email, Kind: "otpSession", To: in.Email, ToName: u.Name,
 			Locale: a.Locale, Vars: vars(p, u, map[string]string{"otp": code, "phrase": phrase})}
 	})
@@ -138,7 +138,7 @@ func (s *Service) CreateMagicURLToken(ctx context.Context, p *storage.Project, i
 	raw := secret.Hex(32)
 	expire := s.nowUTC().Add(MagicURLLifetime)
 	link := withQuery(in.URL, map[string]string{"userId": u.ID, "secret": raw, "expire": expire.Format(time.RFC3339), "project": p.ID})
-	return s.issue(ctx, p, u, storage.TokenMagicURL, raw, MagicURLLifetime, in.Phrase, a, func(phrase string) outbox.Message {
+	return s.issue(ctx, p, u, storage.TokenMagicURL, raw, MagicURLLifetime, in.Phrase, in.Email, "", a, func(phrase string) outbox.Message {
 		return outbox.Message{ProjectID: p.ID, Channel: outbox.Email, Kind: "magicSession", To: in.Email, ToName: u.Name,
 			Locale: a.Locale, Vars: vars(p, u, map[string]string{"redirect": link, "phrase": phrase})}
 	})
@@ -152,10 +152,10 @@ func (s *Service) CreatePhoneToken(ctx context.Context, p *storage.Project, in T
 		return nil, err
 	}
 	if mock, ok := mockCode(p, in.Phone); ok {
-		return s.issue(ctx, p, u, storage.TokenPhone, mock, PhoneCodeLifetime, false, a, nil)
+		return s.issue(ctx, p, u, storage.TokenPhone, mock, PhoneCodeLifetime, false, in.Phone, "", a, nil)
 	}
 	code := secret.Digits(6)
-	return s.issue(ctx, p, u, storage.TokenPhone, code, PhoneCodeLifetime, false, a, func(string) outbox.Message {
+	return s.issue(ctx, p, u, storage.TokenPhone, code, PhoneCodeLifetime, false, in.Phone, "", a, func(string) outbox.Message {
 		return outbox.Message{ProjectID: p.ID, Channel: outbox.SMS, Kind: "login", To: in.Phone, Locale: a.Locale,
 			Vars: vars(p, u, map[string]string{"secret": code, "otp": code})}
 	})
@@ -170,14 +170,16 @@ func mockCode(p *storage.Project, phone string) (string, bool) {
 	return "", false
 }
 
-// issue stores a token and queues its message (msg nil: nothing to send).
+// issue stores a token bound to the address to, asked for by session
+// sessionID ("" for none), and queues its message (msg nil: nothing to
+// send).
 func (s *Service) issue(ctx context.Context, p *storage.Project, u *storage.User, typ storage.TokenType, raw string,
-	life time.Duration, withPhrase bool, a Actor, msg func(phrase string) outbox.Message) (*IssuedToken, error) {
+	life time.Duration, withPhrase bool, to, sessionID string, a Actor, msg func(phrase string) outbox.Message) (*IssuedToken, error) {
 	phrase := ""
 	if withPhrase {
 		phrase = Phrase()
 	}
-	t, err := s.createToken(ctx, u, typ, raw, life, a)
+	t, err := s.createTokenFor(ctx, u, typ, raw, life, to, sessionID, a)
 	if err != nil {
 		return nil, err
 	}

@@ -12,20 +12,6 @@ import (
 	"github.com/gatehouse-auth/gatehouse/internal/storage"
 )
 
-// consume redeems a user's token of one of types, counting a wrong guess
-// against the user's short tokens: a guess names no token, so it counts
-// against every one a search could reach.
-func (s *Service) consume(ctx context.Context, p *storage.Project, userID, raw string, types ...storage.TokenType) (*storage.Token, error) {
-	t, err := s.store.ConsumeToken(ctx, p.ID, userID, s.tokenHash(raw), types, s.nowUTC())
-	if errors.Is(err, storage.ErrNotFound) {
-		if ferr := s.store.FailTokens(ctx, p.ID, userID, maxCodeAttempts); ferr != nil {
-			s.log.WarnContext(ctx, "count failed token attempt", "err", ferr)
-		}
-		return nil, apperr.New(apperr.UserInvalidToken)
-	}
-	return t, err
-}
-
 // CreateRecovery mails a password reset link, valid one hour. As in
 // Appwrite, an unknown email is user_not_found.
 func (s *Service) CreateRecovery(ctx context.Context, p *storage.Project, email, link string, a Actor) (*IssuedToken, error) {
@@ -42,15 +28,16 @@ func (s *Service) CreateRecovery(ctx context.Context, p *storage.Project, email,
 	raw := secret.Hex(32)
 	expire := s.nowUTC().Add(RecoveryLifetime)
 	link = withQuery(link, map[string]string{"userId": u.ID, "secret": raw, "expire": expire.Format(time.RFC3339)})
-	return s.issue(ctx, p, u, storage.TokenRecovery, raw, RecoveryLifetime, false, a, func(string) outbox.Message {
+	return s.issue(ctx, p, u, storage.TokenRecovery, raw, RecoveryLifetime, false, u.Email, "", a, func(string) outbox.Message {
 		return outbox.Message{ProjectID: p.ID, Channel: outbox.Email, Kind: "recovery", To: u.Email, ToName: u.Name,
 			Locale: a.Locale, Vars: vars(p, u, map[string]string{"redirect": link})}
 	})
 }
 
 // CompleteRecovery sets a new password with a recovery secret; the email
-// counts as verified, since the link reached it. With the project's
-// invalidateSessions on, every session of the user ends.
+// counts as verified, since the link reached it (see prove: an email not
+// verified before is claimed). With the project's invalidateSessions on,
+// every session of the user ends.
 func (s *Service) CompleteRecovery(ctx context.Context, p *storage.Project, userID, raw, pw string, a Actor) (*storage.Token, error) {
 	u, err := s.store.GetUser(ctx, p.ID, userID)
 	if errors.Is(err, storage.ErrNotFound) {
@@ -68,28 +55,32 @@ func (s *Service) CompleteRecovery(ctx context.Context, p *storage.Project, user
 	if err != nil {
 		return nil, err
 	}
-	t, err := s.consume(ctx, p, userID, raw, storage.TokenRecovery)
+	// The link proves the email it was sent to: spending it, setting
+	// the password and (for an address not verified before) claiming the
+	// account are one transaction.
+	res, err := s.prove(ctx, p, userID, raw, []storage.TokenType{storage.TokenRecovery}, proof{edit: func(cur *storage.User) {
+		s.setPassword(cur, hash)
+		pushHistory(cur, hash, p.Settings.Auth.PasswordHistory)
+		cur.UpdatedAt = s.nowUTC()
+	}}, a)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.update(ctx, u, "user.update", a, func(cur *storage.User) error {
-		s.setPassword(cur, hash)
-		pushHistory(cur, hash, p.Settings.Auth.PasswordHistory)
-		cur.EmailVerification = true
-		return nil
-	}); err != nil {
-		return nil, err
-	}
+	s.audit(ctx, res.user, "user.update", a)
 	if p.Settings.Auth.InvalidateSessions {
 		if _, err := s.store.DeleteSessions(ctx, p.ID, userID, "", s.nowUTC()); err != nil {
 			return nil, err
 		}
 	}
-	return t, nil
+	return res.token, nil
 }
 
-// CreateEmailVerification mails the caller a link proving its address.
-func (s *Service) CreateEmailVerification(ctx context.Context, p *storage.Project, u *storage.User, link string, a Actor) (*IssuedToken, error) {
+// CreateEmailVerification mails the caller a link proving its address,
+// with a "this wasn't me" link to disownURL (with the same secret; ""
+// leaves it out). The token remembers the caller's session: redeemed by
+// that session, it claims nothing (see prove).
+func (s *Service) CreateEmailVerification(ctx context.Context, p *storage.Project, c *Caller, link, disownURL string, a Actor) (*IssuedToken, error) {
+	u := c.User
 	if u.Email == "" {
 		return nil, apperr.New(apperr.UserEmailNotFound)
 	}
@@ -99,14 +90,20 @@ func (s *Service) CreateEmailVerification(ctx context.Context, p *storage.Projec
 	raw := secret.Hex(32)
 	expire := s.nowUTC().Add(VerificationLifetime)
 	link = withQuery(link, map[string]string{"userId": u.ID, "secret": raw, "expire": expire.Format(time.RFC3339)})
-	return s.issue(ctx, p, u, storage.TokenVerification, raw, VerificationLifetime, false, a, func(string) outbox.Message {
+	extra := map[string]string{"redirect": link}
+	if disownURL != "" {
+		extra["disown"] = withQuery(disownURL, map[string]string{"userId": u.ID, "secret": raw})
+	}
+	return s.issue(ctx, p, u, storage.TokenVerification, raw, VerificationLifetime, false, u.Email, sessionOf(c), a, func(string) outbox.Message {
 		return outbox.Message{ProjectID: p.ID, Channel: outbox.Email, Kind: "verification", To: u.Email, ToName: u.Name,
-			Locale: a.Locale, Vars: vars(p, u, map[string]string{"redirect": link})}
+			Locale: a.Locale, Vars: vars(p, u, extra)}
 	})
 }
 
-// CreatePhoneVerification texts the caller a code proving its phone.
-func (s *Service) CreatePhoneVerification(ctx context.Context, p *storage.Project, u *storage.User, a Actor) (*IssuedToken, error) {
+// CreatePhoneVerification texts the caller a code proving its phone; the
+// token remembers the caller's session, as the email's does.
+func (s *Service) CreatePhoneVerification(ctx context.Context, p *storage.Project, c *Caller, a Actor) (*IssuedToken, error) {
+	u := c.User
 	if u.Phone == "" {
 		return nil, apperr.New(apperr.UserPhoneNotFound)
 	}
@@ -114,37 +111,52 @@ func (s *Service) CreatePhoneVerification(ctx context.Context, p *storage.Projec
 		return nil, apperr.New(apperr.UserPhoneVerified)
 	}
 	if mock, ok := mockCode(p, u.Phone); ok {
-		return s.issue(ctx, p, u, storage.TokenPhoneVerification, mock, PhoneCodeLifetime, false, a, nil)
+		return s.issue(ctx, p, u, storage.TokenPhoneVerification, mock, PhoneCodeLifetime, false, u.Phone, sessionOf(c), a, nil)
 	}
 	code := secret.Digits(6)
-	return s.issue(ctx, p, u, storage.TokenPhoneVerification, code, PhoneCodeLifetime, false, a, func(string) outbox.Message {
+	return s.issue(ctx, p, u, storage.TokenPhoneVerification, code, PhoneCodeLifetime, false, u.Phone, sessionOf(c), a, func(string) outbox.Message {
 		return outbox.Message{ProjectID: p.ID, Channel: outbox.SMS, Kind: "verification", To: u.Phone, Locale: a.Locale,
 			Vars: vars(p, u, map[string]string{"secret": code, "otp": code})}
 	})
 }
 
-// CompleteVerification marks the address a token proved as verified.
-func (s *Service) CompleteVerification(ctx context.Context, p *storage.Project, userID, raw string, typ storage.TokenType, a Actor) (*storage.Token, error) {
-	u, err := s.store.GetUser(ctx, p.ID, userID)
-	if errors.Is(err, storage.ErrNotFound) {
-		return nil, apperr.New(apperr.UserNotFound)
+// CompleteVerification marks the address a token proved as verified. c
+// is the caller, nil for a guest: Appwrite lets anyone redeem the link,
+// but only the session that asked for it keeps the account as it is
+// when the address was not verified before (see prove).
+func (s *Service) CompleteVerification(ctx context.Context, p *storage.Project, c *Caller, userID, raw string, typ storage.TokenType, a Actor) (*storage.Token, error) {
+	if _, err := s.User(ctx, p, userID); err != nil {
+		return nil, err
 	}
+	pf := proof{}
+	if c != nil && c.User.ID == userID {
+		pf.keepSession = sessionOf(c)
+	}
+	res, err := s.prove(ctx, p, userID, raw, []storage.TokenType{typ}, pf, a)
 	if err != nil {
 		return nil, err
 	}
-	t, err := s.consume(ctx, p, userID, raw, typ)
+	s.audit(ctx, res.user, "user.update", a)
+	return res.token, nil
+}
+
+// Disown is the "this wasn't me" link of a verification mail: the
+// recipient proves the address with the link's secret and takes the
+// account from whoever set it up, whichever session asked for the link.
+func (s *Service) Disown(ctx context.Context, p *storage.Project, userID, raw string, a Actor) ([]string, error) {
+	res, err := s.prove(ctx, p, userID, raw, []storage.TokenType{storage.TokenVerification}, proof{disown: true}, a)
 	if err != nil {
 		return nil, err
 	}
-	_, err = s.update(ctx, u, "user.update", a, func(cur *storage.User) error {
-		if typ == storage.TokenVerification {
-			cur.EmailVerification = true
-		} else {
-			cur.PhoneVerification = true
-		}
-		return nil
-	})
-	return t, err
+	return res.removed, nil
+}
+
+// sessionOf is the id of the caller's session, "" without one.
+func sessionOf(c *Caller) string {
+	if c == nil || c.Session == nil {
+		return ""
+	}
+	return c.Session.ID
 }
 
 // sessionAlertDue reports whether the user is to be mailed about the new

@@ -43,7 +43,11 @@ func (s *Service) SignInEmail(ctx context.Context, p *storage.Project, email, pw
 	if rehash {
 		s.upgradeHash(ctx, u, pw)
 	}
-	return s.startSession(ctx, p, u, "email", u.Email, []string{"password"}, a)
+	ns, err := s.startSession(ctx, p, u, "email", u.Email, []string{"password"}, a)
+	if err != nil {
+		return nil, err
+	}
+	return s.passwordStillHolds(ctx, u, ns)
 }
 
 // dummyHash is verified when an email is unknown. It is made once with the
@@ -100,7 +104,11 @@ func (s *Service) signInLinkedEmail(ctx context.Context, p *storage.Project, ema
 	if !u.Status {
 		return nil, apperr.New(apperr.UserBlocked)
 	}
-	return s.startSession(ctx, p, u, "email", email, []string{"password"}, a)
+	ns, err := s.startSession(ctx, p, u, "email", email, []string{"password"}, a)
+	if err != nil {
+		return nil, err
+	}
+	return s.linkedPasswordStillHolds(ctx, u, email, prof.Password, ns)
 }
 
 // SignInAnonymous is POST /account/sessions/anonymous: a new user with no

@@ -2,10 +2,8 @@ package account
 
 import (
 	"context"
-	"errors"
 	"time"
 
-	"github.com/gatehouse-auth/gatehouse/internal/apperr"
 	"github.com/gatehouse-auth/gatehouse/internal/secret"
 	"github.com/gatehouse-auth/gatehouse/internal/storage"
 )
@@ -26,9 +24,16 @@ func (s *Service) CreateGenericToken(ctx context.Context, u *storage.User, lengt
 }
 
 func (s *Service) createToken(ctx context.Context, u *storage.User, typ storage.TokenType, raw string, expire time.Duration, a Actor) (*NewToken, error) {
+	return s.createTokenFor(ctx, u, typ, raw, expire, "", "", a)
+}
+
+// createTokenFor is createToken for a secret sent to address (see
+// storage.Token.Address), asked for by session sessionID ("" for none).
+func (s *Service) createTokenFor(ctx context.Context, u *storage.User, typ storage.TokenType, raw string, expire time.Duration,
+	address, sessionID string, a Actor) (*NewToken, error) {
 	now := s.nowUTC()
 	t := &storage.Token{ProjectID: u.ProjectID, ID: secret.ID(), UserID: u.ID, Type: typ, SecretHash: s.tokenHash(raw),
-		Short: len(raw) < longSecret, Expire: now.Add(expire), CreatedAt: now}
+		Short: len(raw) < longSecret, Expire: now.Add(expire), CreatedAt: now, Address: address, SessionID: sessionID}
 	if err := s.store.CreateToken(ctx, t); err != nil {
 		return nil, err
 	}
@@ -37,18 +42,17 @@ func (s *Service) createToken(ctx context.Context, u *storage.User, typ storage.
 }
 
 // sessionKinds says what session each sign-in token makes, as Appwrite
-// does: provider, factors, and which address redeeming it proves.
+// does: provider and factor. Which address redeeming it proves is the
+// token's (see addressKind).
 var sessionKinds = map[storage.TokenType]struct {
-	provider    string
-	factor      string
-	verifyEmail bool
-	verifyPhone bool
+	provider string
+	factor   string
 }{
-	storage.TokenMagicURL: {"magic-url", "email", true, false},
-	storage.TokenEmail:    {"token", "email", true, false},
-	storage.TokenPhone:    {"phone", "phone", false, true},
-	storage.TokenOAuth2:   {"oauth2", "email", false, false},
-	storage.TokenGeneric:  {"token", "token", false, false},
+	storage.TokenMagicURL: {"magic-url", "email"},
+	storage.TokenEmail:    {"token", "email"},
+	storage.TokenPhone:    {"phone", "phone"},
+	storage.TokenOAuth2:   {"oauth2", "email"},
+	storage.TokenGeneric:  {"token", "token"},
 }
 
 // RedeemToken is POST /account/sessions/token (and the older PUT
@@ -59,30 +63,12 @@ func (s *Service) RedeemToken(ctx context.Context, p *storage.Project, userID, r
 	for t := range sessionKinds {
 		types = append(types, t)
 	}
-	tok, err := s.consume(ctx, p, userID, raw, types...)
+	// The token's own address is verified (and claimed, when it was not
+	// verified yet) in the transaction that spends it.
+	res, err := s.prove(ctx, p, userID, raw, types, proof{signIn: true}, a)
 	if err != nil {
 		return nil, err
 	}
-	kind := sessionKinds[tok.Type]
-	u, err := s.store.GetUser(ctx, p.ID, userID)
-	if errors.Is(err, storage.ErrNotFound) {
-		return nil, apperr.New(apperr.UserInvalidToken)
-	}
-	if err != nil {
-		return nil, err
-	}
-	if !u.Status {
-		return nil, apperr.New(apperr.UserBlocked)
-	}
-	if (kind.verifyEmail && !u.EmailVerification) || (kind.verifyPhone && !u.PhoneVerification) {
-		u, err = s.update(ctx, u, "user.update", a, func(cur *storage.User) error {
-			cur.EmailVerification = cur.EmailVerification || kind.verifyEmail
-			cur.PhoneVerification = cur.PhoneVerification || kind.verifyPhone
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-	}
-	return s.startSession(ctx, p, u, kind.provider, "", []string{kind.factor}, a)
+	kind := sessionKinds[res.token.Type]
+	return s.startSession(ctx, p, res.user, kind.provider, "", []string{kind.factor}, a)
 }

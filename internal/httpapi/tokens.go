@@ -45,6 +45,7 @@ func (s *Server) tokenRoutes() {
 	phoneConfirm := route{scope: "public", limits: []ratelimit.Rule{perHour(10, "userId:{param-userId}")}}
 	s.handle("PUT /v1/account/verifications/phone", phoneConfirm, s.confirmVerification(storage.TokenPhoneVerification))
 	s.handle("PUT /v1/account/verification/phone", phoneConfirm, s.confirmVerification(storage.TokenPhoneVerification))
+	s.disownRoutes()
 }
 
 // redirectParam reads a URL the server will send people to, which must
@@ -221,7 +222,7 @@ func (s *Server) createEmailVerification(c *call) error {
 	if err != nil {
 		return err
 	}
-	t, err := s.Accounts.CreateEmailVerification(c.ctx(), c.project.Project, c.user(), link, c.actor())
+	t, err := s.Accounts.CreateEmailVerification(c.ctx(), c.project.Project, c.me(), link, s.disownURL(c.project.ID), c.actor())
 	if err != nil {
 		return err
 	}
@@ -229,7 +230,7 @@ func (s *Server) createEmailVerification(c *call) error {
 }
 
 func (s *Server) createPhoneVerification(c *call) error {
-	t, err := s.Accounts.CreatePhoneVerification(c.ctx(), c.project.Project, c.user(), c.actor())
+	t, err := s.Accounts.CreatePhoneVerification(c.ctx(), c.project.Project, c.me(), c.actor())
 	if err != nil {
 		return err
 	}
@@ -242,7 +243,9 @@ func (s *Server) confirmVerification(typ storage.TokenType) handlerFunc {
 		if err != nil {
 			return err
 		}
-		t, err := s.Accounts.CompleteVerification(c.ctx(), c.project.Project, uid, raw, typ, c.actor())
+		// The caller, when there is one, may be the session that asked
+		// for the link: that one keeps the account as it is.
+		t, err := s.Accounts.CompleteVerification(c.ctx(), c.project.Project, c.me(), uid, raw, typ, c.actor())
 		if err != nil {
 			return err
 		}

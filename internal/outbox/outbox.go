@@ -25,8 +25,8 @@ const (
 
 // Message is one mail or text to deliver. Kind names the template
 // (verification, magicSession, recovery, otpSession, sessionAlert,
-// mfaChallenge, accountLinked, accountUnlinked for mail; verification,
-// login, mfaChallenge for texts).
+// mfaChallenge, accountLinked, accountUnlinked, accountClaimed for mail;
+// verification, login, mfaChallenge for texts).
 type Message struct {
 	ProjectID string            `json:"projectId"`
 	Channel   string            `json:"channel"`

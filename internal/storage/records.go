@@ -265,6 +265,12 @@ type Token struct {
 	Short     bool
 	Expire    time.Time
 	CreatedAt time.Time
+	// Address is where the secret was sent (an email or a phone number),
+	// "" for a token sent nowhere; it is good only while the address is
+	// still the user's (see Store.ProveAddress).
+	Address string
+	// SessionID is the session that asked for the token, "" when none did.
+	SessionID string
 }
 
 // Log is one entry of a user's security log.

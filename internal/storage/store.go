@@ -91,8 +91,9 @@ type Store interface {
 	UserByEmail(ctx context.Context, projectID, email string) (*User, error)
 	UserByPhone(ctx context.Context, projectID, phone string) (*User, error)
 	// UpdateUser also moves the user's email and sms targets along with
-	// its email and phone; it fails with ErrTargetExists when the new value
-	// is already some target's identifier.
+	// its email and phone, and withdraws the tokens sent to the old email
+	// or phone; it fails with ErrTargetExists when the new value is
+	// already some target's identifier.
 	UpdateUser(ctx context.Context, projectID, id string, fn func(*User) error) (*User, error)
 	// DeleteUser hides the user at once and ends its sessions; its data
 	// is removed by PurgeUser, from a background job.
@@ -147,6 +148,11 @@ type Store interface {
 	// types whose secret hashes to secretHash; ErrNotFound when there is
 	// none. A token is used at most once, however many callers race.
 	ConsumeToken(ctx context.Context, projectID, userID, secretHash string, types []TokenType, now time.Time) (*Token, error)
+	// ProveAddress spends the token of pr (if any) and carries out what
+	// pr.Apply decides, in one transaction with the user locked. It
+	// returns the user as saved and the spent token; ErrNotFound when the
+	// token is not live or the user is missing, or when Apply refused.
+	ProveAddress(ctx context.Context, pr *Proof) (*User, *Token, error)
 	// FailTokens counts a wrong guess against each of the user's short
 	// tokens (Token.Short) and withdraws those guessed at maxAttempts
 	// times. Long tokens are never withdrawn by guesses: none can reach

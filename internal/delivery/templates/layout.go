@@ -31,10 +31,11 @@ type email struct {
 type blockKind int
 
 const (
-	para   blockKind = iota // a paragraph
-	button                  // a link to {{redirect}}; text is the label
-	code                    // {{otp}}, large
-	detail                  // one "Label: {{value}}" line of a list
+	para    blockKind = iota // a paragraph
+	button                   // a link to {{redirect}}; text is the label
+	code                     // {{otp}}, large
+	detail                   // one "Label: {{value}}" line of a list
+	altLink                  // a link to the URL in ifSet; text is the label
 )
 
 // block is one piece of a default email. When ifSet names a placeholder
@@ -54,6 +55,10 @@ func btnIf(v, label string) block   { return block{kind: button, text: label, if
 func pUnless(v, text string) block  { return block{kind: para, text: text, unless: v} }
 func otpBlock() block               { return block{kind: code} }
 func line(v, labelled string) block { return block{kind: detail, text: labelled, ifSet: v} }
+
+// linkTo is a plain link to the URL placeholder v, left out when v is
+// empty: a second, lesser action next to the button.
+func linkTo(v, label string) block { return block{kind: altLink, text: label, ifSet: v} }
 
 // Inline styles: mail clients ignore style sheets.
 const (
@@ -91,6 +96,9 @@ func (e email) render(loc *texts, values map[string]string) (string, string) {
 			h.WriteString(`<p><a href="{{redirect}}" style="` + styleButton + `">` + html.EscapeString(b.text) + "</a></p>\n")
 			h.WriteString(`<p style="` + styleLink + `"><a href="{{redirect}}" style="color:#5b6b7b">{{redirect}}</a></p>` + "\n")
 			t.WriteString(b.text + ":\n{{redirect}}\n\n")
+		case altLink:
+			h.WriteString(`<p><a href="{{` + b.ifSet + `}}">` + html.EscapeString(b.text) + "</a></p>\n")
+			t.WriteString(b.text + ":\n{{" + b.ifSet + "}}\n\n")
 		case code:
 			h.WriteString(`<p style="` + styleCode + `">{{otp}}</p>` + "\n")
 			t.WriteString("    {{otp}}\n\n")

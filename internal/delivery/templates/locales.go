@@ -24,6 +24,8 @@ var en = texts{
 				p("Follow this link to verify your email address."),
 				btn("Verify email address"),
 				p("If you did not ask to verify this address, you can ignore this message."),
+				pIf("disown", "An account of {{project}} was just set up with this address. If that was not you, do not verify it: follow this link instead. It keeps the address yours and removes what whoever set up the account added to it: its password, its sessions and its other ways to sign in."),
+				linkTo("disown", "This wasn't me"),
 			},
 		},
 		MagicSession: {
@@ -99,6 +101,14 @@ var en = texts{
 				// The split-off account's mail: only the account it left
 				// may join them again.
 				pUnless("redirect", "Your sign-in details now open this account of its own. Only the account it was split from can undo this; if you did not expect it, ask the people who run {{project}}."),
+			},
+		},
+		AccountClaimed: {
+			subject: "Your {{project}} account is yours now",
+			blocks: []block{
+				p("You just proved that this email address is yours. An account of {{project}} had been set up with it before, so what was set up for it then no longer opens it:"),
+				line("removed", "Removed: {{removed}}"),
+				p("If you set these up yourself, add them again from your account. If not, someone tried to keep a way into an account with your address: they no longer have one."),
 			},
 		},
 	},

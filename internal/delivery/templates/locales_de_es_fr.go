@@ -14,6 +14,8 @@ var de = texts{
 				p("Folgen Sie diesem Link, um Ihre E-Mail-Adresse zu bestätigen."),
 				btn("E-Mail-Adresse bestätigen"),
 				p("Wenn Sie diese Bestätigung nicht angefordert haben, können Sie diese Nachricht ignorieren."),
+				pIf("disown", "Soeben wurde ein Konto bei {{project}} mit dieser Adresse eingerichtet. Wenn Sie das nicht waren, bestätigen Sie die Adresse nicht, sondern folgen Sie diesem Link: Die Adresse bleibt Ihre, und was für das Konto eingerichtet wurde (Passwort, Sitzungen, weitere Anmeldewege), wird entfernt."),
+				linkTo("disown", "Das war ich nicht"),
 			},
 		},
 		OTPSession: {
@@ -46,6 +48,8 @@ var es = texts{
 				p("Sigue este enlace para verificar tu dirección de correo electrónico."),
 				btn("Verificar dirección de correo"),
 				p("Si no pediste verificar esta dirección, puedes ignorar este mensaje."),
+				pIf("disown", "Se acaba de crear una cuenta de {{project}} con esta dirección. Si no fuiste tú, no la verifiques: sigue este enlace. La dirección sigue siendo tuya y se elimina lo que se configuró para la cuenta: su contraseña, sus sesiones y sus otras formas de iniciar sesión."),
+				linkTo("disown", "No fui yo"),
 			},
 		},
 		OTPSession: {
@@ -78,6 +82,8 @@ var fr = texts{
 				p("Suivez ce lien pour vérifier votre adresse e-mail."),
 				btn("Vérifier l’adresse e-mail"),
 				p("Si vous n’avez pas demandé cette vérification, vous pouvez ignorer ce message."),
+				pIf("disown", "Un compte {{project}} vient d’être créé avec cette adresse. Si ce n’était pas vous, ne la vérifiez pas : suivez plutôt ce lien. L’adresse reste la vôtre et ce qui a été configuré pour le compte est supprimé : son mot de passe, ses sessions et ses autres moyens de connexion."),
+				linkTo("disown", "Ce n’était pas moi"),
 			},
 		},
 		OTPSession: {

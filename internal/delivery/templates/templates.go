@@ -36,6 +36,9 @@ const (
 	// unlinked, with the link that undoes the change.
 	AccountLinked   = "accountLinked"
 	AccountUnlinked = "accountUnlinked"
+	// AccountClaimed tells the owner who just proved an address what was
+	// removed from the account set up with it before.
+	AccountClaimed = "accountClaimed"
 )
 
 // Login is the SMS kind for phone sign-in codes; the SMS kinds are
@@ -47,7 +50,8 @@ var ErrUnknownKind = errors.New("unknown template kind")
 
 // EmailKinds lists the email kinds, for validating a project's templates.
 func EmailKinds() []string {
-	return []string{Verification, MagicSession, Recovery, Invitation, MFAChallenge, SessionAlert, OTPSession, AccountLinked, AccountUnlinked}
+	return []string{Verification, MagicSession, Recovery, Invitation, MFAChallenge, SessionAlert, OTPSession, AccountLinked, AccountUnlinked,
+		AccountClaimed}
 }
 
 // SMSKinds lists the SMS kinds.
@@ -71,6 +75,11 @@ type Vars struct {
 	IPAddress   string // {{ipAddress}}
 	Country     string // {{country}}
 	Account     string // {{account}}: the other account of a link notice
+	// Gatehouse's own, for the pre-hijacking defence: {{disown}}, the
+	// "this wasn't me" link of a verification mail, and {{removed}}, what
+	// proving an address removed from the account.
+	Disown  string
+	Removed string
 }
 
 // Custom is a project's own template for one kind and locale. Empty fields
@@ -201,6 +210,8 @@ func (v Vars) values(loc *texts) map[string]string {
 		"ipAddress":   v.IPAddress,
 		"country":     v.Country,
 		"account":     v.Account,
+		"disown":      v.Disown,
+		"removed":     v.Removed,
 	}
 	// What a person typed (a name, a project's name) or a client sent (its
 	// User-Agent) may have reached storage without a request's checks (an
@@ -243,7 +254,7 @@ func expand(tmpl string, values map[string]string, escape bool) string {
 		}
 		b.WriteString(tmpl[:open])
 		if escape {
-			if name == "redirect" {
+			if name == "redirect" || name == "disown" {
 				v = safeURL(v)
 			}
 			v = html.EscapeString(v)

@@ -18,6 +18,7 @@ func full() templates.Vars {
 		User: "Alice", Project: "Acme", Redirect: "https://app.example.com/verify?userId=u1&secret=s3",
 		OTP: "123456", Phrase: "Brave rabbit", Team: "Editors", AgentDevice: "Desktop", AgentClient: "Firefox 128",
 		AgentOS: "Linux", IPAddress: "203.0.113.7", Country: "Germany", Account: "bob@example.com",
+		Disown: "https://id.example.com/v1/account/verification/disown/p1?userId=u1&secret=s3", Removed: "the password; every session",
 	}
 }
 

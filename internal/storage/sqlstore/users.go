@@ -226,31 +226,51 @@ func (s *Store) UpdateUser(ctx context.Context, projectID, id string, fn func(*s
 		if err := fn(u); err != nil {
 			return err
 		}
-		if err := syncTarget(ctx, q, u, "email", oldEmail, u.Email); err != nil {
+		if err := saveUser(ctx, q, u, oldEmail, oldPhone); err != nil {
 			return err
-		}
-		if err := syncTarget(ctx, q, u, "sms", oldPhone, u.Phone); err != nil {
-			return err
-		}
-		if oldEmail != u.Email || oldPhone != u.Phone {
-			if u.Targets, err = loadTargets(ctx, q, projectID, id); err != nil {
-				return err
-			}
-		}
-		a := userArgs(u)
-		a = append(a[:19], a[20:]...) // every parameter must appear: drop created_at
-		_, err = q.ExecContext(ctx, `UPDATE users SET name = $3, email = $4, phone = $5, password_hash = $6, hash = $7, hash_options = $8,
-			password_update = $9, password_history = $10, registration = $11, status = $12, labels = $13, email_verification = $14,
-			phone_verification = $15, mfa = $16, reset = $17, prefs = $18, accessed_at = $19, updated_at = $20, targets = $21,
-			totp = $22, recovery_codes = $23
-			WHERE project_id = $1 AND id = $2`, a...)
-		if err != nil {
-			return fmt.Errorf("update user: %w", err)
 		}
 		out = u
 		return nil
 	})
 	return out, err
+}
+
+// saveUser writes u, read in the same transaction with oldEmail and
+// oldPhone: its targets follow its email and phone, and the tokens sent
+// to an address it no longer has are withdrawn.
+func saveUser(ctx context.Context, q querier, u *storage.User, oldEmail, oldPhone string) error {
+	if err := syncTarget(ctx, q, u, "email", oldEmail, u.Email); err != nil {
+		return err
+	}
+	if err := syncTarget(ctx, q, u, "sms", oldPhone, u.Phone); err != nil {
+		return err
+	}
+	for _, c := range [][2]string{{oldEmail, u.Email}, {oldPhone, u.Phone}} {
+		if c[0] == "" || c[0] == c[1] {
+			continue
+		}
+		if _, err := q.ExecContext(ctx, `DELETE FROM tokens WHERE project_id = $1 AND user_id = $2 AND address = $3`,
+			u.ProjectID, u.ID, c[0]); err != nil {
+			return fmt.Errorf("withdraw tokens of the old address: %w", err)
+		}
+	}
+	if oldEmail != u.Email || oldPhone != u.Phone {
+		var err error
+		if u.Targets, err = loadTargets(ctx, q, u.ProjectID, u.ID); err != nil {
+			return err
+		}
+	}
+	a := userArgs(u)
+	a = append(a[:19], a[20:]...) // every parameter must appear: drop created_at
+	_, err := q.ExecContext(ctx, `UPDATE users SET name = $3, email = $4, phone = $5, password_hash = $6, hash = $7, hash_options = $8,
+		password_update = $9, password_history = $10, registration = $11, status = $12, labels = $13, email_verification = $14,
+		phone_verification = $15, mfa = $16, reset = $17, prefs = $18, accessed_at = $19, updated_at = $20, targets = $21,
+		totp = $22, recovery_codes = $23
+		WHERE project_id = $1 AND id = $2`, a...)
+	if err != nil {
+		return fmt.Errorf("update user: %w", err)
+	}
+	return nil
 }
 
 func (s *Store) DeleteUser(ctx context.Context, projectID, id string) error {

@@ -41,6 +41,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"Targets", targetTests},
 		{"Tokens", tokenTests},
 		{"ShortTokens", shortTokenTests},
+		{"Proofs", proofTests},
 		{"Sessions", sessionTests},
 		{"SessionLimit", sessionLimitTests},
 		{"Logs", logTests},

@@ -43,6 +43,8 @@ func newToken(projectID, userID, id string, typ storage.TokenType) *storage.Toke
 		SecretHash: tokenHash(projectID, id),
 		Expire:     at(time.Hour),
 		CreatedAt:  t0,
+		Address:    "to-" + id + "@example.com",
+		SessionID:  "s-" + id,
 	}
 }
 
