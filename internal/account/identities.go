@@ -226,19 +226,31 @@ func (s *Service) ListIdentities(ctx context.Context, projectID, userID string, 
 	return s.store.ListIdentities(ctx, projectID, userID, page)
 }
 
-// DeleteIdentity removes an identity; userID, when set, must own it.
-func (s *Service) DeleteIdentity(ctx context.Context, projectID, userID, id string) error {
-	i, err := s.store.GetIdentity(ctx, projectID, id)
+// FindIdentities lists the identities matching q: a user's only when
+// userID is set (the Account API), whatever q asks for.
+func (s *Service) FindIdentities(ctx context.Context, projectID, userID string, q storage.ListQuery) ([]*storage.Identity, int, error) {
+	list, total, err := s.store.FindIdentities(ctx, projectID, userID, q)
 	if errors.Is(err, storage.ErrNotFound) {
-		return apperr.New(apperr.UserIdentityNotFound)
+		return nil, 0, apperr.Newf(apperr.CursorNotFound, "The cursor is invalid: no identity in this list has that id.")
 	}
-	if err != nil {
-		return err
-	}
-	if userID != "" && i.UserID != userID {
-		return apperr.New(apperr.UserIdentityNotFound)
-	}
-	err = s.store.DeleteIdentity(ctx, projectID, id)
+	return list, total, err
+}
+
+// DeleteIdentity removes an identity; userID, when set, must own it. It
+// is refused when the identity is the user's last way in (see
+// otherWayIn), checked in the transaction that deletes it.
+func (s *Service) DeleteIdentity(ctx context.Context, projectID, userID, id string) error {
+	err := s.store.DeleteIdentityIf(ctx, projectID, id, func(u *storage.User, i *storage.Identity, rest []*storage.Identity) error {
+		if userID != "" && i.UserID != userID {
+			return apperr.New(apperr.UserIdentityNotFound)
+		}
+		// An anonymous account's remains sign nothing in: removing them
+		// takes no way in away.
+		if i.Provider != WayAnonymous && !otherWayIn(u, rest) {
+			return apperr.New(apperr.UserIdentityLastWayIn)
+		}
+		return nil
+	})
 	if errors.Is(err, storage.ErrNotFound) {
 		return apperr.New(apperr.UserIdentityNotFound)
 	}

@@ -75,4 +75,7 @@ var (
 	UserPhoneNotVerified      = kind("user_phone_not_verified", 400, "The current user's phone number is not verified.")
 	UserKeyAndSessionSet      = kind("user_key_and_session_set", 403, "Cannot use an API key and session at the same time.")
 	UserDeletionPending       = kind("user_deletion_pending", 409, "The user is being deleted.")
+	// Gatehouse's: deleting the identity would leave the user no way to
+	// sign in (no password, no other identity, no verified email or phone).
+	UserIdentityLastWayIn = kind("user_identity_last_way_in", 409, "This identity is the user's last way to sign in. Add a password, a verified email or phone, or another identity first.")
 )

@@ -15,6 +15,7 @@ import (
 	"github.com/gatehouse-auth/gatehouse/internal/account"
 	"github.com/gatehouse-auth/gatehouse/internal/apperr"
 	"github.com/gatehouse-auth/gatehouse/internal/oauth"
+	"github.com/gatehouse-auth/gatehouse/internal/query"
 	"github.com/gatehouse-auth/gatehouse/internal/ratelimit"
 	"github.com/gatehouse-auth/gatehouse/internal/secret"
 	"github.com/gatehouse-auth/gatehouse/internal/storage"
@@ -375,14 +376,23 @@ type identityListModel struct {
 	Identities []identityModel `json:"identities"`
 }
 
+// identitySchema is what the identity lists may filter and order on.
+var identitySchema = query.Schema{"userId": query.String, "provider": query.String, "providerUid": query.String,
+	"providerEmail": query.String, "providerAccessTokenExpiry": query.Datetime}
+
+// identityList serves both identity lists; userID, when set, confines it
+// to that user's identities whatever the queries say.
 func (s *Server) identityList(c *call, userID string) error {
-	page, err := logsPage(c)
+	q, err := listQuery(c, identitySchema)
 	if err != nil {
 		return err
 	}
-	list, total, err := s.Accounts.ListIdentities(c.ctx(), c.project.ID, userID, page)
+	list, total, err := s.Accounts.FindIdentities(c.ctx(), c.project.ID, userID, q)
 	if err != nil {
 		return err
+	}
+	if off, _, _ := c.p.boolean("total"); c.p.has("total") && !off {
+		total = 0 // 1.8: total=false skips counting
 	}
 	out := identityListModel{Total: total, Identities: make([]identityModel, len(list))}
 	for i, id := range list {

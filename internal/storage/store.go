@@ -22,14 +22,17 @@ var (
 	ErrLimit = errors.New("storage: limit reached")
 )
 
-// UserQuery selects users for the Users API list: validated Appwrite
-// queries (see the query package), a free-text search and a page.
-type UserQuery struct {
+// ListQuery selects rows for a list route: validated Appwrite queries
+// (see the query package), a free-text search and a page.
+type ListQuery struct {
 	Filters []query.Query
 	Orders  []query.Query
 	Search  string
 	Page    query.Page
 }
+
+// UserQuery selects users for the Users API list.
+type UserQuery = ListQuery
 
 // MaxTotal caps list totals, as Appwrite does, so counting stays cheap.
 const MaxTotal = 5000
@@ -190,8 +193,22 @@ type Store interface {
 	// ListIdentities lists a user's identities, or the project's when
 	// userID is "".
 	ListIdentities(ctx context.Context, projectID, userID string, page Page) ([]*Identity, int, error)
+	// FindIdentities lists the identities matching q (on userId,
+	// provider, providerUid, providerEmail, providerAccessTokenExpiry,
+	// $id, $createdAt, $updatedAt), the total capped at MaxTotal. With
+	// userID set only that user's identities are listed, whatever q says,
+	// and a cursor must be one of them. A cursor not in the list is
+	// ErrNotFound.
+	FindIdentities(ctx context.Context, projectID, userID string, q ListQuery) ([]*Identity, int, error)
 	UpdateIdentity(ctx context.Context, projectID, id string, fn func(*Identity) error) (*Identity, error)
 	DeleteIdentity(ctx context.Context, projectID, id string) error
+	// DeleteIdentityIf removes an identity in one transaction holding its
+	// user's row, once keep returns nil for the user, the identity and the
+	// user's other identities (all read under that lock, so two deletes
+	// of one user's identities see each other's result). An error from
+	// keep aborts and is returned unchanged; ErrNotFound when the
+	// identity or its user (deleted or being deleted) is missing.
+	DeleteIdentityIf(ctx context.Context, projectID, id string, keep func(u *User, i *Identity, rest []*Identity) error) error
 
 	// MergeUser links secondary into primary in one transaction: the
 	// secondary's identities move to the primary with profile as their

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/gatehouse-auth/gatehouse/internal/query"
 	"github.com/gatehouse-auth/gatehouse/internal/storage"
 )
 
@@ -81,30 +82,7 @@ func (s *Store) IdentityEmailOwner(ctx context.Context, projectID, email, except
 }
 
 func (s *Store) ListIdentities(ctx context.Context, projectID, userID string, page storage.Page) ([]*storage.Identity, int, error) {
-	cond, args := `project_id = $1`, []any{projectID}
-	if userID != "" {
-		cond, args = `project_id = $1 AND user_id = $2`, append(args, userID)
-	}
-	var total int
-	if err := s.r.QueryRowContext(ctx, s.rebind(`SELECT COUNT(*) FROM (SELECT 1 FROM identities WHERE `+cond+` LIMIT 5000) t`), args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("count identities: %w", err)
-	}
-	n := len(args)
-	rows, err := s.r.QueryContext(ctx, s.rebind(fmt.Sprintf(`SELECT `+identityCols+` FROM identities WHERE `+cond+
-		` ORDER BY created_at, id LIMIT $%d OFFSET $%d`, n+1, n+2)), append(args, page.Limit, page.Offset)...)
-	if err != nil {
-		return nil, 0, fmt.Errorf("list identities: %w", err)
-	}
-	defer rows.Close()
-	var out []*storage.Identity
-	for rows.Next() {
-		i, err := scanIdentity(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, i)
-	}
-	return out, total, rows.Err()
+	return s.FindIdentities(ctx, projectID, userID, storage.ListQuery{Page: query.Page{Limit: page.Limit, Offset: page.Offset}})
 }
 
 func (s *Store) UpdateIdentity(ctx context.Context, projectID, id string, fn func(*storage.Identity) error) (*storage.Identity, error) {
@@ -136,6 +114,56 @@ func (s *Store) DeleteIdentity(ctx context.Context, projectID, id string) error 
 		return fmt.Errorf("delete identity: %w", err)
 	}
 	return affected(res)
+}
+
+func (s *Store) DeleteIdentityIf(ctx context.Context, projectID, id string, keep func(*storage.User, *storage.Identity, []*storage.Identity) error) error {
+	return s.inTx(ctx, func(q querier) error {
+		var userID string
+		if err := q.QueryRowContext(ctx, `SELECT user_id FROM identities WHERE project_id = $1 AND id = $2`, projectID, id).Scan(&userID); err != nil {
+			return notFound(err)
+		}
+		// The user's row is the lock every change of its ways in takes
+		// (UpdateUser, linking); the identities are read after it.
+		u, err := scanUser(q.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE project_id = $1 AND id = $2 AND deleted_at = 0`+s.forUpdate(),
+			projectID, userID))
+		if err != nil {
+			return err
+		}
+		rows, err := q.QueryContext(ctx, `SELECT `+identityCols+` FROM identities WHERE project_id = $1 AND user_id = $2 ORDER BY created_at, id`,
+			projectID, userID)
+		if err != nil {
+			return fmt.Errorf("read identities: %w", err)
+		}
+		var self *storage.Identity
+		var rest []*storage.Identity
+		for rows.Next() {
+			i, err := scanIdentity(rows)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			if i.ID == id {
+				self = i
+			} else {
+				rest = append(rest, i)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if self == nil {
+			return storage.ErrNotFound // moved to another user or removed meanwhile
+		}
+		if err := keep(u, self, rest); err != nil {
+			return err
+		}
+		res, err := q.ExecContext(ctx, `DELETE FROM identities WHERE project_id = $1 AND id = $2 AND user_id = $3`, projectID, id, userID)
+		if err != nil {
+			return fmt.Errorf("delete identity: %w", err)
+		}
+		return affected(res)
+	})
 }
 
 func (s *Store) SaveOAuthState(ctx context.Context, idHash, projectID string, st *storage.OAuthState, expire time.Time) error {

@@ -50,6 +50,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"Linking", linkTests},
 		{"OAuthStates", oauthStateTests},
 		{"IdentityLinks", identityLinkTests},
+		{"IdentityLists", identityListTests},
 		{"Admission", admitTests},
 	}
 	for _, g := range groups {

@@ -11,15 +11,69 @@ import (
 	"github.com/gatehouse-auth/gatehouse/internal/storage"
 )
 
-// userColumns maps the Users API's query attributes to columns.
-var userColumns = map[string]string{
-	"$id": "id", "$createdAt": "created_at", "$updatedAt": "updated_at", "name": "name", "email": "email",
-	"phone": "phone", "status": "status", "passwordUpdate": "password_update", "registration": "registration",
-	"emailVerification": "email_verification", "phoneVerification": "phone_verification", "labels": "labels",
+// listSpec is what the query builder knows of one list route's table: the
+// Users list and the identity lists share one implementation.
+type listSpec struct {
+	table string
+	// cols lists the columns a row is read with (for scan).
+	cols string
+	// columns maps the route's query attributes to columns.
+	columns map[string]string
+	// times are the columns holding Unix microseconds, 0 for none.
+	times map[string]bool
+	// nullable are the columns that may be NULL.
+	nullable map[string]bool
+	// labels is the JSON array column of plain [A-Za-z0-9] strings, if any.
+	labels string
+	// search is the condition one word of a search puts on a row, p being
+	// its LIKE pattern's placeholder.
+	search func(p string) string
+	// what names a row in errors ("list users: ...").
+	what string
+}
+
+// userList is GET /v1/users.
+var userList = &listSpec{
+	table: "users",
+	cols:  userCols,
+	columns: map[string]string{
+		"$id": "id", "$createdAt": "created_at", "$updatedAt": "updated_at", "name": "name", "email": "email",
+		"phone": "phone", "status": "status", "passwordUpdate": "password_update", "registration": "registration",
+		"emailVerification": "email_verification", "phoneVerification": "phone_verification", "labels": "labels",
+	},
+	times:    map[string]bool{"created_at": true, "updated_at": true, "password_update": true, "registration": true},
+	nullable: map[string]bool{"email": true, "phone": true},
+	labels:   "labels",
+	// Search looks for each word in the id, email, phone and name.
+	search: func(p string) string {
+		return "(LOWER(id) LIKE " + p + ` ESCAPE '\' OR LOWER(COALESCE(email, '')) LIKE ` + p + ` ESCAPE '\'` +
+			` OR COALESCE(phone, '') LIKE ` + p + ` ESCAPE '\' OR LOWER(name) LIKE ` + p + ` ESCAPE '\')`
+	},
+	what: "users",
+}
+
+// identityList is GET /v1/users/identities and GET /v1/account/identities.
+var identityList = &listSpec{
+	table: "identities",
+	cols:  identityCols,
+	columns: map[string]string{
+		"$id": "id", "$createdAt": "created_at", "$updatedAt": "updated_at", "userId": "user_id", "provider": "provider",
+		"providerUid": "provider_uid", "providerEmail": "provider_email", "providerAccessTokenExpiry": "provider_access_token_expiry",
+	},
+	times:    map[string]bool{"created_at": true, "updated_at": true, "provider_access_token_expiry": true},
+	nullable: map[string]bool{},
+	// Appwrite's identities have no search index; Gatehouse looks for
+	// each word in the id, the user id, the provider, its uid and email.
+	search: func(p string) string {
+		return "(LOWER(id) LIKE " + p + ` ESCAPE '\' OR LOWER(user_id) LIKE ` + p + ` ESCAPE '\' OR LOWER(provider) LIKE ` + p +
+			` ESCAPE '\' OR LOWER(provider_uid) LIKE ` + p + ` ESCAPE '\' OR LOWER(provider_email) LIKE ` + p + ` ESCAPE '\')`
+	},
+	what: "identities",
 }
 
 // where builds SQL from validated queries, appending arguments to args.
 type where struct {
+	spec *listSpec
 	args []any
 }
 
@@ -49,18 +103,17 @@ func (w *where) expr(q query.Query) (string, error) {
 		}
 		return strings.Join(parts, " "+strings.ToUpper(q.Method)+" "), nil
 	}
-	col, ok := userColumns[q.Attribute]
+	col, ok := w.spec.columns[q.Attribute]
 	if !ok {
 		return "", fmt.Errorf("unknown attribute %q", q.Attribute)
 	}
-	isLabels := col == "labels"
-	if isLabels {
+	if col == w.spec.labels {
 		// Labels are a JSON array of plain [A-Za-z0-9] strings, so the
 		// quoted label is an exact element match in its text.
 		var parts []string
 		for _, v := range q.Values {
 			s, _ := v.(string)
-			parts = append(parts, "labels LIKE "+w.arg(`%"`+likeEscape(s)+`"%`)+` ESCAPE '\'`)
+			parts = append(parts, col+" LIKE "+w.arg(`%"`+likeEscape(s)+`"%`)+` ESCAPE '\'`)
 		}
 		switch q.Method {
 		case "contains", "equal":
@@ -68,11 +121,11 @@ func (w *where) expr(q query.Query) (string, error) {
 		case "notContains", "notEqual":
 			return "NOT (" + strings.Join(parts, " OR ") + ")", nil
 		case "isNull":
-			return "labels = '[]'", nil
+			return col + " = '[]'", nil
 		case "isNotNull":
-			return "labels <> '[]'", nil
+			return col + " <> '[]'", nil
 		}
-		return "", fmt.Errorf("%s is not supported on labels", q.Method)
+		return "", fmt.Errorf("%s is not supported on %s", q.Method, q.Attribute)
 	}
 	cmp := func(op string) string {
 		parts := make([]string, len(q.Values))
@@ -90,7 +143,7 @@ func (w *where) expr(q query.Query) (string, error) {
 		}
 		return strings.Join(parts, " OR ")
 	}
-	isTime := col == "created_at" || col == "updated_at" || col == "password_update" || col == "registration"
+	isTime := w.spec.times[col]
 	switch q.Method {
 	case "equal":
 		return cmp("="), nil
@@ -134,37 +187,55 @@ func (w *where) expr(q query.Query) (string, error) {
 	return "", fmt.Errorf("unsupported query method %q", q.Method)
 }
 
-// nullableColumn: only email and phone may be NULL in users.
-func nullableColumn(col string) bool { return col == "email" || col == "phone" }
-
 // order is one ORDER BY term.
 type order struct {
 	col  string
 	desc bool
 }
 
+// scope gives the conditions every row of a list (and its cursor) must
+// meet, whatever the queries say: the project, and for the Account API
+// the caller. Each call adds its arguments to w.
+type scope func(w *where) []string
+
 func (s *Store) ListUsers(ctx context.Context, projectID string, uq storage.UserQuery) ([]*storage.User, int, error) {
-	w := &where{}
-	conds := []string{"project_id = " + w.arg(projectID), "deleted_at = 0"}
-	for _, f := range uq.Filters {
+	in := func(w *where) []string { return []string{"project_id = " + w.arg(projectID), "deleted_at = 0"} }
+	return list(ctx, s, userList, in, uq, scanUser)
+}
+
+func (s *Store) FindIdentities(ctx context.Context, projectID, userID string, q storage.ListQuery) ([]*storage.Identity, int, error) {
+	in := func(w *where) []string {
+		conds := []string{"project_id = " + w.arg(projectID)}
+		if userID != "" {
+			conds = append(conds, "user_id = "+w.arg(userID))
+		}
+		return conds
+	}
+	return list(ctx, s, identityList, in, q, scanIdentity)
+}
+
+// list runs a list route's query over spec's table: the rows in scope
+// matching lq's filters and search, in its order, after or before its
+// cursor, one page; and the total, which ignores cursors and paging.
+func list[T any](ctx context.Context, s *Store, spec *listSpec, in scope, lq storage.ListQuery, scan func(interface{ Scan(...any) error }) (T, error)) ([]T, int, error) {
+	w := &where{spec: spec}
+	conds := in(w)
+	for _, f := range lq.Filters {
 		c, err := w.expr(f)
 		if err != nil {
 			return nil, 0, err
 		}
 		conds = append(conds, "("+c+")")
 	}
-	if uq.Search != "" {
-		// Search looks for each word in the id, email, phone and name.
-		for _, word := range strings.Fields(uq.Search) {
-			p := w.arg("%" + like(word) + "%")
-			conds = append(conds, "(LOWER(id) LIKE "+p+` ESCAPE '\' OR LOWER(COALESCE(email, '')) LIKE `+p+` ESCAPE '\'`+
-				` OR COALESCE(phone, '') LIKE `+p+` ESCAPE '\' OR LOWER(name) LIKE `+p+` ESCAPE '\')`)
+	if lq.Search != "" {
+		for _, word := range strings.Fields(lq.Search) {
+			conds = append(conds, spec.search(w.arg("%"+like(word)+"%")))
 		}
 	}
 	var orders []order
-	for _, o := range uq.Orders {
-		col, ok := userColumns[o.Attribute]
-		if !ok || col == "labels" {
+	for _, o := range lq.Orders {
+		col, ok := spec.columns[o.Attribute]
+		if !ok || col == spec.labels {
 			return nil, 0, fmt.Errorf("cannot order by %q", o.Attribute)
 		}
 		orders = append(orders, order{col: col, desc: o.Method == "orderDesc"})
@@ -176,22 +247,22 @@ func (s *Store) ListUsers(ctx context.Context, projectID string, uq storage.User
 	orders = append(orders, order{col: "id", desc: orders[len(orders)-1].desc})
 	base := strings.Join(conds, " AND ")
 
-	// The total ignores cursors and paging, and stops counting at
-	// MaxTotal so it never scans more than that many rows.
+	// The total stops counting at MaxTotal so it never scans more than
+	// that many rows.
 	var total int
 	countArgs := append([]any(nil), w.args...)
-	if err := s.r.QueryRowContext(ctx, s.rebind(`SELECT COUNT(*) FROM (SELECT 1 FROM users WHERE `+base+` LIMIT `+
+	if err := s.r.QueryRowContext(ctx, s.rebind(`SELECT COUNT(*) FROM (SELECT 1 FROM `+spec.table+` WHERE `+base+` LIMIT `+
 		strconv.Itoa(storage.MaxTotal)+`) t`), countArgs...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("count users: %w", err)
+		return nil, 0, fmt.Errorf("count %s: %w", spec.what, err)
 	}
 
 	reverse := false
-	cursor, before := uq.Page.CursorAfter, false
-	if uq.Page.CursorBefore != "" {
-		cursor, before = uq.Page.CursorBefore, true
+	cursor, before := lq.Page.CursorAfter, false
+	if lq.Page.CursorBefore != "" {
+		cursor, before = lq.Page.CursorBefore, true
 	}
 	if cursor != "" {
-		cond, err := s.cursorCond(ctx, w, projectID, cursor, orders, before)
+		cond, err := s.cursorCond(ctx, w, in, cursor, orders, before)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -206,7 +277,7 @@ func (s *Store) ListUsers(ctx context.Context, projectID string, uq storage.User
 			dir = " DESC"
 		}
 		switch {
-		case !nullableColumn(o.col):
+		case !spec.nullable[o.col]:
 			// A plain ORDER BY lets the engine walk an index and stop
 			// after one page.
 			ob = append(ob, o.col+dir)
@@ -218,20 +289,20 @@ func (s *Store) ListUsers(ctx context.Context, projectID string, uq storage.User
 			ob = append(ob, "("+o.col+" IS NULL) DESC, "+o.col+dir)
 		}
 	}
-	q := `SELECT ` + userCols + ` FROM users WHERE ` + strings.Join(conds, " AND ") + ` ORDER BY ` + strings.Join(ob, ", ") +
-		` LIMIT ` + w.arg(uq.Page.Limit) + ` OFFSET ` + w.arg(uq.Page.Offset)
+	q := `SELECT ` + spec.cols + ` FROM ` + spec.table + ` WHERE ` + strings.Join(conds, " AND ") + ` ORDER BY ` + strings.Join(ob, ", ") +
+		` LIMIT ` + w.arg(lq.Page.Limit) + ` OFFSET ` + w.arg(lq.Page.Offset)
 	rows, err := s.r.QueryContext(ctx, s.rebind(q), w.args...)
 	if err != nil {
-		return nil, 0, fmt.Errorf("list users: %w", err)
+		return nil, 0, fmt.Errorf("list %s: %w", spec.what, err)
 	}
 	defer rows.Close()
-	var out []*storage.User
+	var out []T
 	for rows.Next() {
-		u, err := scanUser(rows)
+		v, err := scan(rows)
 		if err != nil {
 			return nil, 0, err
 		}
-		out = append(out, u)
+		out = append(out, v)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, 0, err
@@ -244,12 +315,13 @@ func (s *Store) ListUsers(ctx context.Context, projectID string, uq storage.User
 	return out, total, nil
 }
 
-// ErrCursor means a cursor names no user of the project.
+// ErrCursor means a cursor names no row in the list's scope: not of the
+// project, not the caller's, or gone.
 var ErrCursor = fmt.Errorf("%w: cursor", storage.ErrNotFound)
 
 // cursorCond is the keyset condition "after (or before) the cursor row in
 // this order": (a > x) OR (a = x AND b > y) ...
-func (s *Store) cursorCond(ctx context.Context, w *where, projectID, id string, orders []order, before bool) (string, error) {
+func (s *Store) cursorCond(ctx context.Context, w *where, in scope, id string, orders []order, before bool) (string, error) {
 	cols := make([]string, len(orders))
 	for i, o := range orders {
 		cols[i] = o.col
@@ -259,8 +331,12 @@ func (s *Store) cursorCond(ctx context.Context, w *where, projectID, id string, 
 	for i := range vals {
 		ptrs[i] = &vals[i]
 	}
-	err := s.r.QueryRowContext(ctx, s.rebind(`SELECT `+strings.Join(cols, ", ")+` FROM users WHERE project_id = $1 AND id = $2 AND deleted_at = 0`),
-		projectID, id).Scan(ptrs...)
+	// The cursor row must be in the list's scope, or a caller could learn
+	// where a row it may not see sorts.
+	cw := &where{spec: w.spec}
+	conds := append(in(cw), "id = "+cw.arg(id))
+	err := s.r.QueryRowContext(ctx, s.rebind(`SELECT `+strings.Join(cols, ", ")+` FROM `+w.spec.table+` WHERE `+strings.Join(conds, " AND ")),
+		cw.args...).Scan(ptrs...)
 	if err != nil {
 		if notFound(err) == storage.ErrNotFound {
 			return "", ErrCursor
