@@ -206,7 +206,7 @@ func TestOAuthFlowBoundToBrowser(t *testing.T) {
 
 		// The cookie the start sets.
 		att := s.client(t, c.project)
-		res, authorize := oauthStart(t, s, att, "sessions")
+		res, _ := oauthStart(t, s, att, "sessions")
 		var bind *http.Cookie
 		for _, ck := range res.Cookies() {
 			if strings.HasPrefix(ck.Name, "a_oauth_") {
@@ -223,7 +223,7 @@ func TestOAuthFlowBoundToBrowser(t *testing.T) {
 		idp.AddUser("sub-apple", "apple@example.test", true, "Apple")
 		idp.Next("sub-apple")
 		apple := s.client(t, c.project)
-		_, authorize = oauthStart(t, s, apple, "sessions")
+		_, authorize := oauthStart(t, s, apple, "sessions")
 		back, _ := url.Parse(apple.get(authorize).Header.Get("Location"))
 		form := url.Values{"state": {back.Query().Get("state")}, "code": {back.Query().Get("code")}, "id_token": {"x"}}
 		req, _ := http.NewRequest("POST", s.base+back.Path, strings.NewReader(form.Encode()))
