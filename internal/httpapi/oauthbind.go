@@ -19,9 +19,8 @@ import (
 //
 // The cookie is HttpOnly, SameSite=Lax (the provider's redirect back is a
 // top-level GET navigation, which carries Lax cookies; Apple's form POST
-// is turned into one, see oauthCallbackPost), Secure when the callback is
-// https, and scoped to the callback's own path, so no other route ever
-// sees it. Its name carries a digest of the state, so flows started side
+// is turned into one, see oauthCallbackPost), and a __Host- cookie when
+// the callback is https (see bindingCookie). Its name carries a digest of the state, so flows started side
 // by side in one browser (two tabs) do not overwrite each other.
 
 // bindingPrefix starts the name of a flow's browser cookie.
@@ -39,13 +38,21 @@ func (s *Server) bindBrowser(c *call, st *storage.OAuthState, state, provider st
 	http.SetCookie(c.w, s.bindingCookie(c.r, provider, c.project.ID, state, value, s.Now().Add(stateLifetime)))
 }
 
-// bindingCookie is the flow's cookie, scoped to the callback's path.
+// bindingCookie is the flow's cookie. Over https it is a __Host- cookie
+// (Secure, Path=/, no Domain), which a sibling subdomain cannot plant:
+// otherwise a sibling could set its own flow's cookie in a victim's
+// browser and finish the attacker's flow there (login CSRF). Over plain
+// http, where that prefix cannot exist, it is scoped to the callback's
+// path, so no other route ever sees it.
 func (s *Server) bindingCookie(r *http.Request, provider, projectID, state, value string, expire time.Time) *http.Cookie {
 	cb, _ := url.Parse(s.callbackURL(r, provider, projectID))
 	ck := &http.Cookie{Name: bindingName(state), Value: value, Path: "/", Expires: expire, HttpOnly: true,
 		SameSite: http.SameSiteLaxMode}
-	if cb != nil {
-		ck.Path, ck.Secure = cb.EscapedPath(), cb.Scheme == "https"
+	switch {
+	case cb != nil && cb.Scheme == "https":
+		ck.Name, ck.Secure = hostPrefix+ck.Name, true
+	case cb != nil:
+		ck.Path = cb.EscapedPath()
 	}
 	if expire.Before(s.Now()) {
 		ck.MaxAge = -1
@@ -61,8 +68,9 @@ func (s *Server) checkBrowser(c *call, st *storage.OAuthState, state, provider, 
 	if st.ByServer && st.Token && st.LinkUserID == "" {
 		return nil
 	}
-	ck, err := c.r.Cookie(bindingName(state))
-	http.SetCookie(c.w, s.bindingCookie(c.r, provider, projectID, state, "", s.Now().Add(-time.Hour)))
+	gone := s.bindingCookie(c.r, provider, projectID, state, "", s.Now().Add(-time.Hour))
+	ck, err := c.r.Cookie(gone.Name) // over https only the __Host- name
+	http.SetCookie(c.w, gone)
 	if err != nil || st.Browser == "" || !secret.Equal(secret.Hash(ck.Value), st.Browser) {
 		return apperr.Newf(apperr.UserUnauthorized, "This sign-in was started in another browser. Start it again from the app, in this browser.")
 	}
