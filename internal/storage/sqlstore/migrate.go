@@ -13,6 +13,22 @@ import (
 //go:embed migrations/*.sql
 var migrations embed.FS
 
+// migrateOnce is migrate with processes that open one SQLite file at the
+// same moment taking turns (PostgreSQL's take turns inside migrate):
+// goose has no lock of its own for SQLite, and two of them both saw an
+// empty database and both created its first tables.
+func (s *Store) migrateOnce(ctx context.Context, dsn string) error {
+	if s.engine != "sqlite" {
+		return s.migrate(ctx)
+	}
+	unlock, err := lockFile(dsn + ".migrate-lock")
+	if err != nil {
+		return fmt.Errorf("migration lock: %w", err)
+	}
+	defer unlock()
+	return s.migrate(ctx)
+}
+
 // migrate applies every pending migration. On PostgreSQL a session lock
 // makes nodes that start together take turns.
 func (s *Store) migrate(ctx context.Context) error {
@@ -38,4 +54,14 @@ func (s *Store) migrate(ctx context.Context) error {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	return nil
+}
+
+// Migrations returns the embedded migration files, for tests that check
+// what was applied.
+func Migrations() fs.FS {
+	fsys, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		panic(err) // the embedded folder is fixed at build time
+	}
+	return fsys
 }

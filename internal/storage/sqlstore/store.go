@@ -77,7 +77,7 @@ func Open(ctx context.Context, engine, dsn string) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
-	if err := s.migrate(ctx); err != nil {
+	if err := s.migrateOnce(ctx, dsn); err != nil {
 		s.Close()
 		return nil, err
 	}
