@@ -23,7 +23,7 @@ func FuzzPlain(f *testing.F) {
 		if got, want := Plain(s), plainByRunes(s); got != want {
 			t.Fatalf("Plain(%q) = %v, want %v", s, got, want)
 		}
-		ml := plainByRunes(strings.NewReplacer("\t", "", "\n", "", "\r", "").Replace(s))
+		ml := plainByRunes(strings.NewReplacer("\t", " ", "\n", " ", "\r", " ").Replace(s))
 		if got := Multiline(s); got != ml {
 			t.Fatalf("Multiline(%q) = %v, want %v", s, got, ml)
 		}
