@@ -190,12 +190,16 @@ var authenticatorTests = []test{
 		noErr(t, s.PutAuthenticator(ctx, newAuthenticator("p1", "u1", "sealed")), "PutAuthenticator")
 		used := errors.New("step already used")
 		const step = 1000
+		warmUp(t, s)
 		accepted := 0
 		for _, err := range race(func(int) error {
 			_, err := s.UpdateAuthenticator(ctx, "p1", "u1", "totp", func(a *storage.Authenticator) error {
 				if a.LastStep >= step {
 					return used
 				}
+				// A caller checks the code here; the pause lets the
+				// others read the authenticator meanwhile, if they can.
+				time.Sleep(20 * time.Millisecond)
 				a.LastStep = step
 				return nil
 			})
@@ -265,4 +269,14 @@ var authenticatorTests = []test{
 		_, err = s.GetAuthenticator(ctx, "p2", "u1", "totp")
 		noErr(t, err, "GetAuthenticator of the same user id in another project")
 	}},
+}
+
+// warmUp opens the store's connections before a race: pings released
+// together make a pool dial all it may, so the racers that follow start
+// together instead of one at a time behind each new connection.
+func warmUp(t *testing.T, s storage.Store) {
+	t.Helper()
+	for _, err := range race(func(int) error { return s.Ping(t.Context()) }) {
+		noErr(t, err, "Ping")
+	}
 }

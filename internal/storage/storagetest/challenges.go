@@ -140,6 +140,7 @@ var challengeTests = []test{
 		mustUser(t, s, "p1", "u1", "")
 		mustChallenge(t, s, "p1", "u1", "many")
 		mustChallenge(t, s, "p1", "u1", "ends")
+		warmUp(t, s)
 		for _, err := range race(func(int) error { return s.FailChallenge(ctx, "p1", "many", 1000) }) {
 			noErr(t, err, "FailChallenge")
 		}

@@ -181,9 +181,11 @@ var identityTests = []test{
 		// one's result: none is lost.
 		ctx := t.Context()
 		twoProjectIdentities(t, s)
+		warmUp(t, s)
 		for _, err := range race(func(int) error {
 			_, err := s.UpdateIdentity(ctx, "p1", "i1", func(i *storage.Identity) error {
 				i.ProviderAccessToken += "+"
+				time.Sleep(time.Millisecond) // time for the others to read, if they can
 				return nil
 			})
 			return err

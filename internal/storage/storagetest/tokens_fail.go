@@ -29,6 +29,7 @@ var failTokenTests = []test{
 		mustUser(t, s, "p1", "u2", "")
 		ends := shortToken(t, s, "p1", "u1", "ends", storage.TokenEmail)
 		survives := shortToken(t, s, "p1", "u2", "survives", storage.TokenEmail)
+		warmUp(t, s)
 		for _, err := range race(func(int) error { return s.FailTokens(ctx, "p1", "u1", workers) }) {
 			noErr(t, err, "FailTokens")
 		}
