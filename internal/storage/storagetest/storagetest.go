@@ -37,10 +37,12 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"Platforms", platformTests},
 		{"Keys", keyTests},
 		{"Users", userTests},
+		{"UsersByPhone", userPhoneTests},
 		{"ListUsers", listUserTests},
 		{"Targets", targetTests},
 		{"Tokens", tokenTests},
 		{"ShortTokens", shortTokenTests},
+		{"TokenFailures", failTokenTests},
 		{"Proofs", proofTests},
 		{"Sessions", sessionTests},
 		{"SessionLimit", sessionLimitTests},
@@ -51,6 +53,9 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"OAuthStates", oauthStateTests},
 		{"IdentityLinks", identityLinkTests},
 		{"IdentityLists", identityListTests},
+		{"Identities", identityTests},
+		{"Authenticators", authenticatorTests},
+		{"Challenges", challengeTests},
 		{"Admission", admitTests},
 	}
 	for _, g := range groups {
