@@ -248,12 +248,14 @@ func TestUndoBadLinks(t *testing.T) {
 func TestUndoExpired(t *testing.T) {
 	for _, e := range enginesOnce() {
 		t.Run("db="+e.Name, func(t *testing.T) {
-			s := startServer(t, e, options{undoLifetime: time.Second})
+			clk := &testClock{}
+			s := startServer(t, e, options{undoLifetime: time.Hour, clock: clk})
 			_, k, pm, _ := linkedPair(t, s)
-			linked := time.Now()
 			expect(t, k.do("POST", "/users/prim/identities", map[string]any{"userId": "sec"}), 200, "")
 			l := linkIn(t, s.mailWith(t, pm, "linked").Text)
-			time.Sleep(time.Until(linked.Add(1500 * time.Millisecond)))
+			clk.advance(59 * time.Minute)
+			expectPage(t, browse(t, "GET", l, ""), 200, "<form")
+			clk.advance(2 * time.Minute)
 			expectPage(t, browse(t, "GET", l, ""), 401, "user_invalid_token", "expired")
 			expectPage(t, browse(t, "POST", l, l.Query().Get("secret")), 401, "user_invalid_token", "expired")
 			expect(t, k.do("GET", "/users/sec", nil), 404, "user_not_found")

@@ -168,3 +168,18 @@ func TestSessionLivesProjectDuration(t *testing.T) {
 		expect(t, yearly.do("GET", "/account", nil), 401, "general_unauthorized_scope")
 	})
 }
+
+// TestUndoLinkLivesSevenDays: the "this wasn't me" link mailed after a
+// link works a little under seven days later, and not a little over.
+func TestUndoLinkLivesSevenDays(t *testing.T) {
+	eachClockedEngine(t, func(t *testing.T, s *server, clk *testClock) {
+		_, k, pm, _ := linkedPair(t, s)
+		expect(t, k.do("POST", "/users/prim/identities", map[string]any{"userId": "sec"}), 200, "")
+		l := linkIn(t, s.mailWith(t, pm, "linked").Text)
+		clk.advance(7*24*time.Hour - time.Hour)
+		expectPage(t, browse(t, "GET", l, ""), 200, "<form")
+		clk.advance(2 * time.Hour)
+		expectPage(t, browse(t, "POST", l, l.Query().Get("secret")), 401, "user_invalid_token", "expired")
+		expect(t, k.do("GET", "/users/sec", nil), 404, "user_not_found")
+	})
+}
