@@ -1,6 +1,7 @@
 package apitest
 
 import (
+	"strconv"
 	"testing"
 	"time"
 
@@ -15,10 +16,15 @@ import (
 // eachClockedEngine runs fn against a server of its own on every engine,
 // whose clock the test moves.
 func eachClockedEngine(t *testing.T, fn func(t *testing.T, s *server, clk *testClock)) {
+	eachClockedEngineWith(t, options{}, fn)
+}
+
+func eachClockedEngineWith(t *testing.T, o options, fn func(t *testing.T, s *server, clk *testClock)) {
 	for _, e := range testdb.Engines() {
 		t.Run("db="+e.Name, func(t *testing.T) {
-			clk := &testClock{}
-			fn(t, startServer(t, e, options{clock: clk}), clk)
+			o := o
+			o.clock = &testClock{}
+			fn(t, startServer(t, e, o), o.clock)
 		})
 	}
 }
@@ -181,5 +187,37 @@ func TestUndoLinkLivesSevenDays(t *testing.T) {
 		clk.advance(2 * time.Hour)
 		expectPage(t, browse(t, "POST", l, l.Query().Get("secret")), 401, "user_invalid_token", "expired")
 		expect(t, k.do("GET", "/users/sec", nil), 404, "user_not_found")
+	})
+}
+
+// TestRateLimitWindowEnds: ten sign-ins an hour per email; the eleventh
+// is refused until the window X-RateLimit-Reset names ends, not before.
+func TestRateLimitWindowEnds(t *testing.T) {
+	eachClockedEngineWith(t, options{rateLimits: true}, func(t *testing.T, s *server, clk *testClock) {
+		c := s.newProject(t)
+		mail := email()
+		c.signUp(mail, "correct horse")
+		wrong := map[string]any{"email": mail, "password": "wrong horse"}
+		// Start a second into an hour, so the requests share one window
+		// (the windows are aligned to the hour).
+		n := clk.now()
+		clk.advance(n.Truncate(time.Hour).Add(time.Hour + time.Second).Sub(n))
+		for range 10 {
+			expect(t, c.do("POST", "/account/sessions/email", wrong), 401, "user_invalid_credentials")
+		}
+		r := c.do("POST", "/account/sessions/email", wrong)
+		expect(t, r, 429, "general_rate_limit_exceeded")
+		reset, err := strconv.ParseInt(r.header.Get("X-RateLimit-Reset"), 10, 64)
+		if err != nil {
+			t.Fatalf("X-RateLimit-Reset %q", r.header.Get("X-RateLimit-Reset"))
+		}
+		left := time.Unix(reset, 0).Sub(clk.now())
+		if left <= 0 || left > time.Hour {
+			t.Fatalf("the window ends in %v", left)
+		}
+		clk.advance(left - 2*time.Second)
+		expect(t, c.do("POST", "/account/sessions/email", wrong), 429, "general_rate_limit_exceeded")
+		clk.advance(3 * time.Second)
+		expect(t, c.do("POST", "/account/sessions/email", wrong), 401, "user_invalid_credentials")
 	})
 }
