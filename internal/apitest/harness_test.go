@@ -51,6 +51,9 @@ type options struct {
 	projectCache time.Duration
 	// metrics starts the Prometheus listener on a loopback port.
 	metrics bool
+	// clock, when set, is the server's clock (testclock_test.go); nil
+	// is the wall clock.
+	clock *testClock
 }
 
 // startServer starts Gatehouse on a fresh database of engine, stopped when
@@ -96,6 +99,9 @@ func startServer(t testing.TB, engine testdb.Engine, o options) *server {
 	cfg.SMTPTestTime = 500 * time.Millisecond // how long failed SMTP tests take; short keeps the suite quick
 	if o.noProxies {
 		cfg.TrustedProxies = nil
+	}
+	if o.clock != nil {
+		cfg.Now = o.clock.now
 	}
 	level := slog.LevelError
 	if os.Getenv("GATEHOUSE_TEST_LOG") != "" {

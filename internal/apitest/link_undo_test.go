@@ -102,7 +102,7 @@ func linkedPair(t *testing.T, s *server) (c, k *client, pm, sm string) {
 }
 
 func TestLinkNoticeAndUndo(t *testing.T) {
-	eachEngine(t, func(t *testing.T, s *server) {
+	eachEngineOneWorker(t, func(t *testing.T, s *server) {
 		c, k, pm, sm := linkedPair(t, s)
 		before := s.client(t, c.project)
 		before.signIn(pm, "primary pass")
@@ -159,8 +159,9 @@ func TestLinkNoticeAndUndo(t *testing.T) {
 		hasAll(t, "primary log", events(t, k, "prim"), "user.link", "user.link.undo")
 		hasAll(t, "secondary log", events(t, k, "sec"), "user.link", "user.link.undo", "session.create")
 
-		// The undo mails no notice of its own.
-		time.Sleep(time.Second)
+		// The undo mails no notice of its own: by the time a mail queued
+		// after it arrives, one would have been sent.
+		markerMail(t, s, c, pm)
 		n := 0
 		for _, m := range s.mail.Messages() {
 			if slices.Contains(m.To, pm) && (strings.Contains(m.Subject, "linked") || strings.Contains(m.Subject, "split off")) {
@@ -247,12 +248,14 @@ func TestUndoBadLinks(t *testing.T) {
 func TestUndoExpired(t *testing.T) {
 	for _, e := range enginesOnce() {
 		t.Run("db="+e.Name, func(t *testing.T) {
-			s := startServer(t, e, options{undoLifetime: time.Second})
+			clk := &testClock{}
+			s := startServer(t, e, options{undoLifetime: time.Hour, clock: clk})
 			_, k, pm, _ := linkedPair(t, s)
-			linked := time.Now()
 			expect(t, k.do("POST", "/users/prim/identities", map[string]any{"userId": "sec"}), 200, "")
 			l := linkIn(t, s.mailWith(t, pm, "linked").Text)
-			time.Sleep(time.Until(linked.Add(1500 * time.Millisecond)))
+			clk.advance(59 * time.Minute)
+			expectPage(t, browse(t, "GET", l, ""), 200, "<form")
+			clk.advance(2 * time.Minute)
 			expectPage(t, browse(t, "GET", l, ""), 401, "user_invalid_token", "expired")
 			expectPage(t, browse(t, "POST", l, l.Query().Get("secret")), 401, "user_invalid_token", "expired")
 			expect(t, k.do("GET", "/users/sec", nil), 404, "user_not_found")
@@ -261,8 +264,8 @@ func TestUndoExpired(t *testing.T) {
 }
 
 func TestLinkRefusals(t *testing.T) {
-	eachEngine(t, func(t *testing.T, s *server) {
-		_, k, pm, sm := linkedPair(t, s)
+	eachEngineOneWorker(t, func(t *testing.T, s *server) {
+		c, k, pm, sm := linkedPair(t, s)
 		expect(t, k.do("POST", "/users/prim/identities", map[string]any{"userId": "prim"}), 400, "general_argument_invalid")
 		expect(t, k.do("PATCH", "/users/sec/status", map[string]any{"status": false}), 200, "")
 		expect(t, k.do("POST", "/users/prim/identities", map[string]any{"userId": "sec"}), 401, "user_blocked")
@@ -278,7 +281,8 @@ func TestLinkRefusals(t *testing.T) {
 		expect(t, k.do("POST", "/users", map[string]any{"userId": "third", "email": third, "password": "third password"}), 201, "")
 		expect(t, k.do("POST", "/users/prim/identities", map[string]any{"userId": "third"}), 200, "")
 		s.mailWith(t, pm, "linked")
-		time.Sleep(time.Second)
+		// Any notice to them was queued before the marker, and so sent.
+		markerMail(t, s, c, pm)
 		for _, m := range s.mail.Messages() {
 			if slices.Contains(m.To, third) || slices.Contains(m.To, sm) {
 				t.Fatalf("mail to an unverified or gone address: %s to %v", m.Subject, m.To)

@@ -113,7 +113,10 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, store stora
 	if err != nil {
 		return nil, err
 	}
-	now := time.Now
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
 	hasher := password.NewHasher(password.Params{MemoryKiB: cfg.HashMemoryKiB, Time: cfg.HashTime, Threads: cfg.HashThreads}, cfg.HashWorkers)
 	if len(cfg.HashChild) > 0 {
 		hasher.UseChild(cfg.HashChild, nil, log)
@@ -161,6 +164,9 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, store stora
 		reg := prometheus.NewRegistry()
 		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 		deps.Metrics = httpapi.NewMetrics(reg, func() float64 { return float64(hasher.Waiting()) })
+		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "gatehouse_password_verifications_total", Help: "Password checks run, including the dummy one for an unknown email.",
+		}, func() float64 { return float64(hasher.Verifications()) }))
 		ml, err := net.Listen("tcp", cfg.MetricsAddr)
 		if err != nil {
 			return nil, fmt.Errorf("metrics listener: %w", err)

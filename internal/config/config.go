@@ -63,6 +63,12 @@ type Config struct {
 	// ProjectCacheTTL bounds how stale a node's view of a project (its
 	// settings, platforms) may be; 0 reads the project on every request.
 	ProjectCacheTTL time.Duration
+
+	// Now is the clock behind every time-bound decision (session, token
+	// and challenge expiry, MFA freshness, JWT lifetime, rate-limit
+	// windows); nil is the wall clock. No flag sets it: it is for tests
+	// and programs embedding the server.
+	Now func() time.Time
 }
 
 // Defaults returns the configuration used when nothing is set.

@@ -91,8 +91,11 @@ type Hasher struct {
 	slots   chan struct{} // jobs in flight: workers, twice that with a child
 	workers int
 	waiting atomic.Int64
-	child   *childPool    // nil: hash in-process (see UseChild)
-	local   chan struct{} // bounds in-process hashing to workers
+	// verified counts the checks that ran (a metric): a sign-in with an
+	// unknown email spends one on a dummy hash, like a wrong password.
+	verified atomic.Int64
+	child    *childPool    // nil: hash in-process (see UseChild)
+	local    chan struct{} // bounds in-process hashing to workers
 }
 
 // NewHasher returns a Hasher running at most workers hashes at once
@@ -120,6 +123,9 @@ func (h *Hasher) Params() Params { return h.p }
 
 // Waiting is how many callers wait for a slot (a metric).
 func (h *Hasher) Waiting() int64 { return h.waiting.Load() }
+
+// Verifications is how many password checks have run (a metric).
+func (h *Hasher) Verifications() int64 { return h.verified.Load() }
 
 // run runs fn once a slot is free. Waiting for the slot honours ctx; once
 // started, fn runs to the end. fn runs on the caller's goroutine: handing
@@ -187,7 +193,10 @@ func (h *Hasher) Verify(ctx context.Context, algo, stored string, options json.R
 	if stored == "" {
 		return false, false, nil
 	}
-	if rerr := h.run(ctx, func() { ok, rehash, err = h.verifyIn(algo, stored, options, plain) }); rerr != nil {
+	if rerr := h.run(ctx, func() {
+		ok, rehash, err = h.verifyIn(algo, stored, options, plain)
+		h.verified.Add(1)
+	}); rerr != nil {
 		return false, false, rerr
 	}
 	return ok, rehash, err
