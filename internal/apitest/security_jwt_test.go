@@ -136,10 +136,9 @@ func TestJWTEndsWithItsSession(t *testing.T) {
 // TestJWTEndsWhenItsSessionExpires: a session's JWT is refused once the
 // session has expired, though the JWT itself has not.
 func TestJWTEndsWhenItsSessionExpires(t *testing.T) {
-	eachEngine(t, func(t *testing.T, srv *server) {
+	eachClockedEngine(t, func(t *testing.T, srv *server, clk *testClock) {
 		c := srv.newProject(t)
-		c.setAuth("duration", map[string]any{"duration": 3})
-		time.Sleep(1100 * time.Millisecond) // the project cache lives up to a second
+		c.setAuth("duration", map[string]any{"duration": 60})
 		mail := email()
 		uid := c.signUp(mail, "correct horse")
 		sid, _ := c.signIn(mail, "correct horse")
@@ -148,7 +147,7 @@ func TestJWTEndsWhenItsSessionExpires(t *testing.T) {
 		fromKey := mintJWT(t, key, uid, sid)
 		jwtWorks(t, c, fromSession, "")
 		jwtWorks(t, c, fromKey, "")
-		time.Sleep(3100 * time.Millisecond)
+		clk.advance(61 * time.Second) // past the session, well inside the JWTs' 15 minutes
 		expect(t, c.do("GET", "/account", nil), 401, "general_unauthorized_scope") // the session itself
 		jwtWorks(t, c, fromSession, "general_unauthorized_scope")
 		jwtWorks(t, c, fromKey, "general_unauthorized_scope")

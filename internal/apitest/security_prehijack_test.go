@@ -109,7 +109,6 @@ func TestPreHijackUnexpiredSessionRecovery(t *testing.T) {
 		// Without the project's session invalidation, only the claim ends
 		// the squatter's session.
 		c.setAuth("session-invalidation", map[string]any{"enabled": false})
-		time.Sleep(1100 * time.Millisecond) // the settings cache
 		victim := email()
 		uid, attacker := squat(t, s, c, victim)
 		owner := s.client(t, c.project)
