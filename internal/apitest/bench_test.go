@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/gatehouse-auth/gatehouse/internal/project"
 	"github.com/gatehouse-auth/gatehouse/internal/testdb"
 )
 
@@ -13,7 +14,9 @@ import (
 func BenchmarkGetAccount(b *testing.B) {
 	for _, e := range testdb.Engines() {
 		b.Run("db="+e.Name, func(b *testing.B) {
-			s := startServer(b, e, options{})
+			// The project cache as in production: the tests' default reads
+			// the project on every request.
+			s := startServer(b, e, options{projectCache: project.CacheTTL})
 			c := s.newProject(b)
 			mail := email()
 			c.signUp(mail, "correct horse")
