@@ -147,7 +147,7 @@ func TestJWTEndsWhenItsSessionExpires(t *testing.T) {
 		fromKey := mintJWT(t, key, uid, sid)
 		jwtWorks(t, c, fromSession, "")
 		jwtWorks(t, c, fromKey, "")
-		clk.advance(61 * time.Second) // past the session, well inside the JWTs' 15 minutes
+		clk.advance(61 * time.Second)                                              // past the session, well inside the JWTs' 15 minutes
 		expect(t, c.do("GET", "/account", nil), 401, "general_unauthorized_scope") // the session itself
 		jwtWorks(t, c, fromSession, "general_unauthorized_scope")
 		jwtWorks(t, c, fromKey, "general_unauthorized_scope")

@@ -29,13 +29,7 @@ func (s *Server) disownRoutes() {
 
 // disownURL is the link's address without its parameters, under
 // GATEHOUSE_PUBLIC_URL (never the request's Host: see undoURL).
-func (s *Server) disownURL(projectID string) string {
-	base := s.PublicURL
-	if base == "" {
-		base = s.ListenURL
-	}
-	return strings.TrimSuffix(base, "/") + disownPath + url.PathEscape(projectID)
-}
+func (s *Server) disownURL(projectID string) string { return s.pageURL(disownPath, projectID) }
 
 type disownView struct {
 	Title, Text, Action, UserID, Secret string

@@ -29,12 +29,16 @@ func (s *Server) undoRoutes() {
 // GATEHOUSE_PUBLIC_URL, else the address the server listens on. Never the
 // request's Host: whoever makes the change chooses that header, and could
 // point the victim's undo link, and its secret, at a host of their own.
-func (s *Server) undoURL(projectID string) string {
+func (s *Server) undoURL(projectID string) string { return s.pageURL(undoPath, projectID) }
+
+// pageURL is the address of one of Gatehouse's own pages for a project,
+// under GATEHOUSE_PUBLIC_URL, else the address the server listens on.
+func (s *Server) pageURL(path, projectID string) string {
 	base := s.PublicURL
 	if base == "" {
 		base = s.ListenURL
 	}
-	return strings.TrimSuffix(base, "/") + undoPath + url.PathEscape(projectID)
+	return strings.TrimSuffix(base, "/") + path + url.PathEscape(projectID)
 }
 
 type undoView struct {
