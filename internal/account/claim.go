@@ -181,14 +181,8 @@ func (s *Service) proofWork(p *storage.Project, u *storage.User, kind, addr, kee
 	if kind == addrEmail && s.outbox != nil {
 		m := outbox.Message{ProjectID: p.ID, Channel: outbox.Email, Kind: "accountClaimed", To: addr, ToName: u.Name,
 			Locale: a.Locale, Vars: vars(p, u, map[string]string{"removed": strings.Join(removed, "; ")})}
-		if jm, ok := s.outbox.(jobMaker); ok {
-			j, err := jm.Job(m)
-			if err != nil {
-				return nil, err
-			}
-			w.Jobs = append(w.Jobs, j)
-		} else {
-			*later = append(*later, m)
+		if err := s.queueMail(m, &w.Jobs, later); err != nil {
+			return nil, err
 		}
 	}
 	return &claimed{ProofWork: w, removed: removed}, nil

@@ -112,16 +112,9 @@ func (s *Service) identityNotices(ctx context.Context, p *storage.Project, u *st
 			PrimaryID: u.ID, Provider: pi.Provider, ProviderUID: pi.UID, Recipient: to, Time: at, Expire: at.Add(s.undoLifetime())})
 		m := outbox.Message{ProjectID: p.ID, Channel: outbox.Email, Kind: "accountLinked", To: to, ToName: u.Name, Locale: a.Locale,
 			Vars: vars(p, u, map[string]string{"redirect": withQuery(undoURL, map[string]string{"secret": raw}), "account": what})}
-		jm, ok := s.outbox.(jobMaker)
-		if !ok {
-			later = append(later, m)
-			continue
-		}
-		j, err := jm.Job(m)
-		if err != nil {
+		if err := s.queueMail(m, &w.Jobs, &later); err != nil {
 			return nil, err
 		}
-		w.Jobs = append(w.Jobs, j)
 	}
 	return later, nil
 }

@@ -78,19 +78,29 @@ func (s *Service) notices(p *storage.Project, kind string, primary, secondary *s
 			}
 			m := outbox.Message{ProjectID: p.ID, Channel: outbox.Email, Kind: mailKind, To: to, ToName: side.user.Name, Locale: a.Locale,
 				Vars: vars(p, side.user, v)}
-			jm, ok := s.outbox.(jobMaker)
-			if !ok {
-				later = append(later, m)
-				continue
-			}
-			j, err := jm.Job(m)
-			if err != nil {
+			if err := s.queueMail(m, &w.Jobs, &later); err != nil {
 				return nil, err
 			}
-			w.Jobs = append(w.Jobs, j)
 		}
 	}
 	return later, nil
+}
+
+// queueMail adds m to jobs, to be written in the transaction of the change
+// it tells of, so it goes out only if the change commits; a sender that
+// cannot make jobs gets it in later, to be sent after the commit.
+func (s *Service) queueMail(m outbox.Message, jobs *[]*storage.Job, later *[]outbox.Message) error {
+	jm, ok := s.outbox.(jobMaker)
+	if !ok {
+		*later = append(*later, m)
+		return nil
+	}
+	j, err := jm.Job(m)
+	if err != nil {
+		return err
+	}
+	*jobs = append(*jobs, j)
+	return nil
 }
 
 // linkSides are the sides a link notice tells: both accounts, each
