@@ -76,21 +76,24 @@ func TestParsesWhatArrives(t *testing.T) {
 
 func TestWaitForReturnsEachMessageOnce(t *testing.T) {
 	srv := smtptest.Start(t, smtptest.Options{})
-	send := func(subject string) {
-		t.Helper()
+	send := func(subject string) error {
 		msg := "Subject: " + subject + "\r\n\r\nbody\r\n"
-		if err := smtp.SendMail(srv.Addr(), nil, "s@example.com", []string{"r@example.com"}, []byte(msg)); err != nil {
+		return smtp.SendMail(srv.Addr(), nil, "s@example.com", []string{"r@example.com"}, []byte(msg))
+	}
+	for _, subject := range []string{"one", "two"} {
+		if err := send(subject); err != nil {
 			t.Fatal(err)
 		}
 	}
-	send("one")
-	send("two")
 	if got := srv.WaitFor(t, "r@example.com", time.Second).Subject; got != "one" {
 		t.Errorf("first WaitFor = %q", got)
 	}
+	// The late sender reports back before the test ends: its QUIT may
+	// still be under way when the third message has arrived.
+	late := make(chan error, 1)
 	go func() {
 		time.Sleep(100 * time.Millisecond)
-		send("three")
+		late <- send("three")
 	}()
 	if got := srv.WaitFor(t, "r@example.com", time.Second).Subject; got != "two" {
 		t.Errorf("second WaitFor = %q", got)
@@ -98,6 +101,9 @@ func TestWaitForReturnsEachMessageOnce(t *testing.T) {
 	third := srv.WaitFor(t, "r@example.com", 5*time.Second)
 	if third.Subject != "three" || third.Text != "body" {
 		t.Errorf("third WaitFor = %q, %q", third.Subject, third.Text)
+	}
+	if err := <-late; err != nil {
+		t.Fatalf("sending the third: %v", err)
 	}
 	if n := len(srv.Messages()); n != 3 {
 		t.Errorf("Messages = %d, want 3", n)
