@@ -39,10 +39,14 @@ async function startMailServer() {
     onData(stream, session, callback) {
       simpleParser(stream).then((parsed) => {
         deliver({
+          id: String(messages.length + 1),
           envelopeFrom: session.envelope.mailFrom && session.envelope.mailFrom.address,
           envelopeTo: session.envelope.rcptTo.map((r) => r.address.toLowerCase()),
           from: parsed.from ? parsed.from.value.map((v) => v.address) : [],
           to: parsed.to ? [].concat(parsed.to).flatMap((t) => t.value.map((v) => v.address.toLowerCase())) : [],
+          // maildev's shape, for the Appwrite port: addresses with names.
+          toNamed: parsed.to ? [].concat(parsed.to).flatMap((t) => t.value.map((v) => ({ address: v.address, name: v.name }))) : [],
+          fromNamed: parsed.from ? parsed.from.value.map((v) => ({ address: v.address, name: v.name })) : [],
           subject: parsed.subject || '',
           text: parsed.text || '',
           html: typeof parsed.html === 'string' ? parsed.html : '',

@@ -8,6 +8,7 @@ const { describe, before, after } = require('node:test');
 const { engines } = require('../lib/engines');
 const { startServer } = require('../lib/server');
 const { startMailServer } = require('../lib/mail');
+const { startTextServer } = require('../appwrite/sms');
 const fs = require('node:fs');
 
 // expectedErrors are the ERROR lines a suite provokes on purpose, each
@@ -22,16 +23,25 @@ function unexpectedErrors(log) {
     .filter((l) => !expectedErrors.some(({ pattern }) => pattern.test(l)));
 }
 
-const suites = [
-  require('../suites/console'),
-  require('../suites/web'),
-  require('../suites/ssr'),
-  require('../suites/users'),
-  require('../suites/passwordless'),
-  require('../suites/mfa'),
-  require('../suites/linkpage'),
-  require('../suites/oauth'),
-];
+const allSuites = {
+  console: require('../suites/console'),
+  web: require('../suites/web'),
+  ssr: require('../suites/ssr'),
+  users: require('../suites/users'),
+  passwordless: require('../suites/passwordless'),
+  mfa: require('../suites/mfa'),
+  linkpage: require('../suites/linkpage'),
+  oauth: require('../suites/oauth'),
+  appwrite: require('../appwrite'),
+};
+
+// E2E_SUITES=appwrite,web runs only the named suites (while working on
+// them); CI runs every suite.
+const only = (process.env.E2E_SUITES || '').split(',').filter(Boolean);
+for (const name of only) {
+  if (!allSuites[name]) throw new Error(`E2E_SUITES: no suite ${name} (have ${Object.keys(allSuites).join(', ')})`);
+}
+const suites = Object.entries(allSuites).filter(([name]) => !only.length || only.includes(name)).map(([, s]) => s);
 
 for (const engine of engines()) {
   describe(`db=${engine.name}`, () => {
@@ -39,11 +49,12 @@ for (const engine of engines()) {
 
     before(async () => {
       env.mail = await startMailServer();
+      env.sms = await startTextServer();
       env.db = await engine.create();
       env.server = await startServer({
         database: env.db.url,
         name: engine.name,
-        env: { GATEHOUSE_SMTP_URL: env.mail.url },
+        env: { GATEHOUSE_SMTP_URL: env.mail.url, GATEHOUSE_SMS_URL: env.sms.url },
       });
     }, { timeout: 180000 });
 
@@ -64,6 +75,7 @@ for (const engine of engines()) {
           if (env.db) await env.db.drop();
         } finally {
           if (env.mail) await env.mail.close();
+          if (env.sms) await env.sms.close();
         }
       }
     });
