@@ -185,10 +185,12 @@ func (s *Service) sessionAlertDue(ctx context.Context, p *storage.Project, u *st
 // sendSessionAlert queues the new-session mail to u.
 func (s *Service) sendSessionAlert(ctx context.Context, p *storage.Project, u *storage.User, a Actor) {
 	cl := a.Client
+	now := s.nowUTC()
 	err := s.send(ctx, outbox.Message{ProjectID: p.ID, Channel: outbox.Email, Kind: "sessionAlert", To: u.Email, ToName: u.Name,
 		Locale: a.Locale, Vars: vars(p, u, map[string]string{"agentDevice": strings.TrimSpace(cl.DeviceBrand + " " + cl.DeviceModel),
 			"agentClient": strings.TrimSpace(cl.ClientName + " " + cl.ClientVersion), "agentOs": strings.TrimSpace(cl.OSName + " " + cl.OSVersion),
-			"ipAddress": cl.IP, "country": "Unknown"})})
+			"ipAddress": cl.IP, "country": "Unknown",
+			"time": now.Format("15:04:05"), "date": now.Format("January 2"), "year": now.Format("2006")})})
 	if err != nil {
 		s.log.WarnContext(ctx, "session alert: queue mail", "err", err)
 	}

@@ -60,7 +60,7 @@ func TestLinkAndUnlink(t *testing.T) {
 		if tr.str(t, "userId") != "prim" {
 			t.Fatalf("email code went to %s", tr.str(t, "userId"))
 		}
-		codeIn(t, s.mailWith(t, "sec@example.test", "sign-in code").Text)
+		codeIn(t, s.mailWith(t, "sec@example.test", subjectOTP).Text)
 		// The identities show the kept profile, without the password hash.
 		ids := a.do("GET", "/account/identities", nil)
 		list := ids.obj(t)["identities"].([]any)

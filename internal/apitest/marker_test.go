@@ -30,5 +30,5 @@ func markerMail(t *testing.T, s *server, c *client, addr string) smtptest.Messag
 	t.Helper()
 	r := s.client(t, c.project).do("POST", "/account/tokens/email", map[string]any{"userId": "unique()", "email": addr})
 	expect(t, r, 201, "")
-	return s.mailWith(t, addr, "sign-in code")
+	return s.mailWith(t, addr, subjectOTP)
 }

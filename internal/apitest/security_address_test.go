@@ -25,14 +25,14 @@ func askEverything(t *testing.T, s *server, c *client, addr string) mailed {
 	t.Helper()
 	var m mailed
 	expect(t, c.do("POST", "/account/verification", map[string]any{"url": "https://app.example.test/v"}), 201, "")
-	m.verification = linkIn(t, s.mailWith(t, addr, "Verify").Text).Query()
+	m.verification = linkIn(t, s.mailWith(t, addr, subjectVerification).Text).Query()
 	guest := s.client(t, c.project)
 	expect(t, guest.do("POST", "/account/tokens/magic-url", map[string]any{"userId": "unique()", "email": addr, "url": "https://app.example.test/m"}), 201, "")
-	m.magic = linkIn(t, s.mailWith(t, addr, "Sign in").Text).Query()
+	m.magic = linkIn(t, s.mailWith(t, addr, subjectMagic).Text).Query()
 	expect(t, guest.do("POST", "/account/tokens/email", map[string]any{"userId": "unique()", "email": addr}), 201, "")
-	m.code = codeIn(t, s.mailWith(t, addr, "sign-in code").Text)
+	m.code = codeIn(t, s.mailWith(t, addr, subjectOTP).Text)
 	expect(t, guest.do("POST", "/account/recovery", map[string]any{"email": addr, "url": "https://app.example.test/r"}), 201, "")
-	m.recovery = linkIn(t, s.mailWith(t, addr, "Reset").Text).Query()
+	m.recovery = linkIn(t, s.mailWith(t, addr, subjectRecovery).Text).Query()
 	return m
 }
 
@@ -127,7 +127,7 @@ func TestSecretOfUnlinkedAddressDies(t *testing.T) {
 		if r.str(t, "userId") != "prim" {
 			t.Fatalf("the linked email's token went to %s", r.body)
 		}
-		q := linkIn(t, s.mailWith(t, sm, "Sign in").Text).Query()
+		q := linkIn(t, s.mailWith(t, sm, subjectMagic).Text).Query()
 		expect(t, k.do("DELETE", "/users/prim/identities/email/"+sm, nil), 200, "")
 		expect(t, guest.do("PUT", "/account/sessions/magic-url", map[string]any{"userId": "prim", "secret": q.Get("secret")}), 401, "user_invalid_token")
 	})
@@ -143,7 +143,7 @@ func TestCurrentSecretsStillWork(t *testing.T) {
 		c.signIn(mail, "correct horse")
 		expect(t, c.do("PATCH", "/account/name", map[string]any{"name": "Renamed"}), 200, "")
 		expect(t, s.client(t, c.project).do("POST", "/account/tokens/magic-url", map[string]any{"userId": "unique()", "email": mail, "url": "https://app.example.test/m"}), 201, "")
-		q := linkIn(t, s.mailWith(t, mail, "Sign in").Text).Query()
+		q := linkIn(t, s.mailWith(t, mail, subjectMagic).Text).Query()
 		expect(t, s.client(t, c.project).do("PUT", "/account/sessions/magic-url", map[string]any{"userId": uid, "secret": q.Get("secret")}), 201, "")
 	})
 }

@@ -34,7 +34,7 @@ func codeSignIn(t *testing.T, s *server, c *client, addr string) (string, *clien
 	v := s.client(t, c.project)
 	r := v.do("POST", "/account/tokens/email", map[string]any{"userId": "unique()", "email": addr})
 	expect(t, r, 201, "")
-	code := codeIn(t, s.mailWith(t, addr, "sign-in code").Text)
+	code := codeIn(t, s.mailWith(t, addr, subjectOTP).Text)
 	expect(t, v.do("POST", "/account/sessions/token", map[string]any{"userId": r.str(t, "userId"), "secret": code}), 201, "")
 	return r.str(t, "userId"), v
 }
@@ -113,7 +113,7 @@ func TestPreHijackUnexpiredSessionRecovery(t *testing.T) {
 		uid, attacker := squat(t, s, c, victim)
 		owner := s.client(t, c.project)
 		expect(t, owner.do("POST", "/account/recovery", map[string]any{"email": victim, "url": "https://app.example.test/r"}), 201, "")
-		q := linkIn(t, s.mailWith(t, victim, "Reset").Text).Query()
+		q := linkIn(t, s.mailWith(t, victim, subjectRecovery).Text).Query()
 		expect(t, owner.do("PUT", "/account/recovery", map[string]any{"userId": uid, "secret": q.Get("secret"), "password": "the owner's own"}), 200, "")
 		lockedOut(t, s, c, attacker, victim)
 		owner.signIn(victim, "the owner's own")
@@ -166,7 +166,7 @@ func TestPreHijackTrojanIdentifier(t *testing.T) {
 
 		owner := s.client(t, c.project)
 		expect(t, owner.do("POST", "/account/tokens/magic-url", map[string]any{"userId": "unique()", "email": victim, "url": "https://app.example.test/m"}), 201, "")
-		q := linkIn(t, s.mailWith(t, victim, "Sign in").Text).Query()
+		q := linkIn(t, s.mailWith(t, victim, subjectMagic).Text).Query()
 		expect(t, owner.do("PUT", "/account/sessions/magic-url", map[string]any{"userId": uid, "secret": q.Get("secret")}), 201, "")
 		me := owner.do("GET", "/account", nil)
 		expect(t, me, 200, "")
@@ -200,9 +200,9 @@ func TestPreHijackUnexpiredEmailChange(t *testing.T) {
 		uid := a.signUp(own, squatterPass)
 		a.signIn(own, squatterPass)
 		expect(t, a.do("POST", "/account/verification", map[string]any{"url": "https://app.example.test/v"}), 201, "")
-		verify := linkIn(t, s.mailWith(t, own, "Verify").Text).Query()
+		verify := linkIn(t, s.mailWith(t, own, subjectVerification).Text).Query()
 		expect(t, s.client(t, c.project).do("POST", "/account/tokens/magic-url", map[string]any{"userId": "unique()", "email": own, "url": "https://app.example.test/m"}), 201, "")
-		magic := linkIn(t, s.mailWith(t, own, "Sign in").Text).Query()
+		magic := linkIn(t, s.mailWith(t, own, subjectMagic).Text).Query()
 		expect(t, a.do("PATCH", "/account/email", map[string]any{"email": victim, "password": squatterPass}), 200, "")
 
 		got, owner := codeSignIn(t, s, c, victim)
@@ -258,7 +258,7 @@ func TestPreHijackOrdinaryVerificationKeepsAccount(t *testing.T) {
 		c.signUp(mail, "correct horse")
 		c.signIn(mail, "correct horse")
 		expect(t, c.do("POST", "/account/verification", map[string]any{"url": "https://app.example.test/v"}), 201, "")
-		m := s.mailWith(t, mail, "Verify")
+		m := s.mailWith(t, mail, subjectVerification)
 		if disownLink(t, m.Text) == nil {
 			t.Fatalf("the verification mail has no \"this wasn't me\" link:\n%s", m.Text)
 		}
@@ -281,7 +281,7 @@ func TestPreHijackVerificationLinkOpenedByOwner(t *testing.T) {
 		victim := email()
 		uid, attacker := squat(t, s, c, victim)
 		expect(t, attacker.do("POST", "/account/verification", map[string]any{"url": "https://app.example.test/v"}), 201, "")
-		q := linkIn(t, s.mailWith(t, victim, "Verify").Text).Query()
+		q := linkIn(t, s.mailWith(t, victim, subjectVerification).Text).Query()
 		expect(t, s.client(t, c.project).do("PUT", "/account/verification", map[string]any{"userId": uid, "secret": q.Get("secret")}), 200, "")
 		lockedOut(t, s, c, attacker, victim)
 		claimNotice(t, s, victim, "the password", "the session that was signed in")
@@ -316,7 +316,7 @@ func TestPreHijackThisWasntMeLink(t *testing.T) {
 		victim := email()
 		uid, attacker := squat(t, s, c, victim)
 		expect(t, attacker.do("POST", "/account/verification", map[string]any{"url": "https://app.example.test/v"}), 201, "")
-		m := s.mailWith(t, victim, "Verify")
+		m := s.mailWith(t, victim, subjectVerification)
 		link := disownLink(t, m.Text)
 		if link == nil {
 			t.Fatalf("no \"this wasn't me\" link in:\n%s", m.Text)
@@ -403,7 +403,7 @@ func TestPreHijackFreshCodeSignUpIsQuiet(t *testing.T) {
 		// A later mail to the same address shows the queue has moved on
 		// (one job worker: mails go out in the order they were queued).
 		expect(t, s.client(t, c.project).do("POST", "/account/tokens/magic-url", map[string]any{"userId": "unique()", "email": mail, "url": "https://app.example.test/m"}), 201, "")
-		s.mailWith(t, mail, "Sign in")
+		s.mailWith(t, mail, subjectMagic)
 		for _, m := range s.mail.Messages() {
 			if strings.Contains(m.Subject, "is yours now") && strings.Contains(strings.Join(m.To, ","), mail) {
 				t.Fatalf("a fresh sign-up was told its account was claimed: %s", m.Text)

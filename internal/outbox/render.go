@@ -16,7 +16,7 @@ func templateVars(v map[string]string) templates.Vars {
 	}
 	return templates.Vars{User: v["user"], Project: v["project"], Redirect: v["redirect"], OTP: otp, Phrase: v["phrase"],
 		Team: v["team"], AgentDevice: v["agentDevice"], AgentClient: v["agentClient"], AgentOS: v["agentOs"],
-		IPAddress: v["ipAddress"], Country: v["country"], Account: v["account"], Disown: v["disown"], Removed: v["removed"]}
+		IPAddress: v["ipAddress"], Country: v["country"], Time: v["time"], Date: v["date"], Year: v["year"], Account: v["account"], Disown: v["disown"], Removed: v["removed"]}
 }
 
 func custom(t *storage.Template) *templates.Custom {

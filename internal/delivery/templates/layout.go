@@ -21,10 +21,13 @@ type texts struct {
 	sms       map[string]string
 }
 
-// email is a default email: a subject and blocks between the greeting and
-// the sign-off.
+// email is a default email: a subject, a preview, and blocks between the
+// greeting and the sign-off. The preview is the line mail clients show
+// next to the subject: a hidden first element of the HTML part and the
+// first paragraph of the text part.
 type email struct {
 	subject string
+	preview string
 	blocks  []block
 }
 
@@ -64,7 +67,9 @@ func linkTo(v, label string) block { return block{kind: altLink, text: label, if
 const (
 	styleButton = "display:inline-block;padding:12px 24px;border-radius:6px;background:#2d5bd7;color:#ffffff;text-decoration:none;font-weight:600"
 	styleLink   = "font-size:12px;color:#5b6b7b;word-break:break-all"
-	styleCode   = "font-size:28px;font-weight:700;letter-spacing:6px;font-family:ui-monospace,Menlo,Consolas,monospace"
+	// The preview is for the inbox list only: hidden in the opened mail.
+	stylePreview = "display:none;max-height:0;overflow:hidden;opacity:0;font-size:1px;line-height:1px;color:#ffffff"
+	styleCode    = "font-size:28px;font-weight:700;letter-spacing:6px;font-family:ui-monospace,Menlo,Consolas,monospace"
 )
 
 // render builds the default body as an HTML fragment and as text, both
@@ -75,6 +80,10 @@ func (e email) render(loc *texts, values map[string]string) (string, string) {
 	greeting := loc.hello
 	if values["user"] == "" {
 		greeting = loc.helloAnon
+	}
+	if e.preview != "" {
+		h.WriteString(`<div style="` + stylePreview + `">` + html.EscapeString(e.preview) + "</div>\n")
+		t.WriteString(e.preview + "\n\n")
 	}
 	h.WriteString("<p>" + html.EscapeString(greeting) + "</p>\n")
 	t.WriteString(greeting + "\n\n")

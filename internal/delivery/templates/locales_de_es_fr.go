@@ -28,10 +28,6 @@ var de = texts{
 			},
 		},
 	},
-	sms: map[string]string{
-		Verification: "{{secret}} ist Ihr Bestätigungscode für {{project}}.",
-		Login:        "{{secret}} ist Ihr Anmeldecode für {{project}}.",
-	},
 }
 
 var es = texts{
@@ -62,10 +58,6 @@ var es = texts{
 			},
 		},
 	},
-	sms: map[string]string{
-		Verification: "{{secret}} es tu código de verificación de {{project}}.",
-		Login:        "{{secret}} es tu código de inicio de sesión de {{project}}.",
-	},
 }
 
 var fr = texts{
@@ -95,9 +87,5 @@ var fr = texts{
 				p("Si vous n’avez pas demandé de code de connexion, vous pouvez ignorer ce message."),
 			},
 		},
-	},
-	sms: map[string]string{
-		Verification: "{{secret}} est votre code de vérification {{project}}.",
-		Login:        "{{secret}} est votre code de connexion à {{project}}.",
 	},
 }

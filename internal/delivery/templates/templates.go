@@ -74,6 +74,9 @@ type Vars struct {
 	AgentOS     string // {{agentOs}}
 	IPAddress   string // {{ipAddress}}
 	Country     string // {{country}}
+	Time        string // {{time}}: when, in UTC ("15:04:05"), for the session alert
+	Date        string // {{date}}: the day ("January 2")
+	Year        string // {{year}}
 	Account     string // {{account}}: the other account of a link notice
 	// Gatehouse's own, for the pre-hijacking defence: {{disown}}, the
 	// "this wasn't me" link of a verification mail, and {{removed}}, what
@@ -209,6 +212,9 @@ func (v Vars) values(loc *texts) map[string]string {
 		"agentOs":     v.AgentOS,
 		"ipAddress":   v.IPAddress,
 		"country":     v.Country,
+		"time":        v.Time,
+		"date":        v.Date,
+		"year":        v.Year,
 		"account":     v.Account,
 		"disown":      v.Disown,
 		"removed":     v.Removed,
