@@ -67,10 +67,12 @@ module.exports = [
         name,
       });
 
-      // Gatehouse: the console project serves no Account API (there are no
-      // console users), so the request is refused before any region could
-      // matter, docs/differences.md "Security" (a missing project / the
-      // console project row). Appwrite answers 451 here.
+      // Gatehouse: the console project serves only the Projects API (no
+      // console users), so Account routes there answer 404
+      // project_not_found whatever the address; Appwrite's 451 is its
+      // region block on the console, docs/differences.md "Security" ("A
+      // missing or empty `X-Appwrite-Project` silently means the console
+      // project.").
       this.assertEquals(404, response.headers['status-code']);
       this.assertEquals('project_not_found', response.body.type);
 
