@@ -122,7 +122,7 @@ func (s *Service) CreateEmailToken(ctx context.Context, p *storage.Project, in T
 		return nil, err
 	}
 	code := secret.Digits(6)
-	return s.issue(ctx, p, u, storage.TokenEmail, code, EmailCodeLifetime, in.Phrase, in.Email, "", a, func(phrase string) outbox.Message {
+	return s.issue(ctx, p, u, storage.TokenEmail, code, EmailCodeLifetime, in.Phrase, in.Email, "", a, func(phrase string, _ *storage.Token) outbox.Message {
 		return outbox.Message{ProjectID: p.ID, Channel: outbox.Email, Kind: "otpSession", To: in.Email, ToName: u.Name,
 			Locale: a.Locale, Vars: vars(p, u, map[string]string{"otp": code, "phrase": phrase})}
 	})
@@ -136,9 +136,8 @@ func (s *Service) CreateMagicURLToken(ctx context.Context, p *storage.Project, i
 		return nil, err
 	}
 	raw := secret.Hex(32)
-	expire := s.nowUTC().Add(MagicURLLifetime)
-	link := withQuery(in.URL, map[string]string{"userId": u.ID, "secret": raw, "expire": expire.Format(time.RFC3339), "project": p.ID})
-	return s.issue(ctx, p, u, storage.TokenMagicURL, raw, MagicURLLifetime, in.Phrase, in.Email, "", a, func(phrase string) outbox.Message {
+	return s.issue(ctx, p, u, storage.TokenMagicURL, raw, MagicURLLifetime, in.Phrase, in.Email, "", a, func(phrase string, t *storage.Token) outbox.Message {
+		link := withQuery(in.URL, map[string]string{"userId": u.ID, "secret": raw, "expire": linkTime(t.Expire), "project": p.ID})
 		return outbox.Message{ProjectID: p.ID, Channel: outbox.Email, Kind: "magicSession", To: in.Email, ToName: u.Name,
 			Locale: a.Locale, Vars: vars(p, u, map[string]string{"redirect": link, "phrase": phrase})}
 	})
@@ -155,7 +154,7 @@ func (s *Service) CreatePhoneToken(ctx context.Context, p *storage.Project, in T
 		return s.issue(ctx, p, u, storage.TokenPhone, mock, PhoneCodeLifetime, false, in.Phone, "", a, nil)
 	}
 	code := secret.Digits(6)
-	return s.issue(ctx, p, u, storage.TokenPhone, code, PhoneCodeLifetime, false, in.Phone, "", a, func(string) outbox.Message {
+	return s.issue(ctx, p, u, storage.TokenPhone, code, PhoneCodeLifetime, false, in.Phone, "", a, func(string, *storage.Token) outbox.Message {
 		return outbox.Message{ProjectID: p.ID, Channel: outbox.SMS, Kind: "login", To: in.Phone, Locale: a.Locale,
 			Vars: vars(p, u, map[string]string{"secret": code, "otp": code})}
 	})
@@ -172,9 +171,10 @@ func mockCode(p *storage.Project, phone string) (string, bool) {
 
 // issue stores a token bound to the address to, asked for by session
 // sessionID ("" for none), and queues its message (msg nil: nothing to
-// send).
+// send). msg gets the stored token, so a link in the message can carry
+// the token's own expiry.
 func (s *Service) issue(ctx context.Context, p *storage.Project, u *storage.User, typ storage.TokenType, raw string,
-	life time.Duration, withPhrase bool, to, sessionID string, a Actor, msg func(phrase string) outbox.Message) (*IssuedToken, error) {
+	life time.Duration, withPhrase bool, to, sessionID string, a Actor, msg func(phrase string, t *storage.Token) outbox.Message) (*IssuedToken, error) {
 	phrase := ""
 	if withPhrase {
 		phrase = Phrase()
@@ -184,11 +184,17 @@ func (s *Service) issue(ctx context.Context, p *storage.Project, u *storage.User
 		return nil, err
 	}
 	if msg != nil {
-		if err := s.send(ctx, msg(phrase)); err != nil {
+		if err := s.send(ctx, msg(phrase, t.Token)); err != nil {
 			return nil, err
 		}
 	}
 	return &IssuedToken{Token: t.Token, Secret: raw, Phrase: phrase}, nil
+}
+
+// linkTime is a token's expiry as its link's `expire` parameter: the
+// same text as the Token model's `expire`, as Appwrite writes both.
+func linkTime(t time.Time) string {
+	return t.UTC().Format(profileTime)
 }
 
 // withQuery adds params to a URL, keeping its own.

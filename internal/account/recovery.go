@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"time"
 
 	"github.com/gatehouse-auth/gatehouse/internal/apperr"
 	"github.com/gatehouse-auth/gatehouse/internal/outbox"
@@ -26,9 +25,8 @@ func (s *Service) CreateRecovery(ctx context.Context, p *storage.Project, email,
 		return nil, apperr.New(apperr.UserBlocked)
 	}
 	raw := secret.Hex(32)
-	expire := s.nowUTC().Add(RecoveryLifetime)
-	link = withQuery(link, map[string]string{"userId": u.ID, "secret": raw, "expire": expire.Format(time.RFC3339)})
-	return s.issue(ctx, p, u, storage.TokenRecovery, raw, RecoveryLifetime, false, u.Email, "", a, func(string) outbox.Message {
+	return s.issue(ctx, p, u, storage.TokenRecovery, raw, RecoveryLifetime, false, u.Email, "", a, func(_ string, t *storage.Token) outbox.Message {
+		link := withQuery(link, map[string]string{"userId": u.ID, "secret": raw, "expire": linkTime(t.Expire)})
 		return outbox.Message{ProjectID: p.ID, Channel: outbox.Email, Kind: "recovery", To: u.Email, ToName: u.Name,
 			Locale: a.Locale, Vars: vars(p, u, map[string]string{"redirect": link})}
 	})
@@ -88,13 +86,11 @@ func (s *Service) CreateEmailVerification(ctx context.Context, p *storage.Projec
 		return nil, apperr.New(apperr.UserEmailVerified)
 	}
 	raw := secret.Hex(32)
-	expire := s.nowUTC().Add(VerificationLifetime)
-	link = withQuery(link, map[string]string{"userId": u.ID, "secret": raw, "expire": expire.Format(time.RFC3339)})
-	extra := map[string]string{"redirect": link}
-	if disownURL != "" {
-		extra["disown"] = withQuery(disownURL, map[string]string{"userId": u.ID, "secret": raw})
-	}
-	return s.issue(ctx, p, u, storage.TokenVerification, raw, VerificationLifetime, false, u.Email, sessionOf(c), a, func(string) outbox.Message {
+	return s.issue(ctx, p, u, storage.TokenVerification, raw, VerificationLifetime, false, u.Email, sessionOf(c), a, func(_ string, t *storage.Token) outbox.Message {
+		extra := map[string]string{"redirect": withQuery(link, map[string]string{"userId": u.ID, "secret": raw, "expire": linkTime(t.Expire)})}
+		if disownURL != "" {
+			extra["disown"] = withQuery(disownURL, map[string]string{"userId": u.ID, "secret": raw})
+		}
 		return outbox.Message{ProjectID: p.ID, Channel: outbox.Email, Kind: "verification", To: u.Email, ToName: u.Name,
 			Locale: a.Locale, Vars: vars(p, u, extra)}
 	})
@@ -114,7 +110,7 @@ func (s *Service) CreatePhoneVerification(ctx context.Context, p *storage.Projec
 		return s.issue(ctx, p, u, storage.TokenPhoneVerification, mock, PhoneCodeLifetime, false, u.Phone, sessionOf(c), a, nil)
 	}
 	code := secret.Digits(6)
-	return s.issue(ctx, p, u, storage.TokenPhoneVerification, code, PhoneCodeLifetime, false, u.Phone, sessionOf(c), a, func(string) outbox.Message {
+	return s.issue(ctx, p, u, storage.TokenPhoneVerification, code, PhoneCodeLifetime, false, u.Phone, sessionOf(c), a, func(string, *storage.Token) outbox.Message {
 		return outbox.Message{ProjectID: p.ID, Channel: outbox.SMS, Kind: "verification", To: u.Phone, Locale: a.Locale,
 			Vars: vars(p, u, map[string]string{"secret": code, "otp": code})}
 	})

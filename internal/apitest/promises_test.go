@@ -49,9 +49,8 @@ func TestVerificationLinksLastSevenDays(t *testing.T) {
 		if err != nil || expire.Before(want.Add(-time.Minute)) || expire.After(want.Add(time.Minute)) {
 			t.Fatalf("expire %q, want about %v (%v)", r.str(t, "expire"), want, err)
 		}
-		linked, err := time.Parse(time.RFC3339, linkIn(t, s.mailTo(t, mail).Text).Query().Get("expire"))
-		if err != nil || !linked.Equal(expire.Truncate(time.Second)) {
-			t.Fatalf("the link's expire %v differs from the token's %v (%v)", linked, expire, err)
+		if linked := linkIn(t, s.mailTo(t, mail).Text).Query().Get("expire"); linked != r.str(t, "expire") {
+			t.Fatalf("the link's expire %q differs from the token's %q", linked, r.str(t, "expire"))
 		}
 	})
 }
