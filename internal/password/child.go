@@ -33,6 +33,12 @@ import (
 // dies or cannot start costs nothing but priority: the job is computed
 // in-process, and the next job starts a new child (at most one attempt
 // per childRetry).
+//
+// A child left idle for ChildIdle is retired: argon2's buffers (19 MiB a
+// hash by default) stay in a Go process's heap long after the burst that
+// needed them, and even an idle child's mapped binary costs more than a
+// server at rest should hold. The next job starts a new child, which
+// costs a few milliseconds next to the hash itself.
 
 // childRequest is one job for the child.
 type childRequest struct {
@@ -58,6 +64,10 @@ type childResponse struct {
 // childRetry spaces attempts to start a child after one failed.
 const childRetry = 5 * time.Second
 
+// ChildIdle is how long a hashing child may wait without a job before it
+// is retired.
+const ChildIdle = 15 * time.Second
+
 // errNoChild means the job must be computed in-process.
 var errNoChild = errors.New("password: no hashing child")
 
@@ -74,11 +84,26 @@ func (h *Hasher) UseChild(argv, env []string, log *slog.Logger) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	env = append(env[:len(env):len(env)], childWorkersEnv+"="+strconv.Itoa(h.workers))
-	h.child = &childPool{argv: argv, env: env, log: log}
+	h.child = &childPool{argv: argv, env: env, log: log, idle: ChildIdle}
 	h.slots = make(chan struct{}, 2*h.workers)
 	// Start it now, from the binary the server started from; later
-	// restarts check the protocol (see start).
-	go h.child.get()
+	// restarts check the protocol (see start). Unused, it is retired
+	// after ChildIdle like any other.
+	go func() {
+		if p, err := h.child.hold(); err == nil {
+			h.child.release(p)
+		}
+	}()
+}
+
+// SetChildIdle changes how long an idle child lives (for tests). Call it
+// after UseChild, before h is used.
+func (h *Hasher) SetChildIdle(d time.Duration) {
+	if h.child != nil {
+		h.child.mu.Lock()
+		h.child.idle = d
+		h.child.mu.Unlock()
+	}
 }
 
 // childWorkersEnv tells the child how many hashes to compute at once.
@@ -93,6 +118,9 @@ type childPool struct {
 	cur      *childProc
 	failedAt time.Time
 	closed   bool
+	idle     time.Duration // retire the child after this long without a job
+	busy     int           // jobs handed to cur and not yet answered
+	idleGen  uint64        // bumped whenever cur gets busy or is replaced
 }
 
 // childProc is one running child.
@@ -109,10 +137,11 @@ type childProc struct {
 
 // do runs req in the child and returns its answer, or errNoChild.
 func (c *childPool) do(req childRequest) (childResponse, error) {
-	p, err := c.get()
+	p, err := c.hold()
 	if err != nil {
 		return childResponse{}, err
 	}
+	defer c.release(p)
 	ch := make(chan childResponse, 1)
 	p.pmu.Lock()
 	p.next++
@@ -134,10 +163,54 @@ func (c *childPool) do(req childRequest) (childResponse, error) {
 	}
 }
 
-// get returns the running child, starting one if there is none.
-func (c *childPool) get() (*childProc, error) {
+// hold returns the running child, starting one if there is none, and
+// counts a job on it until release.
+func (c *childPool) hold() (*childProc, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	p, err := c.getLocked()
+	if err != nil {
+		return nil, err
+	}
+	c.busy++
+	c.idleGen++ // a retirement already timed no longer applies
+	return p, nil
+}
+
+// release ends a job counted by hold. The child's last job arms its
+// retirement.
+func (c *childPool) release(p *childProc) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.cur != p {
+		return // retired or lost meanwhile; its count went with it
+	}
+	c.busy--
+	if c.busy > 0 || c.idle <= 0 {
+		return
+	}
+	c.idleGen++
+	gen := c.idleGen
+	time.AfterFunc(c.idle, func() { c.retire(p, gen) })
+}
+
+// retire ends p if it is still the child and nothing used it since the
+// timer that calls this was armed: closing its input makes it exit.
+func (c *childPool) retire(p *childProc, gen uint64) {
+	c.mu.Lock()
+	if c.cur != p || c.busy > 0 || c.idleGen != gen {
+		c.mu.Unlock()
+		return
+	}
+	c.cur = nil
+	c.idleGen++
+	c.mu.Unlock()
+	c.log.Debug("password hashing child retired after being idle", "idle", c.idle)
+	p.in.Close()
+}
+
+// getLocked returns the running child, starting one if there is none.
+func (c *childPool) getLocked() (*childProc, error) {
 	if c.cur != nil {
 		return c.cur, nil
 	}
@@ -154,6 +227,7 @@ func (c *childPool) get() (*childProc, error) {
 		return nil, errNoChild
 	}
 	c.cur = p
+	c.busy = 0
 	return p, nil
 }
 
@@ -233,6 +307,8 @@ func (c *childPool) lost(p *childProc, err error) {
 	c.mu.Lock()
 	if c.cur == p {
 		c.cur = nil
+		c.busy = 0
+		c.idleGen++
 		c.failedAt = time.Now()
 		c.log.Warn("password hashing child ended; hashing in-process until it is back", "err", err)
 	}

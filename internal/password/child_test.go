@@ -230,3 +230,63 @@ func TestChildOtherProtocol(t *testing.T) {
 		t.Fatal("a child of another protocol was used")
 	}
 }
+
+// TestChildRetiredWhenIdle: a child that has had no job for the idle time
+// exits, and the next job starts a new one. Without the retirement the
+// first child would still be the running one.
+func TestChildRetiredWhenIdle(t *testing.T) {
+	h := childHasher(t, fast, 1)
+	h.SetChildIdle(50 * time.Millisecond)
+	ctx := context.Background()
+	if _, err := h.Hash(ctx, "one"); err != nil {
+		t.Fatal(err)
+	}
+	first := h.child.running()
+	if first == nil {
+		t.Fatal("no child after a hash")
+	}
+	select {
+	case <-first.dead:
+	case <-time.After(10 * time.Second):
+		t.Fatal("an idle child was not retired")
+	}
+	if p := h.child.running(); p != nil {
+		t.Fatal("a retired child is still the running one")
+	}
+	if _, err := h.Hash(ctx, "two"); err != nil {
+		t.Fatal(err)
+	}
+	second := h.child.running()
+	if second == nil || second == first {
+		t.Fatalf("the next job did not start a new child (%p, first %p)", second, first)
+	}
+}
+
+// TestChildBusyNotRetired: a retirement timed while the child was idle
+// does not end it once a job has started on it. The job here is timed
+// first, so that the idle time is a third of it and a stale timer would
+// fire in the middle of the next job.
+func TestChildBusyNotRetired(t *testing.T) {
+	slow := Params{MemoryKiB: 32 * 1024, Time: 2, Threads: 1}
+	h := childHasher(t, slow, 1)
+	h.SetChildIdle(time.Hour)
+	ctx := context.Background()
+	start := time.Now()
+	if _, err := h.Hash(ctx, "warm"); err != nil {
+		t.Fatal(err)
+	}
+	job := time.Since(start)
+	first := h.child.running()
+	if first == nil {
+		t.Fatal("no child after a hash")
+	}
+	h.SetChildIdle(job / 3)
+	for i := 0; i < 3; i++ {
+		if _, err := h.Hash(ctx, "busy "+strconv.Itoa(i)); err != nil {
+			t.Fatal(err)
+		}
+		if p := h.child.running(); p != first {
+			t.Fatalf("job %d: the child was retired while it had work", i)
+		}
+	}
+}
