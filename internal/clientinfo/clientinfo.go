@@ -69,6 +69,13 @@ func Parse(userAgent, ip string) storage.Client {
 	if !parseNonBrowser(ua, &c) {
 		parseBrowser(ua, &c)
 	}
+	// Matomo cuts every version it builds to major.minor (its default
+	// truncation, which Appwrite keeps); engine versions it does not cut,
+	// and Appwrite reads its CLI's version itself, whole.
+	c.OSVersion = majorMinor(c.OSVersion)
+	if c.ClientCode != "cli" {
+		c.ClientVersion = majorMinor(c.ClientVersion)
+	}
 
 	clean(&c.OSCode)
 	clean(&c.OSName)
@@ -508,6 +515,19 @@ func numericVersion(v string) string {
 		}
 	}
 	return strings.ReplaceAll(v, "_", ".")
+}
+
+// majorMinor cuts a dotted version after its second part: "70.0.3538.77"
+// is "70.0", "10" stays "10".
+func majorMinor(v string) string {
+	first := strings.IndexByte(v, '.')
+	if first < 0 {
+		return v
+	}
+	if second := strings.IndexByte(v[first+1:], '.'); second >= 0 {
+		return v[:first+1+second]
+	}
+	return v
 }
 
 // major returns the leading integer of a dotted version, or 0.

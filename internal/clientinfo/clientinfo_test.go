@@ -23,8 +23,8 @@ func TestParse(t *testing.T) {
 			name: "chrome on macOS",
 			ua:   "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36",
 			want: storage.Client{
-				OSCode: "MAC", OSName: "Mac", OSVersion: "10.15.7",
-				ClientType: "browser", ClientCode: "CH", ClientName: "Chrome", ClientVersion: "124.0.0.0",
+				OSCode: "MAC", OSName: "Mac", OSVersion: "10.15",
+				ClientType: "browser", ClientCode: "CH", ClientName: "Chrome", ClientVersion: "124.0",
 				ClientEngine: "Blink", ClientEngineVersion: "124.0.0.0",
 				DeviceName: "desktop", DeviceBrand: "Apple",
 			},
@@ -43,8 +43,8 @@ func TestParse(t *testing.T) {
 			name: "safari on iphone",
 			ua:   "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4.1 Mobile/15E148 Safari/604.1",
 			want: storage.Client{
-				OSCode: "IOS", OSName: "iOS", OSVersion: "17.4.1",
-				ClientType: "browser", ClientCode: "MF", ClientName: "Mobile Safari", ClientVersion: "17.4.1",
+				OSCode: "IOS", OSName: "iOS", OSVersion: "17.4",
+				ClientType: "browser", ClientCode: "MF", ClientName: "Mobile Safari", ClientVersion: "17.4",
 				ClientEngine: "WebKit", ClientEngineVersion: "605.1.15",
 				DeviceName: "smartphone", DeviceBrand: "Apple", DeviceModel: "iPhone",
 			},
@@ -54,7 +54,7 @@ func TestParse(t *testing.T) {
 			ua:   "Mozilla/5.0 (Linux; Android 14; SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.6367.82 Mobile Safari/537.36",
 			want: storage.Client{
 				OSCode: "AND", OSName: "Android", OSVersion: "14",
-				ClientType: "browser", ClientCode: "CM", ClientName: "Chrome Mobile", ClientVersion: "124.0.6367.82",
+				ClientType: "browser", ClientCode: "CM", ClientName: "Chrome Mobile", ClientVersion: "124.0",
 				ClientEngine: "Blink", ClientEngineVersion: "124.0.6367.82",
 				DeviceName: "smartphone", DeviceBrand: "Samsung", DeviceModel: "SM-S918B",
 			},
@@ -74,7 +74,7 @@ func TestParse(t *testing.T) {
 			ua:   "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36",
 			want: storage.Client{
 				OSCode: "AND", OSName: "Android", OSVersion: "14",
-				ClientType: "browser", ClientCode: "CM", ClientName: "Chrome Mobile", ClientVersion: "124.0.0.0",
+				ClientType: "browser", ClientCode: "CM", ClientName: "Chrome Mobile", ClientVersion: "124.0",
 				ClientEngine: "Blink", ClientEngineVersion: "124.0.0.0",
 				DeviceName: "smartphone", DeviceBrand: "Google", DeviceModel: "Pixel 8",
 			},
@@ -84,7 +84,7 @@ func TestParse(t *testing.T) {
 			ua:   "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36",
 			want: storage.Client{
 				OSCode: "AND", OSName: "Android", OSVersion: "10",
-				ClientType: "browser", ClientCode: "CM", ClientName: "Chrome Mobile", ClientVersion: "124.0.0.0",
+				ClientType: "browser", ClientCode: "CM", ClientName: "Chrome Mobile", ClientVersion: "124.0",
 				ClientEngine: "Blink", ClientEngineVersion: "124.0.0.0",
 				DeviceName: "smartphone",
 			},
@@ -104,7 +104,7 @@ func TestParse(t *testing.T) {
 			ua:   "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36 Edg/124.0.2478.67",
 			want: storage.Client{
 				OSCode: "WIN", OSName: "Windows", OSVersion: "10",
-				ClientType: "browser", ClientCode: "PS", ClientName: "Microsoft Edge", ClientVersion: "124.0.2478.67",
+				ClientType: "browser", ClientCode: "PS", ClientName: "Microsoft Edge", ClientVersion: "124.0",
 				ClientEngine: "Blink", ClientEngineVersion: "124.0.0.0",
 				DeviceName: "desktop",
 			},
@@ -123,7 +123,7 @@ func TestParse(t *testing.T) {
 			name: "safari on macOS",
 			ua:   "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15",
 			want: storage.Client{
-				OSCode: "MAC", OSName: "Mac", OSVersion: "10.15.7",
+				OSCode: "MAC", OSName: "Mac", OSVersion: "10.15",
 				ClientType: "browser", ClientCode: "SF", ClientName: "Safari", ClientVersion: "17.4",
 				ClientEngine: "WebKit", ClientEngineVersion: "605.1.15",
 				DeviceName: "desktop", DeviceBrand: "Apple",
@@ -134,7 +134,7 @@ func TestParse(t *testing.T) {
 			ua:   "Mozilla/5.0 (Windows NT 6.1; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/109.0.0.0 Safari/537.36 OPR/95.0.0.0",
 			want: storage.Client{
 				OSCode: "WIN", OSName: "Windows", OSVersion: "7",
-				ClientType: "browser", ClientCode: "OP", ClientName: "Opera", ClientVersion: "95.0.0.0",
+				ClientType: "browser", ClientCode: "OP", ClientName: "Opera", ClientVersion: "95.0",
 				ClientEngine: "Blink", ClientEngineVersion: "109.0.0.0",
 				DeviceName: "desktop",
 			},
@@ -154,7 +154,7 @@ func TestParse(t *testing.T) {
 			ua:   "Mozilla/5.0 (iPad; CPU OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/124.0.6367.88 Mobile/15E148 Safari/604.1",
 			want: storage.Client{
 				OSCode: "IPA", OSName: "iPadOS", OSVersion: "17.4",
-				ClientType: "browser", ClientCode: "CI", ClientName: "Chrome Mobile iOS", ClientVersion: "124.0.6367.88",
+				ClientType: "browser", ClientCode: "CI", ClientName: "Chrome Mobile iOS", ClientVersion: "124.0",
 				ClientEngine: "WebKit", ClientEngineVersion: "605.1.15",
 				DeviceName: "tablet", DeviceBrand: "Apple", DeviceModel: "iPad",
 			},
@@ -174,7 +174,7 @@ func TestParse(t *testing.T) {
 			ua:   "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36",
 			want: storage.Client{
 				OSCode: "LIN", OSName: "GNU/Linux",
-				ClientType: "browser", ClientCode: "CH", ClientName: "Chrome", ClientVersion: "124.0.0.0",
+				ClientType: "browser", ClientCode: "CH", ClientName: "Chrome", ClientVersion: "124.0",
 				ClientEngine: "Blink", ClientEngineVersion: "124.0.0.0",
 				DeviceName: "desktop",
 			},
@@ -183,8 +183,8 @@ func TestParse(t *testing.T) {
 			name: "chrome on chromebook",
 			ua:   "Mozilla/5.0 (X11; CrOS x86_64 14541.0.0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36",
 			want: storage.Client{
-				OSCode: "COS", OSName: "Chrome OS", OSVersion: "14541.0.0",
-				ClientType: "browser", ClientCode: "CH", ClientName: "Chrome", ClientVersion: "124.0.0.0",
+				OSCode: "COS", OSName: "Chrome OS", OSVersion: "14541.0",
+				ClientType: "browser", ClientCode: "CH", ClientName: "Chrome", ClientVersion: "124.0",
 				ClientEngine: "Blink", ClientEngineVersion: "124.0.0.0",
 				DeviceName: "desktop",
 			},
@@ -192,12 +192,12 @@ func TestParse(t *testing.T) {
 		{
 			name: "appwrite node sdk",
 			ua:   "AppwriteNodeJSSDK/27.1.0 (Node.js/v20.11.1; linux; x64)",
-			want: storage.Client{ClientType: "library", ClientName: "Appwrite Node.js SDK", ClientVersion: "27.1.0"},
+			want: storage.Client{ClientType: "library", ClientName: "Appwrite Node.js SDK", ClientVersion: "27.1"},
 		},
 		{
 			name: "appwrite dotnet sdk",
 			ua:   "AppwriteDotNetSDK/0.10.0 (Linux; X64)",
-			want: storage.Client{ClientType: "library", ClientName: "Appwrite .NET SDK", ClientVersion: "0.10.0"},
+			want: storage.Client{ClientType: "library", ClientName: "Appwrite .NET SDK", ClientVersion: "0.10"},
 		},
 		{
 			name: "appwrite cli",
@@ -207,7 +207,7 @@ func TestParse(t *testing.T) {
 		{
 			name: "curl",
 			ua:   "curl/8.4.0",
-			want: storage.Client{ClientType: "library", ClientName: "curl", ClientVersion: "8.4.0"},
+			want: storage.Client{ClientType: "library", ClientName: "curl", ClientVersion: "8.4"},
 		},
 		{
 			name: "go http client",
@@ -227,7 +227,7 @@ func TestParse(t *testing.T) {
 		{
 			name: "python requests",
 			ua:   "python-requests/2.31.0",
-			want: storage.Client{ClientType: "library", ClientName: "Python Requests", ClientVersion: "2.31.0"},
+			want: storage.Client{ClientType: "library", ClientName: "Python Requests", ClientVersion: "2.31"},
 		},
 		{
 			name: "crawler",
