@@ -199,9 +199,16 @@ func (s *Server) listLogs(c *call) error {
 	if err != nil {
 		return err
 	}
+	noCount, err := countOff(c)
+	if err != nil {
+		return err
+	}
 	logs, total, err := s.Accounts.ListLogs(c.ctx(), c.user(), page)
 	if err != nil {
 		return err
+	}
+	if noCount {
+		total = 0
 	}
 	return c.json(http.StatusOK, logList(logs, total))
 }

@@ -424,9 +424,16 @@ func (s *Server) listUserLogs(c *call, u *storage.User) error {
 	if err != nil {
 		return err
 	}
+	noCount, err := countOff(c)
+	if err != nil {
+		return err
+	}
 	logs, total, err := s.Accounts.ListLogs(c.ctx(), u, page)
 	if err != nil {
 		return err
+	}
+	if noCount {
+		total = 0
 	}
 	return c.json(http.StatusOK, logList(logs, total))
 }
