@@ -59,3 +59,42 @@ func TestUsersListMillisecondsAndPhrases(t *testing.T) {
 		}
 	})
 }
+
+// TestUsersListsTotalFalse: every Users list route takes Appwrite 1.8's
+// `total` parameter; false answers total 0 with the items still listed,
+// a value that is not a boolean is refused.
+func TestUsersListsTotalFalse(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *server) {
+		c := s.newProject(t)
+		k := c.with("X-Appwrite-Key", c.key("users.read", "users.write", "sessions.write", "targets.read"))
+		expect(t, k.do("POST", "/users", map[string]any{"userId": "ann", "email": "ann@total.test", "password": "password"}), 201, "")
+		expect(t, k.do("POST", "/users/ann/sessions", nil), 201, "")
+		for _, tc := range []struct{ path, items string }{
+			{"/users", "users"},
+			{"/users/ann/sessions", "sessions"},
+			{"/users/ann/logs", "logs"},
+			{"/users/ann/targets", "targets"},
+		} {
+			r := k.do("GET", tc.path, nil)
+			expect(t, r, 200, "")
+			all := r.obj(t)
+			n := len(all[tc.items].([]any))
+			if n == 0 || all["total"] != float64(n) {
+				t.Errorf("%s: total %v with %d %s, want a count of at least 1", tc.path, all["total"], n, tc.items)
+			}
+			for _, off := range []string{"false", "0"} {
+				r = k.do("GET", tc.path+"?total="+off, nil)
+				expect(t, r, 200, "")
+				if o := r.obj(t); o["total"] != float64(0) || len(o[tc.items].([]any)) != n {
+					t.Errorf("%s?total=%s: %s", tc.path, off, r.body)
+				}
+			}
+			r = k.do("GET", tc.path+"?total=true", nil)
+			expect(t, r, 200, "")
+			if r.obj(t)["total"] != float64(n) {
+				t.Errorf("%s?total=true: %s", tc.path, r.body)
+			}
+			expect(t, k.do("GET", tc.path+"?total=maybe", nil), 400, "general_argument_invalid")
+		}
+	})
+}
