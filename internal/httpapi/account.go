@@ -199,7 +199,7 @@ func (s *Server) listLogs(c *call) error {
 	if err != nil {
 		return err
 	}
-	noCount, err := countOff(c)
+	counts, err := c.countsTotal()
 	if err != nil {
 		return err
 	}
@@ -207,7 +207,7 @@ func (s *Server) listLogs(c *call) error {
 	if err != nil {
 		return err
 	}
-	if noCount {
+	if !counts {
 		total = 0
 	}
 	return c.json(http.StatusOK, logList(logs, total))

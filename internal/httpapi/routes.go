@@ -47,15 +47,6 @@ func (c *call) jsonRaw(status int, b []byte) error {
 	return err
 }
 
-// countOff reads a list's `total` parameter (1.8): false asks for no
-// count, and the list answers total 0.
-func countOff(c *call) (bool, error) {
-	on, sent, err := c.p.boolean("total")
-	if err != nil {
-		return false, err
-	}
-	return sent && !on, nil
-}
 
 // logsPage reads the queries of a logs list: limit and offset only.
 func logsPage(c *call) (storage.Page, error) {

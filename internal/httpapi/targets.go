@@ -35,6 +35,10 @@ func (s *Server) listTargets(c *call, u *storage.User) error {
 	if err != nil {
 		return err
 	}
+	counts, err := c.countsTotal()
+	if err != nil {
+		return err
+	}
 	list, err := s.Store.ListTargets(c.ctx(), u.ProjectID, u.ID)
 	if err != nil {
 		return err
@@ -64,6 +68,9 @@ func (s *Server) listTargets(c *call, u *storage.User) error {
 			out.Targets = append(out.Targets, targetOf(t))
 		}
 		out.Total++
+	}
+	if !counts {
+		out.Total = 0
 	}
 	return c.json(http.StatusOK, out)
 }

@@ -149,12 +149,16 @@ func (s *Server) listUsers(c *call) error {
 	if err != nil {
 		return err
 	}
+	counts, err := c.countsTotal()
+	if err != nil {
+		return err
+	}
 	users, total, err := s.Accounts.ListUsers(c.ctx(), c.project.Project, uq)
 	if err != nil {
 		return err
 	}
-	if off, _, _ := c.p.boolean("total"); c.p.has("total") && !off {
-		total = 0 // 1.8: total=false skips counting
+	if !counts {
+		total = 0
 	}
 	out := userListModel{Total: total, Users: make([]userModel, len(users))}
 	for i, u := range users {
@@ -424,7 +428,7 @@ func (s *Server) listUserLogs(c *call, u *storage.User) error {
 	if err != nil {
 		return err
 	}
-	noCount, err := countOff(c)
+	counts, err := c.countsTotal()
 	if err != nil {
 		return err
 	}
@@ -432,7 +436,7 @@ func (s *Server) listUserLogs(c *call, u *storage.User) error {
 	if err != nil {
 		return err
 	}
-	if noCount {
+	if !counts {
 		total = 0
 	}
 	return c.json(http.StatusOK, logList(logs, total))

@@ -32,11 +32,18 @@ func (s *Server) userSessionRoutes() {
 }
 
 func (s *Server) listUserSessions(c *call, u *storage.User) error {
+	counts, err := c.countsTotal()
+	if err != nil {
+		return err
+	}
 	list, err := s.Accounts.ListSessions(c.ctx(), u)
 	if err != nil {
 		return err
 	}
 	out := sessionListModel{Total: len(list), Sessions: make([]sessionModel, len(list))}
+	if !counts {
+		out.Total = 0
+	}
 	for i, sess := range list {
 		// A key sees the stored hash, useless as a credential, as in Appwrite.
 		out.Sessions[i] = c.sessionOf(sess, false, sess.SecretHash)

@@ -144,6 +144,11 @@ func (w *where) expr(q query.Query) (string, error) {
 		return strings.Join(parts, " OR ")
 	}
 	isTime := w.spec.times[col]
+	if isTime {
+		if c, ok := w.timeExpr(col, q); ok {
+			return c, nil
+		}
+	}
 	switch q.Method {
 	case "equal":
 		return cmp("="), nil
@@ -187,6 +192,84 @@ func (w *where) expr(q query.Query) (string, error) {
 	return "", fmt.Errorf("unsupported query method %q", q.Method)
 }
 
+// timeExpr compares a time column as Appwrite does: to the millisecond.
+// Rows hold microseconds, the wire shows milliseconds, so a value read
+// from a response must find its row: a stored time t counts as t cut to
+// its millisecond, m(t). ok is false for the methods it does not handle.
+func (w *where) timeExpr(col string, q query.Query) (string, bool) {
+	// floor and ceil are v's microseconds rounded down and up to a
+	// millisecond; m(t) <= v is t < floor(v)+1ms, m(t) >= v is
+	// t >= ceil(v).
+	floor := func(v any) int64 {
+		t, _ := v.(time.Time)
+		us := micros(t)
+		r := us % 1000
+		if r < 0 {
+			r += 1000
+		}
+		return us - r
+	}
+	ceil := func(v any) int64 {
+		f := floor(v)
+		t, _ := v.(time.Time)
+		if micros(t) != f {
+			return f + 1000
+		}
+		return f
+	}
+	atMost := func(v any) string { return col + " < " + w.arg(floor(v)+1000) }
+	atLeast := func(v any) string { return col + " >= " + w.arg(ceil(v)) }
+	each := func(f func(v any) string) string {
+		parts := make([]string, len(q.Values))
+		for i, v := range q.Values {
+			parts[i] = f(v)
+		}
+		return strings.Join(parts, " OR ")
+	}
+	equal := func(v any) string {
+		if floor(v) != ceil(v) {
+			return "1=0" // no millisecond equals a value between two
+		}
+		return "(" + atLeast(v) + " AND " + atMost(v) + ")"
+	}
+	switch q.Method {
+	case "equal":
+		return each(equal), true
+	case "notEqual":
+		return "NOT (" + each(equal) + ")", true
+	case "lessThan":
+		return each(func(v any) string { return col + " < " + w.arg(ceil(v)) }), true
+	case "lessThanEqual":
+		return each(atMost), true
+	case "greaterThan":
+		return each(func(v any) string { return col + " >= " + w.arg(floor(v)+1000) }), true
+	case "greaterThanEqual":
+		return each(atLeast), true
+	case "between":
+		return "(" + atLeast(q.Values[0]) + " AND " + atMost(q.Values[1]) + ")", true
+	case "notBetween":
+		return "NOT (" + atLeast(q.Values[0]) + " AND " + atMost(q.Values[1]) + ")", true
+	}
+	return "", false
+}
+
+// searchTerms splits a search into the terms every row must hold: words,
+// and "quoted phrases" taken whole, as in Appwrite's full-text search.
+func searchTerms(search string) []string {
+	var terms []string
+	for i, part := range strings.Split(search, `"`) {
+		if i%2 == 1 {
+			// Inside quotes (an unclosed quote runs to the end).
+			if p := strings.TrimSpace(part); p != "" {
+				terms = append(terms, p)
+			}
+			continue
+		}
+		terms = append(terms, strings.Fields(part)...)
+	}
+	return terms
+}
+
 // order is one ORDER BY term.
 type order struct {
 	col  string
@@ -228,7 +311,7 @@ func list[T any](ctx context.Context, s *Store, spec *listSpec, in scope, lq sto
 		conds = append(conds, "("+c+")")
 	}
 	if lq.Search != "" {
-		for _, word := range strings.Fields(lq.Search) {
+		for _, word := range searchTerms(lq.Search) {
 			conds = append(conds, spec.search(w.arg("%"+like(word)+"%")))
 		}
 	}

@@ -75,7 +75,11 @@ var identityListTests = []test{
 		find("", filter(f("equal", "$id", "i4")), []string{"i4"}, 1)
 		find("", filter(f("greaterThan", "providerAccessTokenExpiry", at(90*time.Minute))), []string{"i4"}, 1)
 		find("", filter(f("isNull", "providerAccessTokenExpiry")), []string{"i3"}, 1)
-		find("", filter(f("lessThan", "$createdAt", at(time.Minute))), []string{"i1"}, 1)
+		// Times compare to the millisecond: i2, made at at(time.Minute)
+		// (…:09.123456), counts as …:09.123, which is less than
+		// at(time.Minute) itself but not less than its millisecond.
+		find("", filter(f("lessThan", "$createdAt", at(time.Minute).Truncate(time.Millisecond))), []string{"i1"}, 1)
+		find("", filter(f("lessThan", "$createdAt", at(time.Minute))), []string{"i1", "i2"}, 2)
 		find("", filter(query.Query{Method: "or", Nested: []query.Query{f("equal", "provider", "github"), f("equal", "userId", "u2")}}),
 			[]string{"i1", "i2", "i4"}, 3)
 		find("", storage.ListQuery{Search: "work"}, []string{"i1", "i4"}, 2)

@@ -373,4 +373,71 @@ var listUserTests = []test{
 			sameUser(t, s, "ListUsers[0]", got[0], want)
 		}
 	}},
+	{"TimesToTheMillisecond", func(t *testing.T, s storage.Store) {
+		// Rows keep microseconds, the wire shows milliseconds: a time
+		// compares as its millisecond, so a value read from a response
+		// finds its row.
+		ctx := t.Context()
+		mustProject(t, s, "p1", t0)
+		base := time.Date(2024, 5, 6, 7, 8, 9, 123000000, time.UTC) // a whole millisecond
+		for i, d := range []time.Duration{0, 456 * time.Microsecond, 999 * time.Microsecond, time.Millisecond, 2*time.Millisecond + 1*time.Microsecond} {
+			u := newUser("p1", fmt.Sprintf("u%d", i), fmt.Sprintf("u%d@example.com", i))
+			u.Registration = base.Add(d)
+			u.CreatedAt = at(time.Duration(i) * time.Minute)
+			noErr(t, s.CreateUser(ctx, u), "CreateUser")
+		}
+		ms := func(d time.Duration) time.Time { return base.Add(d) }
+		list := func(method string, values []any, want []string) {
+			t.Helper()
+			q := storage.UserQuery{Filters: []query.Query{{Method: method, Attribute: "registration", Values: values}}, Page: query.Page{Limit: 25}}
+			got, total, err := s.ListUsers(ctx, "p1", q)
+			noErr(t, err, fmt.Sprintf("ListUsers(%s %v)", method, values))
+			sameIDs(t, fmt.Sprintf("ListUsers(%s %v)", method, values), ids(got, userID), want)
+			if total != len(want) {
+				t.Errorf("ListUsers(%s %v) total = %d, want %d", method, values, total, len(want))
+			}
+		}
+		list("equal", []any{ms(0)}, []string{"u0", "u1", "u2"})
+		list("equal", []any{ms(time.Millisecond), ms(2 * time.Millisecond)}, []string{"u3", "u4"})
+		list("equal", []any{ms(500 * time.Microsecond)}, nil) // between two milliseconds
+		list("notEqual", []any{ms(0)}, []string{"u3", "u4"})
+		list("lessThan", []any{ms(time.Millisecond)}, []string{"u0", "u1", "u2"})
+		list("lessThan", []any{ms(500 * time.Microsecond)}, []string{"u0", "u1", "u2"})
+		list("lessThanEqual", []any{ms(0)}, []string{"u0", "u1", "u2"})
+		list("greaterThan", []any{ms(0)}, []string{"u3", "u4"})
+		list("greaterThan", []any{ms(500 * time.Microsecond)}, []string{"u3", "u4"})
+		list("greaterThanEqual", []any{ms(500 * time.Microsecond)}, []string{"u3", "u4"})
+		list("greaterThanEqual", []any{ms(time.Millisecond)}, []string{"u3", "u4"})
+		list("between", []any{ms(time.Millisecond), ms(2 * time.Millisecond)}, []string{"u3", "u4"})
+		list("notBetween", []any{ms(0), ms(time.Millisecond)}, []string{"u4"})
+	}},
+	{"QuotedSearch", func(t *testing.T, s storage.Store) {
+		// A quoted phrase is one term, taken whole.
+		ctx := t.Context()
+		mustProject(t, s, "p1", t0)
+		for i, p := range []struct{ id, name, email string }{
+			{"u1", "Ann Smith", "users.service@updated.com"},
+			{"u2", "Smith Ann", "other@updated.com"},
+		} {
+			u := newUser("p1", p.id, p.email)
+			u.Name = p.name
+			u.CreatedAt = at(time.Duration(i) * time.Minute)
+			noErr(t, s.CreateUser(ctx, u), "CreateUser")
+		}
+		for _, c := range []struct {
+			search string
+			want   []string
+		}{
+			{`"users.service@updated.com"`, []string{"u1"}},
+			{`"ann smith"`, []string{"u1"}},
+			{`ann smith`, []string{"u1", "u2"}},
+			{`"smith ann" updated`, []string{"u2"}},
+			{`"ann smith`, []string{"u1"}}, // an unclosed quote runs to the end
+			{`"nobody here"`, nil},
+		} {
+			got, _, err := s.ListUsers(ctx, "p1", storage.UserQuery{Search: c.search, Page: query.Page{Limit: 25}})
+			noErr(t, err, "ListUsers search "+c.search)
+			sameIDs(t, "ListUsers search "+c.search, ids(got, userID), c.want)
+		}
+	}},
 }
