@@ -47,7 +47,6 @@ func (c *call) jsonRaw(status int, b []byte) error {
 	return err
 }
 
-
 // logsPage reads the queries of a logs list: limit and offset only.
 func logsPage(c *call) (storage.Page, error) {
 	raw, _, err := c.p.strings("queries")
