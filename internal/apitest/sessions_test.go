@@ -248,7 +248,11 @@ func TestJWT(t *testing.T) {
 		// The JWT method switch.
 		c.signIn(mail, "correct horse")
 		c.setAuth("jwt", map[string]any{"status": false})
-		expect(t, c.do("POST", "/account/jwts", nil), 501, "user_auth_method_unsupported")
+		off := c.do("POST", "/account/jwts", nil)
+		expect(t, off, 501, "user_auth_method_unsupported")
+		if m := off.str(t, "message"); m != "JWT authentication is disabled for this project" {
+			t.Errorf("JWT off: message %q", m)
+		}
 	})
 }
 
