@@ -270,6 +270,9 @@ func TestBlockAndDelete(t *testing.T) {
 		if r.obj(t)["status"] != false || r.header.Get("X-Fallback-Cookies") != "[]" {
 			t.Fatalf("block: %s %v", r.body, r.header)
 		}
+		if len(r.cookies) != 2 || r.cookies[1].Name != "a_session_"+c.project || r.cookies[1].Value != "deleted" || r.cookies[1].Expires.After(time.Now()) {
+			t.Fatalf("block: cookies %v", r.header["Set-Cookie"])
+		}
 		// The old credential now answers user_blocked; sign-in too.
 		expect(t, s.client(t, c.project).with("X-Appwrite-Session", cred).do("GET", "/account", nil), 401, "user_blocked")
 		expect(t, s.client(t, c.project).do("POST", "/account/sessions/email", map[string]any{"email": mail, "password": "correct horse"}), 401, "user_blocked")
