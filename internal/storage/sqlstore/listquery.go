@@ -71,6 +71,22 @@ var identityList = &listSpec{
 	what: "identities",
 }
 
+// searchTerms splits a search into what each row must contain: its words,
+// or, for a search in double quotes (Appwrite's exact search), the quoted
+// text as one phrase. A double quote is an operator there, never part of a
+// word.
+func searchTerms(search string) []string {
+	s := strings.TrimSpace(search)
+	if len(s) >= 2 && strings.HasPrefix(s, `"`) && strings.HasSuffix(s, `"`) {
+		phrase := strings.Join(strings.Fields(strings.ReplaceAll(s, `"`, " ")), " ")
+		if phrase == "" {
+			return nil
+		}
+		return []string{phrase}
+	}
+	return strings.Fields(strings.ReplaceAll(s, `"`, " "))
+}
+
 // where builds SQL from validated queries, appending arguments to args.
 type where struct {
 	spec *listSpec
@@ -227,10 +243,8 @@ func list[T any](ctx context.Context, s *Store, spec *listSpec, in scope, lq sto
 		}
 		conds = append(conds, "("+c+")")
 	}
-	if lq.Search != "" {
-		for _, word := range strings.Fields(lq.Search) {
-			conds = append(conds, spec.search(w.arg("%"+like(word)+"%")))
-		}
+	for _, term := range searchTerms(lq.Search) {
+		conds = append(conds, spec.search(w.arg("%"+like(term)+"%")))
 	}
 	var orders []order
 	for _, o := range lq.Orders {
