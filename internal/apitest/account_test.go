@@ -95,7 +95,36 @@ func TestProjectAuthRules(t *testing.T) {
 			c.setAuth("anonymous", map[string]any{"status": false})
 			expect(t, c.do("POST", "/account", map[string]any{"userId": "unique()", "email": email(), "password": "correct horse"}), 501, "user_auth_method_unsupported")
 			expect(t, c.do("POST", "/account/sessions/email", map[string]any{"email": mail, "password": "correct horse"}), 501, "user_auth_method_unsupported")
-			expect(t, c.do("POST", "/account/sessions/anonymous", nil), 501, "user_auth_method_unsupported")
+			r := c.do("POST", "/account/sessions/anonymous", nil)
+			expect(t, r, 501, "user_auth_method_unsupported")
+			// Appwrite's message names the method.
+			if m := r.str(t, "message"); m != "Anonymous authentication is disabled for this project" {
+				t.Errorf("anonymous off: message %q", m)
+			}
+			r = c.do("POST", "/account/sessions/email", map[string]any{"email": mail, "password": "correct horse"})
+			if m := r.str(t, "message"); m != "Email / Password authentication is disabled for this project" {
+				t.Errorf("email-password off: message %q", m)
+			}
+			for path, want := range map[string]string{
+				"phone":     "Phone authentication is disabled for this project",
+				"magic-url": "Magic URL authentication is disabled for this project",
+				"email-otp": "Email OTP authentication is disabled for this project",
+			} {
+				c.setAuth(path, map[string]any{"status": false})
+				var r *resp
+				switch path {
+				case "phone":
+					r = c.do("POST", "/account/tokens/phone", map[string]any{"userId": "unique()", "phone": "+15550100"})
+				case "magic-url":
+					r = c.do("POST", "/account/tokens/magic-url", map[string]any{"userId": "unique()", "email": email(), "url": "http://app.example.test/done"})
+				default:
+					r = c.do("POST", "/account/tokens/email", map[string]any{"userId": "unique()", "email": email()})
+				}
+				expect(t, r, 501, "user_auth_method_unsupported")
+				if m := r.str(t, "message"); m != want {
+					t.Errorf("%s off: message %q", path, m)
+				}
+			}
 			// An API key bypasses the method switch.
 			k := c.with("X-Appwrite-Key", c.key("sessions.write"))
 			expect(t, k.do("POST", "/account/sessions/email", map[string]any{"email": mail, "password": "correct horse"}), 201, "")
@@ -240,6 +269,9 @@ func TestBlockAndDelete(t *testing.T) {
 		expect(t, r, 200, "")
 		if r.obj(t)["status"] != false || r.header.Get("X-Fallback-Cookies") != "[]" {
 			t.Fatalf("block: %s %v", r.body, r.header)
+		}
+		if len(r.cookies) != 2 || r.cookies[1].Name != "a_session_"+c.project || r.cookies[1].Value != "deleted" || r.cookies[1].Expires.After(time.Now()) {
+			t.Fatalf("block: cookies %v", r.header["Set-Cookie"])
 		}
 		// The old credential now answers user_blocked; sign-in too.
 		expect(t, s.client(t, c.project).with("X-Appwrite-Session", cred).do("GET", "/account", nil), 401, "user_blocked")

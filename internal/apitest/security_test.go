@@ -268,6 +268,42 @@ func TestRateLimits(t *testing.T) {
 	}
 }
 
+// TestRateLimitsOff: with GATEHOUSE_RATE_LIMITS=off the server is
+// Appwrite with _APP_OPTIONS_ABUSE=disabled: nothing is refused and
+// nothing counted, yet the X-RateLimit-* headers still go out as a first
+// request in the window would get them. API keys still get none.
+func TestRateLimitsOff(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *server) {
+		c := s.newProject(t)
+		mail := email()
+		c.signUp(mail, "correct horse")
+		for i := 0; i < 12; i++ { // the route allows 10 an hour per email
+			r := s.client(t, c.project).do("POST", "/account/sessions/email", map[string]any{"email": mail, "password": "wrong horse"})
+			expect(t, r, 401, "user_invalid_credentials")
+			if r.header.Get("X-RateLimit-Limit") != "10" || r.header.Get("X-RateLimit-Remaining") != "9" {
+				t.Fatalf("attempt %d: headers %v", i+1, r.header)
+			}
+			reset, _ := strconv.ParseInt(r.header.Get("X-RateLimit-Reset"), 10, 64)
+			if reset <= time.Now().Unix() || reset%3600 != 0 {
+				t.Fatalf("reset %d", reset)
+			}
+		}
+		signedIn := s.client(t, c.project)
+		signedIn.signIn(mail, "correct horse")
+		jwt := signedIn.do("POST", "/account/jwts", nil)
+		expect(t, jwt, 201, "")
+		if jwt.header.Get("X-RateLimit-Limit") != "100" || jwt.header.Get("X-RateLimit-Remaining") != "99" {
+			t.Fatalf("JWT headers %v", jwt.header)
+		}
+		k := c.with("X-Appwrite-Key", c.key("sessions.write"))
+		r := k.do("POST", "/account/sessions/email", map[string]any{"email": mail, "password": "correct horse"})
+		expect(t, r, 201, "")
+		if v := r.header.Get("X-RateLimit-Limit"); v != "" {
+			t.Fatalf("API key got X-RateLimit-Limit %q", v)
+		}
+	})
+}
+
 // TestNodesShareState runs two servers over one database: what one node
 // changes, the other sees, with no stale session cache.
 func TestNodesShareState(t *testing.T) {

@@ -163,6 +163,12 @@ func TestSessionManagement(t *testing.T) {
 		if d.header.Get("X-Fallback-Cookies") != "[]" || len(d.cookies) != 2 || d.cookies[0].MaxAge >= 0 && d.cookies[0].Expires.After(time.Now()) {
 			t.Fatalf("logout headers %v", d.header)
 		}
+		// Expired with Appwrite's value for a removed cookie.
+		for _, ck := range d.cookies {
+			if ck.Value != "deleted" {
+				t.Fatalf("logout cookie %s=%q", ck.Name, ck.Value)
+			}
+		}
 		expect(t, c.do("GET", "/account", nil), 401, "general_unauthorized_scope")
 
 		// DELETE /account/sessions ends them all.
@@ -248,7 +254,11 @@ func TestJWT(t *testing.T) {
 		// The JWT method switch.
 		c.signIn(mail, "correct horse")
 		c.setAuth("jwt", map[string]any{"status": false})
-		expect(t, c.do("POST", "/account/jwts", nil), 501, "user_auth_method_unsupported")
+		off := c.do("POST", "/account/jwts", nil)
+		expect(t, off, 501, "user_auth_method_unsupported")
+		if m := off.str(t, "message"); m != "JWT authentication is disabled for this project" {
+			t.Errorf("JWT off: message %q", m)
+		}
 	})
 }
 

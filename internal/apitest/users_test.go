@@ -184,6 +184,11 @@ func TestUsersList(t *testing.T) {
 			{"cursor with order", q(`{"method":"orderDesc","attribute":"name"}`, `{"method":"cursorAfter","values":["dee"]}`), 5, "cy,bea,ada"},
 			{"search", "search=dee", 1, "dee"},
 			{"search email domain", "search=list.test", 5, "ada,bea,cy,dee,eve"},
+			// Appwrite's exact search: the quoted text is one phrase.
+			{"search quoted email", "search=%22dee%40list.test%22", 1, "dee"},
+			{"search quoted phrase", "search=%22list.test+dee%22", 0, ""},
+			{"search words", "search=list.test+dee", 1, "dee"},
+			{"search stray quote", "search=%22dee", 1, "dee"},
 			{"registration", q(`{"method":"greaterThan","attribute":"registration","values":["2000-01-01T00:00:00.000+00:00"]}`), 5, "ada,bea,cy,dee,eve"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {

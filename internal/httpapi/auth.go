@@ -249,11 +249,16 @@ func (c *call) clearSessionCookies() {
 		c.leaveDevice(c.caller.User.ID)
 		return
 	}
-	c.writeCookies(cookieName(c.project.ID), "", c.s.Now().Add(-time.Hour))
+	c.writeCookies(cookieName(c.project.ID), deletedCookie, c.s.Now().Add(-time.Hour))
 	if !sameSite(c.r) {
 		c.w.Header().Set("X-Fallback-Cookies", "[]")
 	}
 }
+
+// deletedCookie is the value of an expired session cookie, as Appwrite's
+// server (PHP's setcookie with an empty value) writes it. It is never a
+// session string, so a client that keeps it anyway is a guest.
+const deletedCookie = "deleted"
 
 func (c *call) writeCookies(name, value string, expire time.Time) {
 	secure := c.s.isHTTPS(c.r)

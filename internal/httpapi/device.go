@@ -276,7 +276,7 @@ func (c *call) leaveDevice(userID string) {
 // one, the device cookie.
 func (c *call) clearAllCookies() {
 	past := c.s.Now().Add(-time.Hour)
-	c.writeCookies(cookieName(c.project.ID), "", past)
+	c.writeCookies(cookieName(c.project.ID), deletedCookie, past)
 	if _, ok := c.deviceCookie(); ok {
 		c.writeOwnCookies(deviceCookieName(c.project.ID), "", past)
 	}

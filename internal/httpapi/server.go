@@ -199,7 +199,7 @@ func (s *Server) pipeline(c *call, rt route) error {
 		}
 	}
 	if c.key == nil && rt.method != "" && !snap.Settings.Auth.MethodEnabled(rt.method) {
-		return apperr.New(apperr.UserAuthMethodUnsupported)
+		return methodDisabled(rt.method)
 	}
 	if rt.guestOnly && c.caller != nil {
 		return apperr.New(apperr.UserSessionExists)
@@ -318,6 +318,26 @@ func needsMoreFactors(caller *account.Caller) bool {
 		return false
 	}
 	return account.FactorKinds(caller.Session.Factors) < 2
+}
+
+// methodDisabledMessages are Appwrite's messages for a sign-in method the
+// project switched off, by method key (see authMethods).
+var methodDisabledMessages = map[string]string{
+	"emailPassword":     "Email / Password authentication is disabled for this project",
+	"usersAuthMagicURL": "Magic URL authentication is disabled for this project",
+	"anonymous":         "Anonymous authentication is disabled for this project",
+	"phone":             "Phone authentication is disabled for this project",
+	"invites":           "Invites authentication is disabled for this project",
+	"JWT":               "JWT authentication is disabled for this project",
+	"emailOtp":          "Email OTP authentication is disabled for this project",
+}
+
+// methodDisabled is the error of a route whose sign-in method is off.
+func methodDisabled(method string) error {
+	if msg, ok := methodDisabledMessages[method]; ok {
+		return apperr.Newf(apperr.UserAuthMethodUnsupported, "%s", msg)
+	}
+	return apperr.New(apperr.UserAuthMethodUnsupported)
 }
 
 func (s *Server) rateLimit(c *call, rules []ratelimit.Rule) error {

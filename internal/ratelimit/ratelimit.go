@@ -64,8 +64,8 @@ type Rule struct {
 // Result describes the outcome of a Check for the rule with the fewest
 // requests remaining (or the rule that was exceeded).
 type Result struct {
-	// Limit is the rule's limit; 0 when nothing was checked (limiter
-	// disabled or no rules), in which case no headers are sent.
+	// Limit is the rule's limit; 0 when nothing was checked (no rules),
+	// in which case no headers are sent.
 	Limit int
 	// Remaining is max(0, Limit - (count+1)) with count taken before the
 	// hit, as Appwrite computes X-RateLimit-Remaining.
@@ -95,10 +95,13 @@ type Limiter struct {
 	now     func() time.Time
 }
 
-// New returns a Limiter counting in c. When enabled is false (Appwrite's
-// _APP_OPTIONS_ABUSE=disabled) Check counts nothing and allows everything.
-// now is the clock; nil means time.Now. An enabled limiter needs a counter:
-// New panics rather than silently limiting nothing.
+// New returns a Limiter counting in c. When enabled is false it behaves as
+// Appwrite with _APP_OPTIONS_ABUSE=disabled: Check counts nothing and
+// allows everything, but still describes each rule as a first request
+// would find it, so the X-RateLimit-* headers are sent as Appwrite sends
+// them then (Remaining one below the limit). c may be nil. now is the
+// clock; nil means time.Now. An enabled limiter needs a counter: New
+// panics rather than silently limiting nothing.
 func New(c Counter, enabled bool, now func() time.Time) *Limiter {
 	if enabled && c == nil {
 		panic("ratelimit: New: enabled without a Counter")
@@ -121,8 +124,9 @@ func (l *Limiter) Enabled() bool { return l != nil && l.enabled }
 // after it are not counted (the request is refused anyway). Otherwise the
 // result describes the rule with the fewest requests remaining.
 //
-// When the limiter is disabled Check returns a zero Result (Limit 0, not
-// exceeded) and touches no counter.
+// When the limiter is disabled Check touches no counter: every rule
+// reads as not yet hit in its window (Remaining = Limit - 1), the result
+// describes the rule with the fewest remaining and is never Exceeded.
 //
 // A counter failure is returned as an error, never folded into the result:
 // Check neither allows nor refuses on its own when the shared counters are
@@ -130,7 +134,7 @@ func (l *Limiter) Enabled() bool { return l != nil && l.enabled }
 // an error. An invalid rule (Window not a whole number of seconds, or
 // outside 1s..MaxWindow) is also an error.
 func (l *Limiter) Check(ctx context.Context, rules []Rule, vals func(name string) string) (Result, error) {
-	if !l.Enabled() {
+	if l == nil {
 		return Result{}, nil
 	}
 	if vals == nil {
@@ -146,10 +150,13 @@ func (l *Limiter) Check(ctx context.Context, rules []Rule, vals func(name string
 		if err != nil {
 			return Result{}, fmt.Errorf("ratelimit: rule %q: %w", r.Key, err)
 		}
-		before, err := l.c.Hit(ctx, expand(r.Key, vals), start, r.Limit)
-		if err != nil {
-			// The template, not the expanded key: the key may hold an email.
-			return Result{}, fmt.Errorf("ratelimit: rule %q: %w", r.Key, err)
+		before := 0
+		if l.Enabled() {
+			before, err = l.c.Hit(ctx, expand(r.Key, vals), start, r.Limit)
+			if err != nil {
+				// The template, not the expanded key: the key may hold an email.
+				return Result{}, fmt.Errorf("ratelimit: rule %q: %w", r.Key, err)
+			}
 		}
 		res := Result{
 			Limit:     r.Limit,

@@ -278,26 +278,47 @@ func TestPlaceholders(t *testing.T) {
 	}
 }
 
+// TestDisabled: a disabled limiter is Appwrite with abuse checks
+// disabled. It counts nothing and refuses nothing, yet describes the
+// rules as a first request finds them, so the headers still go out: the
+// rule with the fewest remaining, one below its limit, resetting at the
+// end of its window.
 func TestDisabled(t *testing.T) {
 	mem := newMem()
 	l := ratelimit.New(mem, false, newClock(t0).Now)
 	if l.Enabled() {
 		t.Fatal("Enabled() = true")
 	}
-	rules := []ratelimit.Rule{{Limit: 1, Window: time.Hour, Key: "ip:{ip}"}}
+	rules := []ratelimit.Rule{
+		{Limit: 10, Window: time.Hour, Key: "url:{url},ip:{ip}"},
+		{Limit: 1, Window: time.Minute, Key: "ip:{ip}"},
+	}
 	for range 5 {
 		got := mustCheck(t, l, rules, nil)
-		if got != (ratelimit.Result{}) {
-			t.Fatalf("disabled: %+v", got)
+		want := ratelimit.Result{Limit: 1, Remaining: 0, Reset: time.Date(2024, 3, 5, 10, 31, 0, 0, time.UTC)}
+		if got != want {
+			t.Fatalf("disabled: %+v, want %+v", got, want)
 		}
 		h := http.Header{}
 		got.Headers(h)
-		if len(h) != 0 {
+		if h.Get("X-RateLimit-Limit") != "1" || h.Get("X-RateLimit-Remaining") != "0" {
 			t.Fatalf("disabled: headers %v", h)
 		}
 	}
+	got := mustCheck(t, l, rules[:1], nil)
+	if got.Limit != 10 || got.Remaining != 9 || got.Exceeded {
+		t.Fatalf("disabled, one rule: %+v", got)
+	}
 	if n := mem.numHits(); n != 0 {
 		t.Fatalf("disabled limiter hit the counter %d times", n)
+	}
+	// Without a counter at all, as the server builds it with limits off.
+	if got := mustCheck(t, ratelimit.New(nil, false, newClock(t0).Now), rules[:1], nil); got.Remaining != 9 {
+		t.Fatalf("disabled, no counter: %+v", got)
+	}
+	// Invalid rules are still errors.
+	if _, err := l.Check(context.Background(), []ratelimit.Rule{{Limit: 1, Window: time.Millisecond, Key: "k"}}, nil); err == nil {
+		t.Fatal("disabled limiter accepted an invalid rule")
 	}
 }
 
