@@ -275,9 +275,9 @@ module.exports = function usersSuite(env) {
       // Blocked: sign-in is refused, and the open session stops working.
       const blocked = await users.updateStatus({ userId, status: false });
       assert.equal(blocked.status, false);
-      await rejects(account.call('get'), web[1].sdk, 401, 'user_blocked');
+      await rejects(account.call('get'), web[1].sdk, 403, 'user_blocked');
       await rejects(browser(web[0]).call('createEmailPasswordSession', { email: newMail, password: 'update password 1' }),
-        web[0].sdk, 401, 'user_blocked');
+        web[0].sdk, 403, 'user_blocked');
       assert.equal((await users.updateStatus({ userId, status: true })).status, true);
       const s = await browser(web[0]).call('createEmailPasswordSession', { email: newMail, password: 'update password 1' });
       assert.equal(s.userId, userId);

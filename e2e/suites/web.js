@@ -314,14 +314,14 @@ module.exports = function webSuite(env) {
         assert.equal((await first.account.call('listSessions')).total, 1);
       });
 
-      test('updateStatus blocks the account: signed out, then 401 user_blocked', async () => {
+      test('updateStatus blocks the account: signed out, then 403 user_blocked (Appwrite 1.9)', async () => {
         const { account, email: mail } = await signedIn();
         const user = await account.call('updateStatus');
         assert.equal(user.status, false);
         assert.equal(account.storage.getItem('cookieFallback'), '[]');
         await rejects(account.call('get'), sdk, 401, 'general_unauthorized_scope');
         await rejects(browser().call('createEmailPasswordSession', { email: mail, password: PASSWORD }),
-          sdk, 401, 'user_blocked');
+          sdk, 403, 'user_blocked');
       });
 
       test('a JWT-only caller cannot make a JWT (404 user_session_not_found)', async () => {

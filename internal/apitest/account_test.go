@@ -274,8 +274,8 @@ func TestBlockAndDelete(t *testing.T) {
 			t.Fatalf("block: cookies %v", r.header["Set-Cookie"])
 		}
 		// The old credential now answers user_blocked; sign-in too.
-		expect(t, s.client(t, c.project).with("X-Appwrite-Session", cred).do("GET", "/account", nil), 401, "user_blocked")
-		expect(t, s.client(t, c.project).do("POST", "/account/sessions/email", map[string]any{"email": mail, "password": "correct horse"}), 401, "user_blocked")
+		expect(t, s.client(t, c.project).with("X-Appwrite-Session", cred).do("GET", "/account", nil), 403, "user_blocked")
+		expect(t, s.client(t, c.project).do("POST", "/account/sessions/email", map[string]any{"email": mail, "password": "correct horse"}), 403, "user_blocked")
 
 		d := s.newProject(t)
 		m2 := email()

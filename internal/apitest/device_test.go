@@ -230,7 +230,7 @@ func TestDeviceKeepsAccountsApart(t *testing.T) {
 		}
 		key := c.key("users.write")
 		expect(t, s.client(t, c.project).with("X-Appwrite-Key", key).do("PATCH", "/users/"+aid+"/status", map[string]any{"status": false}), 200, "")
-		expect(t, c.do("PATCH", "/account/device/accounts/"+aid, nil), 401, "user_blocked")
+		expect(t, c.do("PATCH", "/account/device/accounts/"+aid, nil), 403, "user_blocked")
 		if got := whoAmI(t, c); got != bid {
 			t.Fatalf("current %s", got)
 		}

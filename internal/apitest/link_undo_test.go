@@ -287,7 +287,7 @@ func TestLinkRefusals(t *testing.T) {
 		c, k, pm, sm := linkedPair(t, s)
 		expect(t, k.do("POST", "/users/prim/identities", map[string]any{"userId": "prim"}), 400, "general_argument_invalid")
 		expect(t, k.do("PATCH", "/users/sec/status", map[string]any{"status": false}), 200, "")
-		expect(t, k.do("POST", "/users/prim/identities", map[string]any{"userId": "sec"}), 401, "user_blocked")
+		expect(t, k.do("POST", "/users/prim/identities", map[string]any{"userId": "sec"}), 403, "user_blocked")
 		expect(t, k.do("PATCH", "/users/sec/status", map[string]any{"status": true}), 200, "")
 		expect(t, k.do("DELETE", "/users/sec", nil), 204, "")
 		expect(t, k.do("POST", "/users/prim/identities", map[string]any{"userId": "sec"}), 404, "user_not_found")

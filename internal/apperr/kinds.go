@@ -43,7 +43,7 @@ var (
 	UserLinkSuggested         = kind("user_link_suggested", 409, "An account with this email already exists. Sign in to it, then confirm the link with the link token.")
 	UserEmailAlreadyExists    = kind("user_email_already_exists", 409, "A user with the same email already exists in the current project.")
 	UserPhoneAlreadyExists    = kind("user_phone_already_exists", 409, "A user with the same phone number already exists in the current project.")
-	UserBlocked               = kind("user_blocked", 401, "The current user has been blocked.")
+	UserBlocked               = kind("user_blocked", 403, "The current user has been blocked.") // 401 before Appwrite 1.9
 	UserInvalidToken          = kind("user_invalid_token", 401, "Invalid token passed in the request.")
 	UserInvalidCredentials    = kind("user_invalid_credentials", 401, "Invalid credentials. Please check the email and password.")
 	UserPasswordReset         = kind("user_password_reset_required", 412, "The current user requires a password reset.")
