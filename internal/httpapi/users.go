@@ -428,5 +428,5 @@ func (s *Server) listUserLogs(c *call, u *storage.User) error {
 	if err != nil {
 		return err
 	}
-	return c.json(http.StatusOK, logList(logs, total))
+	return c.json(http.StatusOK, c.logList(logs, total))
 }
