@@ -74,10 +74,7 @@ func FuzzDatabase(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte, at int, v byte) {
 		data = append([]byte(nil), data...)
 		if len(data) > 0 {
-			if at < 0 {
-				at = -at
-			}
-			data[at%len(data)] = v
+			data[uint(at)%uint(len(data))] = v
 		}
 		db, err := geoip.OpenBytes(data)
 		if err != nil {
@@ -87,4 +84,20 @@ func FuzzDatabase(f *testing.F) {
 			db.Country(ip)
 		}
 	})
+}
+
+func BenchmarkCountry(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "c.mmdb")
+	if err := mmdbtest.WriteFile(path, mmdbtest.Networks); err != nil {
+		b.Fatal(err)
+	}
+	db, err := geoip.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	b.ReportAllocs()
+	for b.Loop() {
+		db.Country("203.0.113.7")
+	}
 }
