@@ -22,8 +22,14 @@ func (s *Server) localeRoutes() {
 }
 
 // names is the language the caller asked names in (X-Appwrite-Locale,
-// or the locale parameter).
-func (c *call) names() locale.Names { return locale.ForLocale(c.locale()) }
+// or the locale parameter), chosen once per request.
+func (c *call) names() locale.Names {
+	if c.naming == nil {
+		n := locale.ForLocale(c.locale())
+		c.naming = &n
+	}
+	return *c.naming
+}
 
 type localeModel struct {
 	IP            string `json:"ip"`

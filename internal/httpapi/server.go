@@ -18,6 +18,7 @@ import (
 	"github.com/gatehouse-auth/gatehouse/internal/account"
 	"github.com/gatehouse-auth/gatehouse/internal/apperr"
 	"github.com/gatehouse-auth/gatehouse/internal/geoip"
+	"github.com/gatehouse-auth/gatehouse/internal/locale"
 	"github.com/gatehouse-auth/gatehouse/internal/password"
 	"github.com/gatehouse-auth/gatehouse/internal/project"
 	"github.com/gatehouse-auth/gatehouse/internal/ratelimit"
@@ -120,6 +121,7 @@ type call struct {
 	key     *storage.Key    // set for API-key callers
 	admin   bool            // instance admin on the console project
 	client  *storage.Client
+	naming  *locale.Names // the caller's language for names, once chosen
 }
 
 func (s *Server) handle(pattern string, rt route, h handlerFunc) {

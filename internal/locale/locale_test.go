@@ -80,3 +80,17 @@ func TestNames(t *testing.T) {
 		}
 	}
 }
+
+// FuzzForLocale feeds X-Appwrite-Locale values: any value names things,
+// in some language, without failing.
+func FuzzForLocale(f *testing.F) {
+	for _, s := range []string{"", "en", "es", "pt-br", "zh-Hant-TW", "x-private", "en-u-rg-gbzzzz", "\x00", "de-DE-1996-a-bc-x-y"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, code string) {
+		n := locale.ForLocale(code)
+		if n.Country("DE") == "" || n.Continent("EU") == "" || n.UnknownName() == "" {
+			t.Fatalf("ForLocale(%q) left a name empty", code)
+		}
+	})
+}
