@@ -2,6 +2,9 @@
 
 package locale
 
+// The tables below are Unicode CLDR data, copyright Unicode, Inc., used
+// under the Unicode License v3 (https://www.unicode.org/license.txt).
+
 // cldrVersion is the CLDR release the tables below come from.
 const cldrVersion = "48.2.0"
 
