@@ -156,4 +156,29 @@ process.on('exit', () => {
   fs.rmSync(tmpRoot, { recursive: true, force: true });
 });
 
-module.exports = { buildOnce, startServer, tempDir, randomKey };
+let geoipOnce;
+
+/**
+ * geoipDatabase writes the test GeoIP database (Go package
+ * internal/geoip/mmdbtest: 203.0.113.0/24 is Germany, 198.51.100.0/24
+ * France, 2001:db8:1::/48 Japan, 2001:db8:2::/48 Brazil) once and
+ * resolves to its path, for GATEHOUSE_GEOIP_DB.
+ */
+function geoipDatabase() {
+  if (!geoipOnce) {
+    geoipOnce = new Promise((resolve, reject) => {
+      const file = path.join(tmpRoot, 'countries.mmdb');
+      execFile('go', ['run', './internal/geoip/mmdbtest/mkmmdb', '-o', file], { cwd: repoRoot, maxBuffer: 16 << 20 },
+        (err, stdout, stderr) => {
+          if (err) {
+            reject(new Error(`mkmmdb failed: ${err.message}\n${stdout}${stderr}`));
+            return;
+          }
+          resolve(file);
+        });
+    });
+  }
+  return geoipOnce;
+}
+
+module.exports = { buildOnce, startServer, tempDir, randomKey, geoipDatabase };

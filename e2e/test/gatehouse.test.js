@@ -6,7 +6,7 @@
 
 const { describe, before, after } = require('node:test');
 const { engines } = require('../lib/engines');
-const { startServer } = require('../lib/server');
+const { startServer, geoipDatabase } = require('../lib/server');
 const { startMailServer } = require('../lib/mail');
 const { startTextServer } = require('../appwrite/sms');
 const fs = require('node:fs');
@@ -31,6 +31,7 @@ const allSuites = {
   passwordless: require('../suites/passwordless'),
   mfa: require('../suites/mfa'),
   linkpage: require('../suites/linkpage'),
+  locale: require('../suites/locale'),
   oauth: require('../suites/oauth'),
   appwrite: require('../appwrite'),
 };
@@ -54,7 +55,7 @@ for (const engine of engines()) {
       env.server = await startServer({
         database: env.db.url,
         name: engine.name,
-        env: { GATEHOUSE_SMTP_URL: env.mail.url, GATEHOUSE_SMS_URL: env.sms.url },
+        env: { GATEHOUSE_SMTP_URL: env.mail.url, GATEHOUSE_SMS_URL: env.sms.url, GATEHOUSE_GEOIP_DB: await geoipDatabase() },
       });
     }, { timeout: 180000 });
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/gatehouse-auth/gatehouse/internal/apperr"
+	"github.com/gatehouse-auth/gatehouse/internal/locale"
 	"github.com/gatehouse-auth/gatehouse/internal/outbox"
 	"github.com/gatehouse-auth/gatehouse/internal/secret"
 	"github.com/gatehouse-auth/gatehouse/internal/storage"
@@ -185,7 +186,7 @@ func (s *Service) sendSessionAlert(ctx context.Context, p *storage.Project, u *s
 	err := s.send(ctx, outbox.Message{ProjectID: p.ID, Channel: outbox.Email, Kind: "sessionAlert", To: u.Email, ToName: u.Name,
 		Locale: a.Locale, Vars: vars(p, u, map[string]string{"agentDevice": strings.TrimSpace(cl.DeviceBrand + " " + cl.DeviceModel),
 			"agentClient": strings.TrimSpace(cl.ClientName + " " + cl.ClientVersion), "agentOs": strings.TrimSpace(cl.OSName + " " + cl.OSVersion),
-			"ipAddress": cl.IP, "country": "Unknown",
+			"ipAddress": cl.IP, "country": locale.ForLocale(a.Locale).Country(cl.CountryCode),
 			"time": now.Format("15:04:05"), "date": now.Format("January 2"), "year": now.Format("2006")})})
 	if err != nil {
 		s.log.WarnContext(ctx, "session alert: queue mail", "err", err)

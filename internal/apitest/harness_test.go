@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -17,6 +18,7 @@ import (
 	"github.com/gatehouse-auth/gatehouse/internal/app"
 	"github.com/gatehouse-auth/gatehouse/internal/config"
 	"github.com/gatehouse-auth/gatehouse/internal/delivery/smtptest"
+	"github.com/gatehouse-auth/gatehouse/internal/geoip/mmdbtest"
 	"github.com/gatehouse-auth/gatehouse/internal/secret"
 	"github.com/gatehouse-auth/gatehouse/internal/testdb"
 )
@@ -54,6 +56,9 @@ type options struct {
 	// clock, when set, is the server's clock (testclock_test.go); nil
 	// is the wall clock.
 	clock *testClock
+	// noGeoIP starts the server without a GeoIP database; by default it
+	// reads the test database of mmdbtest (geoip_test.go).
+	noGeoIP bool
 }
 
 // startServer starts Gatehouse on a fresh database of engine, stopped when
@@ -102,6 +107,12 @@ func startServer(t testing.TB, engine testdb.Engine, o options) *server {
 	}
 	if o.clock != nil {
 		cfg.Now = o.clock.now
+	}
+	if !o.noGeoIP {
+		cfg.GeoIPDB = filepath.Join(t.TempDir(), "countries.mmdb")
+		if err := mmdbtest.WriteFile(cfg.GeoIPDB, mmdbtest.Networks); err != nil {
+			t.Fatalf("geoip database: %v", err)
+		}
 	}
 	level := slog.LevelError
 	if os.Getenv("GATEHOUSE_TEST_LOG") != "" {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/gatehouse-auth/gatehouse/internal/account"
 	"github.com/gatehouse-auth/gatehouse/internal/config"
+	"github.com/gatehouse-auth/gatehouse/internal/geoip"
 	"github.com/gatehouse-auth/gatehouse/internal/httpapi"
 	"github.com/gatehouse-auth/gatehouse/internal/jobs"
 	"github.com/gatehouse-auth/gatehouse/internal/outbox"
@@ -79,6 +80,7 @@ type Server struct {
 	log     *slog.Logger
 	timeout time.Duration
 	hasher  *password.Hasher
+	geo     *geoip.DB
 }
 
 // Start opens storage, builds the services and starts listening. It
@@ -145,6 +147,12 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, store stora
 	accounts.SetUndoLifetime(cfg.LinkUndoLifetime)
 	projects := project.New(store, now)
 	projects.SetCacheTTL(cfg.ProjectCacheTTL)
+	if cfg.GeoIPDB != "" {
+		if s.geo, err = geoip.Open(cfg.GeoIPDB); err != nil {
+			return nil, err
+		}
+		log.Info("geoip database loaded", "path", cfg.GeoIPDB)
+	}
 	deps := httpapi.Deps{
 		Store:          store,
 		Projects:       projects,
@@ -159,6 +167,9 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, store stora
 		OAuthClient:    &http.Client{Timeout: 15 * time.Second},
 		PublicURL:      cfg.PublicURL,
 		TrustedProxies: cfg.TrustedProxies,
+	}
+	if s.geo != nil {
+		deps.GeoIP = s.geo
 	}
 	if cfg.MetricsAddr != "" {
 		reg := prometheus.NewRegistry()
@@ -224,6 +235,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		s.redis.Close()
 	}
 	s.hasher.Close()
+	if s.geo != nil {
+		s.geo.Close()
+	}
 	return errors.Join(err, s.Store.Close())
 }
 

@@ -62,7 +62,7 @@ func TestEveryPackageHasADocComment(t *testing.T) {
 var capability = []string{
 	"internal/account", "internal/project", "internal/password", "internal/session", "internal/secret",
 	"internal/ratelimit", "internal/validate", "internal/query", "internal/apperr", "internal/clientinfo",
-	"internal/storage", "internal/jobs", "internal/outbox", "internal/seal",
+	"internal/storage", "internal/jobs", "internal/outbox", "internal/seal", "internal/geoip", "internal/locale",
 }
 
 var forbidden = []string{
@@ -103,6 +103,7 @@ var testOnly = []string{
 	"github.com/gatehouse-auth/gatehouse/internal/delivery/smtptest",
 	"github.com/gatehouse-auth/gatehouse/internal/oauth/oidctest",
 	"github.com/gatehouse-auth/gatehouse/internal/testdb",
+	"github.com/gatehouse-auth/gatehouse/internal/geoip/mmdbtest",
 }
 
 func TestTestOnlyPackagesStayInTests(t *testing.T) {

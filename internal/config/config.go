@@ -28,12 +28,15 @@ type Config struct {
 	// and CIDR prefixes, loopback, private, or none; loopback by default).
 	TrustedProxies clientinfo.Proxies
 	RedisURL       string // optional shared rate-limit counters
-	SMTPURL        string // instance mail server: smtp://user:pass@host:port
-	SMSURL         string // instance text provider: twilio://..., vonage://...
-	SecretKey      string // seals stored secrets; else a key kept in the database
-	MetricsAddr    string // optional Prometheus listener
-	LogFormat      string // json, text or auto
-	LogLevel       string // debug, info, warn, error
+	// GeoIPDB is a MaxMind-format (.mmdb) country database; without one
+	// every client's country is unknown.
+	GeoIPDB     string
+	SMTPURL     string // instance mail server: smtp://user:pass@host:port
+	SMSURL      string // instance text provider: twilio://..., vonage://...
+	SecretKey   string // seals stored secrets; else a key kept in the database
+	MetricsAddr string // optional Prometheus listener
+	LogFormat   string // json, text or auto
+	LogLevel    string // debug, info, warn, error
 
 	// Argon2id parameters for new password hashes.
 	HashMemoryKiB uint32
@@ -113,6 +116,7 @@ func Load(name string, args []string, getenv func(string) string) (Config, error
 	proxies := "loopback"
 	str(&proxies, "trusted_proxies", "proxies whose X-Forwarded-For and X-Forwarded-Proto are believed: IPs and CIDRs, \"loopback\", \"private\" or none")
 	str(&c.RedisURL, "redis_url", "redis:// URL for shared rate-limit counters")
+	str(&c.GeoIPDB, "geoip_db", "MaxMind-format (.mmdb) country database, e.g. GeoLite2-Country.mmdb (countries unknown when empty)")
 	str(&c.SMTPURL, "smtp_url", "instance SMTP server, smtp://user:pass@host:port (smtps:// for implicit TLS)")
 	str(&c.SMSURL, "sms_url", "instance SMS provider URL (twilio://, vonage://, msg91://, textmagic://, telesign://)")
 	str(&c.SecretKey, "secret_key", "key that seals stored secrets (32+ random characters)")

@@ -210,7 +210,7 @@ func (s *Server) listLogs(c *call) error {
 	if !counts {
 		total = 0
 	}
-	return c.json(http.StatusOK, logList(logs, total))
+	return c.json(http.StatusOK, c.logList(logs, total))
 }
 
 type logListModel struct {
@@ -218,10 +218,10 @@ type logListModel struct {
 	Logs  []logModel `json:"logs"`
 }
 
-func logList(logs []*storage.Log, total int) logListModel {
+func (c *call) logList(logs []*storage.Log, total int) logListModel {
 	out := logListModel{Total: total, Logs: make([]logModel, len(logs))}
 	for i, l := range logs {
-		out.Logs[i] = logOf(l)
+		out.Logs[i] = c.logOf(l)
 	}
 	return out
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/gatehouse-auth/gatehouse/internal/account"
 	"github.com/gatehouse-auth/gatehouse/internal/apperr"
 	"github.com/gatehouse-auth/gatehouse/internal/clientinfo"
+	"github.com/gatehouse-auth/gatehouse/internal/locale"
 	"github.com/gatehouse-auth/gatehouse/internal/storage"
 )
 
@@ -105,6 +106,11 @@ func (c *call) clientInfo() *storage.Client {
 			}
 		}
 		ci := clientinfo.Parse(ua, clientinfo.ClientIP(c.r, c.s.TrustedProxies))
+		// Sessions and logs keep the country in lower case, as Appwrite
+		// stores it; a code the locale lists do not know stays unknown.
+		if code, ok := c.s.GeoIP.Country(ci.IP); ok && locale.IsCountry(code) {
+			ci.CountryCode = strings.ToLower(code)
+		}
 		c.client = &ci
 	}
 	return c.client

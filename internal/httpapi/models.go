@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strconv"
 
+	"github.com/gatehouse-auth/gatehouse/internal/locale"
 	"github.com/gatehouse-auth/gatehouse/internal/storage"
 )
 
@@ -119,7 +120,7 @@ func (c *call) sessionOf(s *storage.Session, current bool, secret string) sessio
 		ID: s.ID, CreatedAt: when(s.CreatedAt), UpdatedAt: when(s.UpdatedAt), UserID: s.UserID, Expire: when(s.Expire),
 		Provider: s.Provider, ProviderUID: s.ProviderUID, ProviderAccessToken: c.s.Accounts.Unseal(s.ProviderAccessToken),
 		ProviderAccessTokenExpiry: when(s.ProviderAccessTokenExpiry), ProviderRefreshToken: c.providerSecret(s.ProviderRefreshToken),
-		clientFields: clientOf(s.Client), Current: current, Factors: nonNil(s.Factors), Secret: secret, MFAUpdatedAt: when(s.MFAUpdatedAt),
+		clientFields: c.clientOf(s.Client), Current: current, Factors: nonNil(s.Factors), Secret: secret, MFAUpdatedAt: when(s.MFAUpdatedAt),
 	}
 }
 
@@ -142,21 +143,17 @@ type clientFields struct {
 	CountryName         string `json:"countryName"`
 }
 
-func clientOf(cl storage.Client) clientFields {
+// clientOf writes a stored client, naming its country in the caller's
+// language.
+func (c *call) clientOf(cl storage.Client) clientFields {
 	cc := cl.CountryCode
-	if cc == "" {
-		cc = "--"
+	if cc == "" || !locale.IsCountry(cc) {
+		cc = locale.Unknown
 	}
 	return clientFields{IP: cl.IP, OSCode: cl.OSCode, OSName: cl.OSName, OSVersion: cl.OSVersion, ClientType: cl.ClientType,
 		ClientCode: cl.ClientCode, ClientName: cl.ClientName, ClientVersion: cl.ClientVersion, ClientEngine: cl.ClientEngine,
 		ClientEngineVersion: cl.ClientEngineVersion, DeviceName: cl.DeviceName, DeviceBrand: cl.DeviceBrand,
-		DeviceModel: cl.DeviceModel, CountryCode: cc, CountryName: countryName(cc)}
-}
-
-// countryName would localise a GeoIP country; without a GeoIP database
-// every address is unknown.
-func countryName(code string) string {
-	return "Unknown"
+		DeviceModel: cl.DeviceModel, CountryCode: cc, CountryName: c.names().Country(cc)}
 }
 
 type logModel struct {
@@ -169,9 +166,9 @@ type logModel struct {
 	clientFields
 }
 
-func logOf(l *storage.Log) logModel {
+func (c *call) logOf(l *storage.Log) logModel {
 	return logModel{Event: l.Event, UserID: l.UserID, UserEmail: l.UserEmail, UserName: l.UserName, Mode: l.Mode,
-		Time: when(l.Time), clientFields: clientOf(l.Client)}
+		Time: when(l.Time), clientFields: c.clientOf(l.Client)}
 }
 
 type jwtModel struct {

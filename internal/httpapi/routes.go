@@ -19,6 +19,7 @@ func (s *Server) routes() {
 	s.mfaRoutes()
 	s.oauthRoutes()
 	s.avatarRoutes()
+	s.localeRoutes()
 	s.accountTargetRoutes()
 	s.linkRoutes()
 	s.deviceRoutes()

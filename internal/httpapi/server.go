@@ -17,6 +17,8 @@ import (
 
 	"github.com/gatehouse-auth/gatehouse/internal/account"
 	"github.com/gatehouse-auth/gatehouse/internal/apperr"
+	"github.com/gatehouse-auth/gatehouse/internal/geoip"
+	"github.com/gatehouse-auth/gatehouse/internal/locale"
 	"github.com/gatehouse-auth/gatehouse/internal/password"
 	"github.com/gatehouse-auth/gatehouse/internal/project"
 	"github.com/gatehouse-auth/gatehouse/internal/ratelimit"
@@ -44,6 +46,8 @@ type Deps struct {
 	ListenURL    string       // base URL from the listen address, when PublicURL is unset
 	// TrustedProxies are the peers whose X-Forwarded-For names the client.
 	TrustedProxies clientinfo.Proxies
+	// GeoIP finds the country of the client's address; nil knows none.
+	GeoIP geoip.Locator
 }
 
 // MailTester sends a test mail through given SMTP settings.
@@ -63,6 +67,9 @@ type Server struct {
 func New(d Deps) *Server {
 	if d.Now == nil {
 		d.Now = time.Now
+	}
+	if d.GeoIP == nil {
+		d.GeoIP = geoip.None{}
 	}
 	s := &Server{Deps: d, mux: http.NewServeMux()}
 	s.routes()
@@ -114,6 +121,7 @@ type call struct {
 	key     *storage.Key    // set for API-key callers
 	admin   bool            // instance admin on the console project
 	client  *storage.Client
+	naming  *locale.Names // the caller's language for names, once chosen
 }
 
 func (s *Server) handle(pattern string, rt route, h handlerFunc) {
@@ -266,13 +274,15 @@ func serviceOf(pattern string) string {
 		return "users"
 	case strings.HasPrefix(path, "/v1/avatars"):
 		return "avatars"
+	case strings.HasPrefix(path, "/v1/locale"):
+		return "locale"
 	}
 	return ""
 }
 
-var guestScopes = map[string]bool{"public": true, "sessions.write": true, "avatars.read": true}
+var guestScopes = map[string]bool{"public": true, "sessions.write": true, "avatars.read": true, "locale.read": true}
 var userScopes = map[string]bool{"public": true, "sessions.write": true, "account": true, "targets.read": true, "targets.write": true,
-	"avatars.read": true}
+	"avatars.read": true, "locale.read": true}
 
 func (c *call) hasScope(scope string) bool {
 	switch {

@@ -439,5 +439,5 @@ func (s *Server) listUserLogs(c *call, u *storage.User) error {
 	if !counts {
 		total = 0
 	}
-	return c.json(http.StatusOK, logList(logs, total))
+	return c.json(http.StatusOK, c.logList(logs, total))
 }
