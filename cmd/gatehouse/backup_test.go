@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 import (
@@ -9,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/gatehouse-auth/gatehouse/internal/app"
@@ -25,11 +28,27 @@ func TestBackupCommand(t *testing.T) {
 	if code, _, stderr := gatehouse(t, "projects", "create", "--database", db, "--create", "--id", "p1", "--name", "x"); code != 0 {
 		t.Fatal(stderr)
 	}
+	dbFile := filepath.Join(dir, "gatehouse.db")
+	if os.Geteuid() == 0 {
+		// Run by root, the backup leaves no -wal or -shm file the
+		// database's owner (the server's user) could not open.
+		if err := os.Chown(dbFile, 65534, 65534); err != nil {
+			t.Fatal(err)
+		}
+	}
 	to := filepath.Join(dir, "copy.db")
 	code, stdout, stderr := gatehouse(t, "backup", "--database", db, "--to", to)
 	if code != 0 || !strings.HasPrefix(stdout, "backup written to "+to+" (") || !strings.Contains(stdout, " 0 users, schema version ") ||
 		!strings.Contains(stderr, "database: sqlite "+filepath.Join(dir, "gatehouse.db")) {
 		t.Fatalf("backup = %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
+	}
+	if os.Geteuid() == 0 {
+		for _, f := range []string{dbFile + "-wal", dbFile + "-shm"} {
+			st, err := os.Stat(f)
+			if err == nil && st.Sys().(*syscall.Stat_t).Uid != 65534 {
+				t.Errorf("%s belongs to uid %d", f, st.Sys().(*syscall.Stat_t).Uid)
+			}
+		}
 	}
 	first, err := os.ReadFile(to)
 	if err != nil {

@@ -74,7 +74,11 @@ func BackupSQLite(ctx context.Context, src, dest string, overwrite bool) (Backup
 		}
 	}()
 
-	db, err := sql.Open("sqlite", sqliteURI(src, "_pragma=busy_timeout(10000)"))
+	// Read-only: the backup never writes to the source. (SQLite may still
+	// make its -wal and -shm files when no server has them open; run as
+	// root it gives them the database file's owner, as it does for a
+	// server.)
+	db, err := sql.Open("sqlite", sqliteURI(src, "mode=ro&_pragma=busy_timeout(10000)"))
 	if err != nil {
 		return info, err
 	}
