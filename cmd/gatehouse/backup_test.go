@@ -136,4 +136,7 @@ func TestHealthCommand(t *testing.T) {
 	if code, _, stderr := gatehouse(t, "health", "--addr", "nonsense"); code != 1 || !strings.Contains(stderr, "addr") {
 		t.Fatalf("bad addr = %d: %s", code, stderr)
 	}
+	if code, _, stderr := gatehouse(t, "health", "-h"); code != 0 || !strings.Contains(stderr, "-url") {
+		t.Fatalf("health -h = %d: %s", code, stderr)
+	}
 }
