@@ -30,7 +30,9 @@ Commands:
   projects create       create a project
   keys create           create an API key for a project
   platforms add         register a web platform (hostname) for a project
-  users import|export    move users in from Appwrite, Auth0 or Firebase, or out
+  users import|export   move users in from Appwrite, Auth0 or Firebase, or out
+  backup                copy a running server's SQLite database to a file
+  health                ask a running server's /v1/health (for container health checks)
   version               print the version
   bench                 drive a running server with load and report
 
@@ -57,6 +59,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = admin(args, stdout, stderr)
 	case "users":
 		err = users(args[1:], stdout, stderr)
+	case "backup":
+		err = backup(args[1:], stdout, stderr)
+	case "health":
+		err = health(args[1:], stdout, stderr)
 	case "bench":
 		err = bench(args[1:], stdout)
 	case "hash-worker":

@@ -102,10 +102,8 @@ func (s *Store) openSQLite(path string) error {
 	// for the write lock instead of failing; immediate transactions take
 	// the write lock up front so two read-then-write transactions cannot
 	// deadlock each other.
-	// The path goes into a file: URI, where "?" and "#" would end it.
-	escaped := strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23").Replace(path)
-	base := "file:" + escaped + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
-		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
+	base := sqliteURI(path, "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)"+
+		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)")
 	w, err := sql.Open("sqlite", base+"&_txlock=immediate")
 	if err != nil {
 		return fmt.Errorf("open sqlite: %w", err)
