@@ -62,7 +62,7 @@ func TestEveryPackageHasADocComment(t *testing.T) {
 var capability = []string{
 	"internal/account", "internal/project", "internal/password", "internal/session", "internal/secret",
 	"internal/ratelimit", "internal/validate", "internal/query", "internal/apperr", "internal/clientinfo",
-	"internal/storage", "internal/jobs", "internal/outbox", "internal/seal",
+	"internal/storage", "internal/jobs", "internal/outbox", "internal/seal", "internal/maintenance",
 }
 
 var forbidden = []string{

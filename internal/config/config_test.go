@@ -3,6 +3,7 @@ package config
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func load(t *testing.T, env map[string]string, args ...string) (Config, error) {
@@ -53,6 +54,43 @@ func TestTrustedProxies(t *testing.T) {
 		c, err := load(t, map[string]string{"GATEHOUSE_TRUSTED_PROXIES": tc.v})
 		if (err != nil) != tc.fail || (!tc.fail && len(c.TrustedProxies) != tc.n) {
 			t.Errorf("%q: %d proxies, %v", tc.v, len(c.TrustedProxies), err)
+		}
+	}
+}
+
+func TestLogRetentionAndSweep(t *testing.T) {
+	c, err := load(t, nil)
+	if err != nil || c.LogRetention != 90*24*time.Hour || c.SweepInterval != time.Hour {
+		t.Fatalf("defaults: retention %v, sweep %v, %v", c.LogRetention, c.SweepInterval, err)
+	}
+	for _, tc := range []struct {
+		v    string
+		want time.Duration
+		fail bool
+	}{
+		{"0", 0, false},
+		{"0d", 0, false},
+		{"14d", 14 * 24 * time.Hour, false},
+		{"2160h", 90 * 24 * time.Hour, false},
+		{"365d", 365 * 24 * time.Hour, false},
+		{"1209600", 0, true}, // seconds, as Appwrite writes it, need a unit here
+		{"30m", 0, true},
+		{"-1d", 0, true},
+		{"d", 0, true},
+		{"99999999d", 0, true},
+	} {
+		c, err := load(t, map[string]string{"GATEHOUSE_LOG_RETENTION": tc.v})
+		if (err != nil) != tc.fail || (!tc.fail && c.LogRetention != tc.want) {
+			t.Errorf("%q: %v, %v", tc.v, c.LogRetention, err)
+		}
+	}
+	if c, err := load(t, nil, "--log_retention", "30d", "--sweep_interval", "15m"); err != nil ||
+		c.LogRetention != 30*24*time.Hour || c.SweepInterval != 15*time.Minute {
+		t.Fatalf("flags: %v, %v, %v", c.LogRetention, c.SweepInterval, err)
+	}
+	for _, v := range []string{"10s", "25h", "soon"} {
+		if _, err := load(t, map[string]string{"GATEHOUSE_SWEEP_INTERVAL": v}); err == nil || !strings.Contains(err.Error(), "sweep_interval") {
+			t.Errorf("sweep_interval %q: %v", v, err)
 		}
 	}
 }
