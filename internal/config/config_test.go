@@ -94,3 +94,23 @@ func TestLogRetentionAndSweep(t *testing.T) {
 		}
 	}
 }
+
+// FuzzRetention: any GATEHOUSE_LOG_RETENTION either fails or gives 0 or a
+// period from an hour to maxRetention, which reads back the same.
+func FuzzRetention(f *testing.F) {
+	for _, s := range []string{"0", "90d", "2160h", "1h30m", "-5d", "1e9h", "9223372036854775807d", " 7d ", "d"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		d, err := parseRetention(v)
+		if err != nil {
+			return
+		}
+		if d != 0 && (d < time.Hour || d > maxRetention) {
+			t.Fatalf("%q gave %v", v, d)
+		}
+		if back, err := parseRetention(formatDays(d)); err != nil || back != d {
+			t.Fatalf("%q gave %v, which reads back as %v, %v", v, d, back, err)
+		}
+	})
+}
