@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -69,8 +70,8 @@ func waitSweeps(t *testing.T, s *server, n int) map[string]int {
 }
 
 // TestSweepRemovesExpired: once the clock passes their expiry, the sweep
-// removes sessions, tokens and MFA challenges (they are gone, not merely
-// refused), and the live ones go on working.
+// removes sessions, tokens, MFA challenges and abandoned OAuth2 sign-ins
+// (they are gone, not merely refused), and the live ones go on working.
 func TestSweepRemovesExpired(t *testing.T) {
 	eachClockedEngineWith(t, sweepOptions(), func(t *testing.T, s *server, clk *testClock) {
 		before := waitSweeps(t, s, 1)["sweeps"] // the one offered at start
@@ -96,10 +97,16 @@ func TestSweepRemovesExpired(t *testing.T) {
 		// An MFA challenge lives 15 minutes.
 		m, mfaMail := mfaUser(t, s)
 		emailChallenge(t, s, m, mfaMail)
+		// An OAuth2 sign-in is started and abandoned.
+		o, _ := oauthProject(t, s)
+		start := s.base + "/v1/account/sessions/oauth2/oidc?project=" + o.project + "&success=" + url.QueryEscape("https://app.example.test/ok")
+		if res := s.client(t, o.project).get(start); res.StatusCode/100 != 3 {
+			t.Fatalf("OAuth2 start: %d", res.StatusCode)
+		}
 
 		clk.advance(2 * time.Hour)
 		after := waitSweeps(t, s, before+1)
-		for kind, want := range map[string]int{"sessions": 1, "tokens": 1, "challenges": 1} {
+		for kind, want := range map[string]int{"sessions": 1, "tokens": 1, "challenges": 1, "oauthStates": 1} {
 			if after[kind] != want {
 				t.Errorf("%s removed: %d, want %d (%v)", kind, after[kind], want, after)
 			}
