@@ -59,6 +59,15 @@ type options struct {
 	// noGeoIP starts the server without a GeoIP database; by default it
 	// reads the test database of mmdbtest (geoip_test.go).
 	noGeoIP bool
+	// sweepInterval is the time between maintenance sweeps on the
+	// server's clock (0: the default hour), and sweepCheck how often, in
+	// real time, the server offers the current period's sweep (0: the
+	// default): short, a sweep follows soon after clk.advance moves the
+	// clock into the next period.
+	sweepInterval, sweepCheck time.Duration
+	// keepLogs keeps the security log for ever (GATEHOUSE_LOG_RETENTION=0);
+	// otherwise it is kept for the default retention.
+	keepLogs bool
 }
 
 // startServer starts Gatehouse on a fresh database of engine, stopped when
@@ -97,6 +106,13 @@ func startServer(t testing.TB, engine testdb.Engine, o options) *server {
 		cfg.JobWorkers = o.jobWorkers
 	}
 	cfg.LinkUndoLifetime = o.undoLifetime
+	if o.sweepInterval > 0 {
+		cfg.SweepInterval = o.sweepInterval
+	}
+	cfg.SweepCheck = o.sweepCheck
+	if o.keepLogs {
+		cfg.LogRetention = 0
+	}
 	cfg.ProjectCacheTTL = o.projectCache
 	if o.metrics {
 		cfg.MetricsAddr = "127.0.0.1:0"

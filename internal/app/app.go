@@ -21,6 +21,7 @@ import (
 	"github.com/gatehouse-auth/gatehouse/internal/geoip"
 	"github.com/gatehouse-auth/gatehouse/internal/httpapi"
 	"github.com/gatehouse-auth/gatehouse/internal/jobs"
+	"github.com/gatehouse-auth/gatehouse/internal/maintenance"
 	"github.com/gatehouse-auth/gatehouse/internal/outbox"
 	"github.com/gatehouse-auth/gatehouse/internal/password"
 	"github.com/gatehouse-auth/gatehouse/internal/project"
@@ -76,6 +77,7 @@ type Server struct {
 	metrics *http.Server
 	redis   *ratelimit.Redis
 	jobs    *jobs.Runner
+	sweeper *maintenance.Sweeper
 	done    chan error
 	log     *slog.Logger
 	timeout time.Duration
@@ -138,6 +140,10 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, store stora
 		return nil, err
 	}
 	runner.Register(outbox.JobKind, deliverer.Handle)
+	swept := newSweepMetrics()
+	s.sweeper = maintenance.New(store, log.With("component", "maintenance"), maintenance.Options{
+		Interval: cfg.SweepInterval, Check: cfg.SweepCheck, LogRetention: cfg.LogRetention, Now: now, Observe: swept.observe})
+	s.sweeper.Register(runner)
 	accounts := account.New(store, hasher, session.NewJWTs([]byte(jwtKey), now), now, log)
 	accounts.SetSeal(box)
 	if err := accounts.SetInstanceKey(instKey); err != nil {
@@ -178,6 +184,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, store stora
 		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
 			Name: "gatehouse_password_verifications_total", Help: "Password checks run, including the dummy one for an unknown email.",
 		}, func() float64 { return float64(hasher.Verifications()) }))
+		swept.register(reg)
 		ml, err := net.Listen("tcp", cfg.MetricsAddr)
 		if err != nil {
 			return nil, fmt.Errorf("metrics listener: %w", err)
@@ -207,6 +214,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, store stora
 	s.jobs = runner
 	if cfg.JobWorkers > 0 {
 		s.jobs.Start(ctx)
+		s.sweeper.Start(ctx)
 	}
 	go func() {
 		err := s.http.Serve(ln)
@@ -227,6 +235,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
 	err := s.http.Shutdown(ctx)
+	s.sweeper.Stop()
 	err = errors.Join(err, s.jobs.Stop(ctx))
 	if s.metrics != nil {
 		s.metrics.Shutdown(ctx)

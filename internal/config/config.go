@@ -52,6 +52,17 @@ type Config struct {
 
 	JobWorkers int // background job workers on this node; 0 runs none
 
+	// LogRetention is how long security log entries are kept; 0 keeps
+	// them for ever (GATEHOUSE_LOG_RETENTION, 90 days by default).
+	LogRetention time.Duration
+	// SweepInterval is the time between maintenance sweeps, which remove
+	// what has expired (internal/maintenance); 0 means an hour.
+	SweepInterval time.Duration
+	// SweepCheck is how often, in real time, each node offers the current
+	// period's sweep to the job queue; 0 means SweepInterval, at most a
+	// minute. No flag sets it: tests whose clock jumps ahead set it short.
+	SweepCheck time.Duration
+
 	// LinkUndoLifetime is how long the "this wasn't me" link mailed after
 	// a link or an unlink works; 0 means seven days.
 	LinkUndoLifetime time.Duration
@@ -88,6 +99,8 @@ func Defaults() Config {
 		HashThreads:     1,
 		HashProcess:     true,
 		JobWorkers:      2,
+		LogRetention:    90 * 24 * time.Hour,
+		SweepInterval:   time.Hour,
 		ShutdownTimeout: 20 * time.Second,
 		ProjectCacheTTL: time.Second,
 	}
@@ -146,6 +159,10 @@ func Load(name string, args []string, getenv func(string) string) (Config, error
 	str(&shutdown, "shutdown_timeout", "how long in-flight requests may finish on SIGTERM")
 	str(&undo, "link_undo_lifetime", "how long the undo link mailed after a link or unlink works")
 	str(&cacheTTL, "project_cache_ttl", "how stale a node's view of a project's settings may be (0: no cache)")
+	retention := formatDays(c.LogRetention)
+	str(&retention, "log_retention", "how long security log entries are kept, in days (90d) or as a duration (2160h); 0 keeps them for ever")
+	sweep := c.SweepInterval.String()
+	str(&sweep, "sweep_interval", "time between maintenance sweeps of expired data, from 1m to 24h")
 	smtpTest := "15s"
 	str(&smtpTest, "smtp_test_time", "how long an SMTP test may take; every failed one answers after this")
 
@@ -197,6 +214,16 @@ func Load(name string, args []string, getenv func(string) string) (Config, error
 	} else {
 		c.ProjectCacheTTL = ttl
 	}
+	if r, err := parseRetention(retention); err != nil {
+		errs = append(errs, fmt.Errorf("log_retention: %w", err))
+	} else {
+		c.LogRetention = r
+	}
+	if d, err := time.ParseDuration(sweep); err != nil || d < time.Minute || d > 24*time.Hour {
+		errs = append(errs, fmt.Errorf("sweep_interval: want a duration from 1m to 24h such as 1h, got %q", sweep))
+	} else {
+		c.SweepInterval = d
+	}
 	if st, err := time.ParseDuration(smtpTest); err != nil || st < time.Second || st > 10*time.Minute {
 		errs = append(errs, fmt.Errorf("smtp_test_time: want a duration from 1s to 10m such as 15s, got %q", smtpTest))
 	} else {
@@ -206,6 +233,44 @@ func Load(name string, args []string, getenv func(string) string) (Config, error
 		return c, err
 	}
 	return c, c.Validate()
+}
+
+// maxRetention bounds the log retention: a century is "for ever" enough,
+// and keeps the cutoff arithmetic far from overflow.
+const maxRetention = 100 * 365 * 24 * time.Hour
+
+// parseRetention reads a retention period: 0, a whole number of days
+// ("90d"), or a Go duration ("2160h").
+func parseRetention(v string) (time.Duration, error) {
+	v = strings.TrimSpace(v)
+	bad := fmt.Errorf("want 0, a number of days such as 90d, or a duration such as 2160h, got %q", v)
+	var d time.Duration
+	if days, ok := strings.CutSuffix(v, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err != nil || n < 0 || n > int(maxRetention/(24*time.Hour)) {
+			return 0, bad
+		}
+		d = time.Duration(n) * 24 * time.Hour
+	} else if v == "0" {
+		return 0, nil
+	} else {
+		var err error
+		if d, err = time.ParseDuration(v); err != nil || d < 0 || d > maxRetention {
+			return 0, bad
+		}
+	}
+	if d > 0 && d < time.Hour {
+		return 0, fmt.Errorf("want 0 or at least an hour, got %q", v)
+	}
+	return d, nil
+}
+
+// formatDays writes a retention as parseRetention reads it back.
+func formatDays(d time.Duration) string {
+	if d%(24*time.Hour) == 0 {
+		return strconv.FormatInt(int64(d/(24*time.Hour)), 10) + "d"
+	}
+	return d.String()
 }
 
 func envName(flagName string) string {

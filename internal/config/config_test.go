@@ -3,6 +3,7 @@ package config
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func load(t *testing.T, env map[string]string, args ...string) (Config, error) {
@@ -55,4 +56,61 @@ func TestTrustedProxies(t *testing.T) {
 			t.Errorf("%q: %d proxies, %v", tc.v, len(c.TrustedProxies), err)
 		}
 	}
+}
+
+func TestLogRetentionAndSweep(t *testing.T) {
+	c, err := load(t, nil)
+	if err != nil || c.LogRetention != 90*24*time.Hour || c.SweepInterval != time.Hour {
+		t.Fatalf("defaults: retention %v, sweep %v, %v", c.LogRetention, c.SweepInterval, err)
+	}
+	for _, tc := range []struct {
+		v    string
+		want time.Duration
+		fail bool
+	}{
+		{"0", 0, false},
+		{"0d", 0, false},
+		{"14d", 14 * 24 * time.Hour, false},
+		{"2160h", 90 * 24 * time.Hour, false},
+		{"365d", 365 * 24 * time.Hour, false},
+		{"1209600", 0, true}, // seconds, as Appwrite writes it, need a unit here
+		{"30m", 0, true},
+		{"-1d", 0, true},
+		{"d", 0, true},
+		{"99999999d", 0, true},
+	} {
+		c, err := load(t, map[string]string{"GATEHOUSE_LOG_RETENTION": tc.v})
+		if (err != nil) != tc.fail || (!tc.fail && c.LogRetention != tc.want) {
+			t.Errorf("%q: %v, %v", tc.v, c.LogRetention, err)
+		}
+	}
+	if c, err := load(t, nil, "--log_retention", "30d", "--sweep_interval", "15m"); err != nil ||
+		c.LogRetention != 30*24*time.Hour || c.SweepInterval != 15*time.Minute {
+		t.Fatalf("flags: %v, %v, %v", c.LogRetention, c.SweepInterval, err)
+	}
+	for _, v := range []string{"10s", "25h", "soon"} {
+		if _, err := load(t, map[string]string{"GATEHOUSE_SWEEP_INTERVAL": v}); err == nil || !strings.Contains(err.Error(), "sweep_interval") {
+			t.Errorf("sweep_interval %q: %v", v, err)
+		}
+	}
+}
+
+// FuzzRetention: any GATEHOUSE_LOG_RETENTION either fails or gives 0 or a
+// period from an hour to maxRetention, which reads back the same.
+func FuzzRetention(f *testing.F) {
+	for _, s := range []string{"0", "90d", "2160h", "1h30m", "-5d", "1e9h", "9223372036854775807d", " 7d ", "d"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		d, err := parseRetention(v)
+		if err != nil {
+			return
+		}
+		if d != 0 && (d < time.Hour || d > maxRetention) {
+			t.Fatalf("%q gave %v", v, d)
+		}
+		if back, err := parseRetention(formatDays(d)); err != nil || back != d {
+			t.Fatalf("%q gave %v, which reads back as %v, %v", v, d, back, err)
+		}
+	})
 }

@@ -9,7 +9,8 @@
 // harmless. Failed attempts are retried with exponential backoff; after
 // MaxAttempts the job is failed for good, logged at error level, and kept
 // for the admin listing (storage.JobStore.ListJobs) until an admin retries
-// it. Payloads hold ids only: they are stored in clear and never logged.
+// it. Done jobs are removed by the maintenance sweep (internal/maintenance).
+// Payloads hold ids only: they are stored in clear and never logged.
 package jobs
 
 import (
@@ -43,7 +44,6 @@ type Options struct {
 	MaxAttempts int           // attempts of a job enqueued here; default storage.DefaultJobMaxAttempts
 	MinBackoff  time.Duration // wait before the first retry; default 1s, doubling each time
 	MaxBackoff  time.Duration // longest wait between retries; default 10 minutes
-	KeepDone    time.Duration // done jobs are deleted after this; default 24 hours
 	Now         func() time.Time
 	// WorkerID names this runner in the jobs table; default host/pid/random.
 	// Each worker adds "#n".
@@ -57,9 +57,6 @@ const leaseMargin = 30 * time.Second
 // stopGrace is how long Stop waits, once its context has ended and
 // handlers are cancelled, for them to return and their outcome to be saved.
 const stopGrace = 2 * time.Second
-
-// pruneEvery is how often a runner deletes old done jobs.
-const pruneEvery = time.Hour
 
 // maxErrorText bounds the error text kept with a job.
 const maxErrorText = 2000
@@ -82,9 +79,6 @@ func (o *Options) defaults() {
 	}
 	if o.MaxBackoff <= 0 {
 		o.MaxBackoff = 10 * time.Minute
-	}
-	if o.KeepDone <= 0 {
-		o.KeepDone = 24 * time.Hour
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -182,13 +176,12 @@ func (r *Runner) Start(ctx context.Context) {
 	pollCtx, stopPoll := context.WithCancel(runCtx)
 	r.stopRun, r.stopPoll, r.done = stopRun, stopPoll, make(chan struct{})
 	var wg sync.WaitGroup
-	// A runner without handlers only prunes: claiming with no kinds would
-	// take jobs of every kind.
+	// A runner without handlers claims nothing: claiming with no kinds
+	// would take jobs of every kind.
 	for i := range r.opts.Workers * min(len(r.kinds), 1) {
 		worker := r.opts.WorkerID + "#" + strconv.Itoa(i+1)
 		wg.Go(func() { r.work(pollCtx, runCtx, worker) })
 	}
-	wg.Go(func() { r.prune(pollCtx) })
 	go func() {
 		wg.Wait()
 		close(r.done)
@@ -310,24 +303,6 @@ func (r *Runner) call(ctx context.Context, log *slog.Logger, h Handler, payload 
 		}
 	}()
 	return h(ctx, payload)
-}
-
-// prune deletes old done jobs now and then, until ctx ends.
-func (r *Runner) prune(ctx context.Context) {
-	t := time.NewTicker(pruneEvery)
-	defer t.Stop()
-	for {
-		if n, err := r.store.PruneJobs(ctx, r.opts.Now().Add(-r.opts.KeepDone)); err != nil && ctx.Err() == nil {
-			r.log.Warn("prune jobs", "err", err)
-		} else if n > 0 {
-			r.log.Debug("pruned done jobs", "count", n)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }
 
 // Backoff is the wait after a job's attempt-th failed attempt: first,

@@ -20,8 +20,9 @@ import (
 )
 
 // MaxWindow is the longest window a Rule may use. The counters forget
-// windows that started more than this long ago (the SQL store prunes them and
-// Redis keys expire), so a longer window would restart its count early.
+// windows that started more than this long ago (the maintenance sweep
+// removes them from the database and Redis keys expire), so a longer
+// window would restart its count early.
 // Appwrite's windows are all one hour.
 const MaxWindow = 2 * time.Hour
 

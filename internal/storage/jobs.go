@@ -78,7 +78,4 @@ type JobStore interface {
 	// RetryJob queues a failed job again, due now, with its attempts reset.
 	// It returns ErrNotFound when no failed job has that id.
 	RetryJob(ctx context.Context, id string) error
-	// PruneJobs deletes done jobs last updated before before and returns
-	// how many it deleted. Failed jobs stay until an admin retries them.
-	PruneJobs(ctx context.Context, before time.Time) (int, error)
 }

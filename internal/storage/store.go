@@ -51,6 +51,7 @@ const MaxTargets = 100
 // unchanged. fn may run more than once and must not have side effects.
 type Store interface {
 	JobStore
+	MaintenanceStore
 
 	Close() error
 	Ping(ctx context.Context) error

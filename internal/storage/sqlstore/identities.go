@@ -175,10 +175,8 @@ func (s *Store) SaveOAuthState(ctx context.Context, idHash, projectID string, st
 		idHash, projectID, string(b), micros(expire)); err != nil {
 		return fmt.Errorf("save oauth state: %w", err)
 	}
-	// Abandoned sign-ins leave states behind; sweep the expired ones.
-	if _, err := s.exec(ctx, `DELETE FROM oauth_states WHERE expire < $1`, micros(time.Now())); err != nil {
-		return fmt.Errorf("sweep oauth states: %w", err)
-	}
+	// Abandoned sign-ins leave states behind: the maintenance sweep
+	// removes the expired ones (storage.SweepOAuthStates).
 	return nil
 }
 

@@ -19,7 +19,8 @@ import (
 // SQLite it runs in an immediate transaction, which holds the database's
 // only write lock, so two processes on one file cannot take the same job.
 //
-// Done jobs stay for the admin listing until PruneJobs removes them.
+// Done jobs stay for the admin listing until the maintenance sweep
+// removes them (Sweep, storage.SweepDoneJobs).
 
 var _ storage.JobStore = (*Store)(nil)
 
@@ -224,13 +225,4 @@ func (s *Store) RetryJob(ctx context.Context, id string) error {
 		return fmt.Errorf("retry job: %w", err)
 	}
 	return affected(res)
-}
-
-func (s *Store) PruneJobs(ctx context.Context, before time.Time) (int, error) {
-	res, err := s.exec(ctx, `DELETE FROM jobs WHERE state = 'done' AND updated_at < $1`, micros(before))
-	if err != nil {
-		return 0, fmt.Errorf("prune jobs: %w", err)
-	}
-	n, err := res.RowsAffected()
-	return int(n), err
 }

@@ -120,10 +120,10 @@ func testJobLifecycle(t *testing.T, s *Store) {
 	}
 	noClaim(t, s, "w1", nil, now.Add(time.Hour))
 
-	if n, err := s.PruneJobs(ctx, now.Add(-time.Hour)); err != nil || n != 0 {
+	if n, err := s.Sweep(ctx, storage.SweepDoneJobs, now.Add(-time.Hour), 100); err != nil || n != 0 {
 		t.Fatalf("prune of nothing old = %d, %v", n, err)
 	}
-	if n, err := s.PruneJobs(ctx, time.Now().Add(time.Hour)); err != nil || n != 1 {
+	if n, err := s.Sweep(ctx, storage.SweepDoneJobs, time.Now().Add(time.Hour), 100); err != nil || n != 1 {
 		t.Fatalf("prune = %d, %v", n, err)
 	}
 	if list, total, err := s.ListJobs(ctx, "", storage.Page{Limit: 10}); err != nil || total != 0 || len(list) != 0 {

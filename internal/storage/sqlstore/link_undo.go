@@ -4,14 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/gatehouse-auth/gatehouse/internal/storage"
 )
-
-// undoKeep is how long spent and expired undo tokens stay, so a late
-// click is told what happened rather than that the link is unknown.
-const undoKeep = 30 * 24 * time.Hour
 
 const linkUndoCols = `secret_hash, project_id, change_id, kind, primary_id, secondary_id, provider, provider_uid, recipient, time, expire, used_at`
 
@@ -153,11 +148,8 @@ func (s *Store) finishLinkWork(ctx context.Context, q querier, projectID, keptID
 			return fmt.Errorf("end sessions: %w", err)
 		}
 	}
-	if len(w.Undo) > 0 {
-		if _, err := q.ExecContext(ctx, `DELETE FROM link_undos WHERE expire < $1`, micros(w.Now.Add(-undoKeep))); err != nil {
-			return fmt.Errorf("prune undo tokens: %w", err)
-		}
-	}
+	// Spent and expired tokens are left to the maintenance sweep, which
+	// keeps them storage.LinkUndoKeep past their expiry.
 	for _, u := range w.Undo {
 		if u.ProjectID != projectID {
 			return errors.New("undo token of another project")

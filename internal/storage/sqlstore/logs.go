@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"math/rand/v2"
 	"time"
 
 	"github.com/gatehouse-auth/gatehouse/internal/storage"
@@ -76,11 +75,7 @@ func (s *Store) HitCounter(ctx context.Context, key string, window time.Time, li
 		}
 		return 0, fmt.Errorf("hit counter: %w", err)
 	}
-	if rand.IntN(512) == 0 {
-		// Windows are an hour long; anything two hours old is dead.
-		if _, err := s.exec(ctx, `DELETE FROM rate_counters WHERE window_start < $1`, w-7200); err != nil {
-			return 0, fmt.Errorf("prune counters: %w", err)
-		}
-	}
+	// Windows that ended are removed by the maintenance sweep
+	// (storage.SweepRateWindows), in batches, off the request path.
 	return n - 1, nil
 }

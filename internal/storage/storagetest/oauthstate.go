@@ -9,8 +9,7 @@ import (
 )
 
 // oauthStateTests pin down the single-use store that holds OAuth2 sign-ins
-// in flight and link tokens. Saving sweeps states expired by the wall
-// clock, so these times are relative to now.
+// in flight and link tokens. These times are relative to now.
 var oauthStateTests = []test{
 	{"TakeOnce", func(t *testing.T, s storage.Store) {
 		ctx := t.Context()

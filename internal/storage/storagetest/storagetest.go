@@ -57,6 +57,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"Authenticators", authenticatorTests},
 		{"Challenges", challengeTests},
 		{"Admission", admitTests},
+		{"Sweep", sweepTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
