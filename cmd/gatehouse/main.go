@@ -33,6 +33,7 @@ Commands:
   users import|export    move users in from Appwrite, Auth0 or Firebase, or out
   version               print the version
   bench                 drive a running server with load and report
+  bench seed            fill a database with generated users and sessions
 
 Run 'gatehouse <command> -h' for the flags of a command. Every server flag
 can also be set as GATEHOUSE_<FLAG> in the environment.

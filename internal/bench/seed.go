@@ -79,8 +79,8 @@ func parseSeedFlags(args []string, out io.Writer) (seedOptions, error) {
 		return o, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	var errs []error
-	if o.database == "" {
-		errs = append(errs, errors.New("database: want sqlite:PATH or a postgres:// URL"))
+	if _, _, err := engineOf(o.database); err != nil {
+		errs = append(errs, err)
 	}
 	if o.users < 1 || o.users > 100_000_000 {
 		errs = append(errs, fmt.Errorf("users: want 1 to 100000000, got %d", o.users))
