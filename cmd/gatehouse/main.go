@@ -35,6 +35,7 @@ Commands:
   health                ask a running server's /v1/health (for container health checks)
   version               print the version
   bench                 drive a running server with load and report
+  bench seed            fill a database with generated users and sessions
 
 Run 'gatehouse <command> -h' for the flags of a command. Every server flag
 can also be set as GATEHOUSE_<FLAG> in the environment.

@@ -17,6 +17,14 @@
 //     signin and signup, measured under the same machine conditions.
 //   - account-get-under-signin-flood: GET /v1/account latency first alone,
 //     then while another group of workers floods sign-ins.
+//   - users-email, users-status, users-search, users-cursor: GET /v1/users
+//     with an API key: an equal filter on an email, an equal filter on
+//     status (blocked users), a search for a surname, and the newest
+//     first after a cursor. They need a database filled by `gatehouse
+//     bench seed`, whose manifest (--seeded) names the key and the values.
+//
+// `gatehouse bench seed` (seed.go) fills a database with generated users,
+// sessions and log entries for these runs.
 //
 // Latencies go into per-worker log-linear histograms (HdrHistogram's
 // layout, under 0.8% error), merged at the end.
@@ -47,7 +55,15 @@ const (
 	ScenarioSignup     = "signup"
 	ScenarioFlood      = "account-get-under-signin-flood"
 	ScenarioHashOnly   = "hash-only"
+
+	ScenarioUsersEmail  = "users-email"
+	ScenarioUsersStatus = "users-status"
+	ScenarioUsersSearch = "users-search"
+	ScenarioUsersCursor = "users-cursor"
 )
+
+// listScenarios need a seeded database; `all` leaves them out.
+var listScenarios = []string{ScenarioUsersEmail, ScenarioUsersStatus, ScenarioUsersSearch, ScenarioUsersCursor}
 
 var allScenarios = []string{ScenarioCeiling, ScenarioAccountGet, ScenarioHashOnly, ScenarioSignin, ScenarioSignup, ScenarioFlood}
 
@@ -71,6 +87,8 @@ type options struct {
 	pid          string
 	json         bool
 	ceilingBytes int
+	seeded       string // manifest of `bench seed`
+	key          string // API key for the list scenarios
 }
 
 func parseFlags(args []string, out io.Writer) (options, error) {
@@ -92,6 +110,7 @@ func parseFlags(args []string, out io.Writer) (options, error) {
 	fs.IntVar(&pid, "pid", 0, "server process id, to report its CPU time per request from /proc")
 	fs.BoolVar(&o.json, "json", false, "print JSON instead of a table")
 	fs.IntVar(&o.ceilingBytes, "ceiling-bytes", 674, "ceiling body size when no server is set up (else the real body's size)")
+	fs.StringVar(&o.seeded, "seeded", "", "manifest written by `gatehouse bench seed`: its project, API key, sessions and query values")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -110,7 +129,7 @@ func parseFlags(args []string, out io.Writer) (options, error) {
 		switch s = strings.TrimSpace(s); {
 		case s == "all":
 			o.scenarios = append(o.scenarios, allScenarios...)
-		case contains(allScenarios, s):
+		case contains(allScenarios, s), contains(listScenarios, s):
 			o.scenarios = append(o.scenarios, s)
 		default:
 			errs = append(errs, fmt.Errorf("scenario: unknown %q", s))
@@ -148,12 +167,22 @@ func contains(list []string, s string) bool {
 // Run parses args as the flags of `gatehouse bench`, runs the chosen
 // scenarios one after another and writes the report to stdout.
 func Run(args []string, stdout io.Writer) error {
+	if len(args) > 0 && args[0] == "seed" {
+		return Seed(args[1:], stdout)
+	}
 	o, err := parseFlags(args, stdout)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
 	}
 	if err != nil {
 		return err
+	}
+	var man *Manifest
+	if o.seeded != "" {
+		if man, err = readManifest(o.seeded); err != nil {
+			return err
+		}
+		o.project, o.key = man.Project, man.Key
 	}
 	ctx := context.Background()
 	r := &runner{o: o, rep: &Report{
@@ -165,6 +194,7 @@ func Run(args []string, stdout io.Writer) error {
 	defer tr.CloseIdleConnections()
 	r.tr = tr
 	r.api = &api{base: o.url, project: o.project, tr: tr, runID: newRunID()}
+	r.man = man
 	for _, s := range o.scenarios {
 		if err := r.scenario(ctx, s); err != nil {
 			return fmt.Errorf("%s: %w", s, err)
@@ -190,6 +220,7 @@ type runner struct {
 	readers      []benchUser // users with sessions, for GET /v1/account
 	signers      []benchUser // users without sessions, for sign-in
 	bodySize     int         // size of a GET /v1/account body
+	man          *Manifest   // of a seeded database, or nil
 }
 
 func (r *runner) timing() timing { return timing{warmup: r.o.warmup, duration: r.o.duration} }
@@ -246,6 +277,15 @@ func (r *runner) scenario(ctx context.Context, name string) error {
 		return r.flood(ctx)
 	case ScenarioHashOnly:
 		return r.hashOnly(ctx)
+	case ScenarioUsersEmail, ScenarioUsersStatus, ScenarioUsersSearch, ScenarioUsersCursor:
+		if r.man == nil {
+			return errors.New("needs --seeded: the manifest of `gatehouse bench seed`")
+		}
+		p, err := drive(ctx, r.tr, []group{{r.usersList(name), r.o.concurrency}}, r.timing(), r.o.pid)
+		if err != nil {
+			return err
+		}
+		r.rep.add(name, p, 0, true)
 	}
 	return nil
 }
@@ -270,6 +310,22 @@ func (r *runner) needReaders(ctx context.Context, n int) error {
 	}
 	if err := r.needProject(ctx); err != nil {
 		return err
+	}
+	if r.man != nil {
+		// The seeded sessions, spread over the whole table.
+		if len(r.man.SessionStrings) == 0 {
+			return errors.New("the manifest holds no live session")
+		}
+		r.readers = r.readers[:0]
+		for _, s := range r.man.SessionStrings {
+			r.readers = append(r.readers, benchUser{session: s})
+		}
+		body, err := r.api.accountBody(ctx, r.readers[0].session)
+		if err != nil {
+			return err
+		}
+		r.bodySize = len(body)
+		return nil
 	}
 	users, err := r.api.createUsers(ctx, "reader", len(r.readers), n, true)
 	if err != nil {
@@ -302,13 +358,15 @@ func (r *runner) needSigners(ctx context.Context) error {
 	return nil
 }
 
-// accountGet sends GET /v1/account to base, worker w with session w.
-// Each worker reuses one request (it has no body) for as long as ctx, the
-// run's context, stays the same.
+// accountGet sends GET /v1/account to base, worker w with session w, or
+// when there are more sessions than workers (a seeded database), worker w
+// going through them from its own offset. Each worker reuses one request
+// (it has no body) for as long as ctx, the run's context, stays the same.
 func (r *runner) accountGet(base string) target {
-	reqs := make([]*http.Request, max(r.o.concurrency, r.o.readers))
+	workers := max(r.o.concurrency, r.o.readers)
+	reqs := make([]*http.Request, workers)
 	return target{name: ScenarioAccountGet, status: http.StatusOK,
-		next: func(ctx context.Context, w, _ int) *http.Request {
+		next: func(ctx context.Context, w, seq int) *http.Request {
 			if reqs[w] == nil || reqs[w].Context() != ctx {
 				req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/v1/account", nil)
 				req.Header.Set("X-Appwrite-Project", r.o.project)
@@ -316,6 +374,9 @@ func (r *runner) accountGet(base string) target {
 					req.Header.Set("X-Appwrite-Session", r.readers[w%len(r.readers)].session)
 				}
 				reqs[w] = req
+			}
+			if len(r.readers) > workers {
+				reqs[w].Header["X-Appwrite-Session"] = []string{r.readers[(w+seq*workers)%len(r.readers)].session}
 			}
 			return reqs[w]
 		}}

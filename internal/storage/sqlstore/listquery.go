@@ -457,5 +457,16 @@ func (s *Store) cursorCond(ctx context.Context, w *where, in scope, id string, o
 	if len(ors) == 0 {
 		return "1=0", nil
 	}
-	return "(" + strings.Join(ors, " OR ") + ")", nil
+	cond := "(" + strings.Join(ors, " OR ") + ")"
+	if first := orders[0]; vals[0] != nil && !w.spec.nullable[first.col] {
+		// Implied by the OR, but only this form lets the engines start an
+		// index range at the cursor instead of walking to it from the
+		// list's start.
+		op := ">="
+		if first.desc != before {
+			op = "<="
+		}
+		cond = first.col + " " + op + " " + w.arg(vals[0]) + " AND " + cond
+	}
+	return cond, nil
 }
