@@ -96,6 +96,27 @@ type AuthSettings struct {
 	// accounts and switch between them (off: Appwrite's one account per
 	// client, where a second sign-in is user_session_already_exists).
 	MultiAccounts bool `json:"multiAccounts,omitempty"`
+
+	// PasswordStrength is Appwrite 1.9.5's password-strength policy,
+	// checked on every route that sets a password.
+	PasswordStrength PasswordStrength `json:"passwordStrength"`
+
+	// The email policies of Appwrite 1.9 (deny-*-email), checked on
+	// every sign-up path and email change.
+	DisposableEmails bool `json:"disposableEmails,omitempty"` // deny disposable
+	CanonicalEmails  bool `json:"canonicalEmails,omitempty"`  // deny aliased (non-canonical)
+	FreeEmails       bool `json:"freeEmails,omitempty"`       // deny free providers
+	CorporateEmails  bool `json:"corporateEmails,omitempty"`  // deny non-corporate
+}
+
+// PasswordStrength is the password-strength policy. Min below 8 (a
+// project stored before the policy existed) means 8.
+type PasswordStrength struct {
+	Min       int  `json:"min"`
+	Uppercase bool `json:"uppercase"`
+	Lowercase bool `json:"lowercase"`
+	Number    bool `json:"number"`
+	Symbols   bool `json:"symbols"`
 }
 
 // MockNumber is a phone number that answers with a fixed code and sends nothing.
