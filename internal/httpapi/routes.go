@@ -15,6 +15,8 @@ func (s *Server) routes() {
 	s.accountRoutes()
 	s.sessionRoutes()
 	s.projectRoutes()
+	s.projectAPIRoutes()
+	s.projectSettingsRoutes()
 	s.tokenRoutes()
 	s.mfaRoutes()
 	s.oauthRoutes()

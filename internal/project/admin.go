@@ -155,7 +155,14 @@ var KnownScopes = map[string]bool{
 	"topics.write": true, "subscribers.read": true, "subscribers.write": true, "targets.read": true,
 	"targets.write": true, "rules.read": true, "rules.write": true, "migrations.read": true,
 	"migrations.write": true, "vcs.read": true, "vcs.write": true, "assistant.read": true,
-	"tokens.read": true, "tokens.write": true,
+	"tokens.read": true, "tokens.write": true, "sessions.read": true,
+	// Project-level scopes of Appwrite 1.9's server-side Project API
+	// (policies.* are its deprecated aliases of project.policies.*).
+	"project.read": true, "project.write": true, "keys.read": true, "keys.write": true,
+	"platforms.read": true, "platforms.write": true, "mocks.read": true, "mocks.write": true,
+	"project.policies.read": true, "project.policies.write": true, "policies.read": true,
+	"policies.write": true, "project.oauth2.read": true, "project.oauth2.write": true,
+	"templates.read": true, "templates.write": true, "webhooks.read": true, "webhooks.write": true,
 }
 
 // CreateKey makes an API key and returns it with its secret, which is
