@@ -29,7 +29,7 @@ func placeholders(n int) string {
 
 // emailFactsDest holds the scan targets of userEmailCols.
 type emailFactsDest struct {
-	canonical                         sql.NullString
+	canonical                                sql.NullString
 	free, disposable, corporate, isCanonical *bool
 }
 
