@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"github.com/gatehouse-auth/gatehouse/internal/apperr"
+	"github.com/gatehouse-auth/gatehouse/internal/project"
 	"github.com/gatehouse-auth/gatehouse/internal/storage"
 	"github.com/gatehouse-auth/gatehouse/internal/validate"
 )
@@ -57,6 +58,11 @@ func (s *Server) authSettingRoutes(admin route) {
 	boolSetting("session-alerts", "alerts", func(a *storage.AuthSettings, on bool) { a.SessionAlerts = on })
 	boolSetting("session-invalidation", "enabled", func(a *storage.AuthSettings, on bool) { a.InvalidateSessions = on })
 	boolSetting("multi-accounts", "enabled", func(a *storage.AuthSettings, on bool) { a.MultiAccounts = on })
+	// The email policies (Appwrite's public routes for them are the
+	// Project API's /v1/project/policies/deny-*-email).
+	for _, id := range project.EmailPolicyIDs {
+		boolSetting(id, "enabled", func(a *storage.AuthSettings, on bool) { project.SetEmailPolicy(a, id, on) })
+	}
 	s.handle("PATCH /v1/projects/{projectId}/auth/memberships-privacy", admin, s.updateMembershipsPrivacy)
 	s.handle("PATCH /v1/projects/{projectId}/auth/mock-numbers", admin, s.updateMockNumbers)
 	s.handle("PATCH /v1/projects/{projectId}/auth/linking", admin, s.updateLinking)
