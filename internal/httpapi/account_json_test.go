@@ -38,6 +38,9 @@ func TestAccountJSONMatchesEncodingJSON(t *testing.T) {
 			{ID: "t2", UserID: "u1", ProviderID: "prov", ProviderType: "sms", Identifier: "+15550100", Expired: true}}}
 	checkAccountJSON(t, accountOf(u))
 	checkAccountJSON(t, accountOf(&storage.User{ID: "x"}))
+	op := accountOf(&storage.User{ID: "y", Impersonator: true})
+	op.ImpersonatorUserID = json.RawMessage(`"op1"`)
+	checkAccountJSON(t, op)
 	checkAccountJSON(t, accountModel{})
 	checkAccountJSON(t, accountModel{Prefs: json.RawMessage(`{ "a" : "<b>&\u2028" }`), Name: "Ünï <&> \"q\" \\ \x01\n\u2028 \xff"})
 	checkAccountJSON(t, accountModel{Prefs: json.RawMessage(`{"a":`)})
