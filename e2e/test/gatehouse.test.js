@@ -33,6 +33,7 @@ const allSuites = {
   linkpage: require('../suites/linkpage'),
   locale: require('../suites/locale'),
   oauth: require('../suites/oauth'),
+  impersonate: require('../suites/impersonate'),
   appwrite: require('../appwrite'),
 };
 
