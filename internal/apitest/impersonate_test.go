@@ -399,3 +399,60 @@ func TestImpersonatorReadsUsersWithoutSecrets(t *testing.T) {
 		expect(t, x.op.do("POST", "/users/"+x.tgtID+"/jwts", nil), 401, "general_unauthorized_scope")
 	})
 }
+
+// TestImpersonatorSeesNoProviderTokens: an OAuth2 user's provider tokens
+// are shown to it and to API keys, never to an impersonator: not on the
+// sessions and identities it reads as the user, nor through the Users API
+// with its session.
+func TestImpersonatorSeesNoProviderTokens(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *server) {
+		c, idp := oauthProject(t, s)
+		idp.AddUser("sub-imp", "imp.oidc@example.test", true, "Ida P")
+		idp.Next("sub-imp")
+		if end := oauthFlow(t, s, c, "sessions"); end.Path != "/ok" {
+			t.Fatalf("sign-in ended at %s", end)
+		}
+		own := c.do("GET", "/account/sessions/current", nil)
+		expect(t, own, 200, "")
+		if own.str(t, "providerAccessToken") == "" {
+			t.Fatalf("the user's own session shows no access token: %s", own.body)
+		}
+		tgtID := own.str(t, "userId")
+		key := c.with("X-Appwrite-Key", c.key("users.read", "users.write"))
+		opMail := email()
+		opID := s.client(t, c.project).signUp(opMail, impersonatePw)
+		expect(t, key.do("PATCH", "/users/"+opID+"/impersonator", map[string]any{"impersonator": true}), 200, "")
+		_, cred := s.client(t, c.project).signIn(opMail, impersonatePw)
+		op := s.client(t, c.project).with("X-Appwrite-Session", cred)
+		as := op.with("X-Appwrite-Impersonate-User-Id", tgtID)
+
+		check := func(r *resp, list string) {
+			t.Helper()
+			expect(t, r, 200, "")
+			items := r.obj(t)[list].([]any)
+			if len(items) == 0 {
+				t.Fatalf("no %s: %s", list, r.body)
+			}
+			for _, x := range items {
+				m := x.(map[string]any)
+				if m["providerAccessToken"] != "" || m["providerRefreshToken"] != "" {
+					t.Fatalf("provider token shown: %s", r.body)
+				}
+			}
+		}
+		check(as.do("GET", "/account/sessions", nil), "sessions")
+		check(as.do("GET", "/account/identities", nil), "identities")
+		check(op.do("GET", "/users/"+tgtID+"/sessions", nil), "sessions")
+		check(op.do("GET", "/users/identities", nil), "identities")
+		r := as.do("GET", "/account/sessions/"+own.str(t, "$id"), nil)
+		expect(t, r, 200, "")
+		if r.str(t, "providerAccessToken") != "" {
+			t.Fatalf("session read as the user: %s", r.body)
+		}
+		// The key still reads it.
+		if r := key.do("GET", "/users/"+tgtID+"/sessions", nil); !strings.Contains(string(r.body), `"providerAccessToken":"`) ||
+			r.obj(t)["sessions"].([]any)[0].(map[string]any)["providerAccessToken"] == "" {
+			t.Fatalf("key: %s", r.body)
+		}
+	})
+}
