@@ -18,9 +18,10 @@ import (
 // services ignore the headers and run as the operator. docs/security.md
 // ("Impersonation: who can do what") lists the routes.
 
-// impersonationHeaders and their query parameters, in Appwrite's order of
-// preference: id, then email, then phone. An empty value is not set (the
-// web SDK adds impersonateuserid= to every URL it builds).
+// impersonationSources are the headers and their query parameters, in
+// Appwrite's order of preference: id, then email, then phone. An empty
+// value is not set (the web SDK adds impersonateuserid= to every URL it
+// builds).
 var impersonationSources = [3]struct{ header, param, lower string }{
 	{"X-Appwrite-Impersonate-User-Id", "impersonateUserId", "impersonateuserid"},
 	{"X-Appwrite-Impersonate-User-Email", "impersonateEmail", "impersonateemail"},
