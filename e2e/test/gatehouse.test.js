@@ -34,6 +34,7 @@ const allSuites = {
   locale: require('../suites/locale'),
   oauth: require('../suites/oauth'),
   emailpolicy: require('../suites/emailpolicy'),
+  impersonate: require('../suites/impersonate'),
   appwrite: require('../appwrite'),
 };
 

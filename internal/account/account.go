@@ -72,6 +72,9 @@ type Actor struct {
 	Name   string
 	Client storage.Client
 	Locale string // X-Appwrite-Locale, for messages
+	// Operator is the impersonator acting as the user (see Impersonate);
+	// the security log names it instead of the user.
+	Operator *storage.User
 }
 
 // Caller is an authenticated request's user and, for session callers, the
@@ -80,6 +83,9 @@ type Caller struct {
 	User    *storage.User
 	Session *storage.Session // nil when authenticated by a JWT without session
 	ByJWT   bool
+	// Operator is set while an impersonator acts as User: it is the user
+	// the session or JWT authenticated (see Impersonate).
+	Operator *storage.User
 }
 
 func (s *Service) nowUTC() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
@@ -205,11 +211,18 @@ func (s *Service) audit(ctx context.Context, u *storage.User, event string, a Ac
 // logEntry is the security log entry for event, done by a to u.
 func (s *Service) logEntry(u *storage.User, event string, a Actor) *storage.Log {
 	mode, actor := a.Mode, a.Name
-	if mode == "" {
+	email, name := u.Email, u.Name
+	switch {
+	case a.Operator != nil:
+		// The entry stays in the impersonated user's log and names the
+		// operator who acted, as Appwrite's audit does.
+		mode, actor = storage.LogModeImpersonated, a.Operator.ID
+		email, name = a.Operator.Email, a.Operator.Name
+	case mode == "":
 		mode, actor = "default", u.ID
 	}
 	return &storage.Log{ProjectID: u.ProjectID, ID: secret.ID(), UserID: u.ID, Event: event, Mode: mode, Actor: actor,
-		UserEmail: u.Email, UserName: u.Name, Client: a.Client, Time: s.nowUTC()}
+		UserEmail: email, UserName: name, Client: a.Client, Time: s.nowUTC()}
 }
 
 // ListLogs returns a page of the user's security log, newest first.

@@ -17,23 +17,26 @@ func perHour(n int, key string) ratelimit.Rule {
 
 func (s *Server) accountRoutes() {
 	user := route{scope: "account"}
+	// What an impersonator may do as the user it impersonates: read the
+	// account and change its name and preferences.
+	target := route{scope: "account", asTarget: true}
 	s.handle("POST /v1/account", route{scope: "sessions.write", method: "emailPassword",
 		limits: []ratelimit.Rule{perHour(10, "url:{url},ip:{ip}")}}, s.createAccount)
 	// The two reads every app makes most: they show no more than the
 	// account model, so the session check skips the user's secrets.
-	read := route{scope: "account", lite: true}
+	read := route{scope: "account", lite: true, asTarget: true}
 	s.handle("GET /v1/account", read, s.getAccount)
 	s.handle("DELETE /v1/account", user, s.deleteAccount)
 	s.handle("GET /v1/account/prefs", read, s.getPrefs)
-	s.handle("PATCH /v1/account/prefs", user, s.updatePrefs)
-	s.handle("PATCH /v1/account/name", user, s.updateName)
+	s.handle("PATCH /v1/account/prefs", target, s.updatePrefs)
+	s.handle("PATCH /v1/account/name", target, s.updateName)
 	sensitive := route{scope: "account", fresh: freshIfMFA}
 	s.handle("PATCH /v1/account/email", sensitive, s.updateEmail)
 	s.handle("PATCH /v1/account/phone", sensitive, s.updatePhone)
 	s.handle("PATCH /v1/account/password", route{scope: "account", fresh: freshIfMFA,
 		limits: []ratelimit.Rule{perHour(10, "url:{url},ip:{ip}")}}, s.updatePassword)
 	s.handle("PATCH /v1/account/status", user, s.updateStatus)
-	s.handle("GET /v1/account/logs", user, s.listLogs)
+	s.handle("GET /v1/account/logs", target, s.listLogs)
 }
 
 func (s *Server) createAccount(c *call) error {

@@ -40,6 +40,9 @@ func TestAccountJSONMatchesEncodingJSON(t *testing.T) {
 	checkAccountJSON(t, accountOf(&storage.User{ID: "x"}))
 	u.EmailFacts = &storage.EmailFacts{Canonical: "a<nn>@example.com", Corporate: true}
 	checkAccountJSON(t, accountOf(u))
+	op := accountOf(&storage.User{ID: "y", Impersonator: true})
+	op.ImpersonatorUserID = json.RawMessage(`"op1"`)
+	checkAccountJSON(t, op)
 	checkAccountJSON(t, accountModel{})
 	checkAccountJSON(t, accountModel{Prefs: json.RawMessage(`{ "a" : "<b>&\u2028" }`), Name: "Ünï <&> \"q\" \\ \x01\n\u2028 \xff"})
 	checkAccountJSON(t, accountModel{Prefs: json.RawMessage(`{"a":`)})

@@ -29,6 +29,9 @@ type accountModel struct {
 	Prefs             json.RawMessage `json:"prefs"`
 	Targets           []targetModel   `json:"targets"`
 	AccessedAt        string          `json:"accessedAt"`
+	// Since format 1.9.0; empty (left out) for older formats, see shape.
+	Impersonator       json.RawMessage `json:"impersonator,omitempty"`
+	ImpersonatorUserID json.RawMessage `json:"impersonatorUserId,omitempty"`
 }
 
 // emailFields are Appwrite 1.9's email* fields of the User and Account
@@ -124,7 +127,21 @@ func accountOf(u *storage.User) accountModel {
 		EmailVerification: u.EmailVerification, emailFields: emailFieldsOf(u.EmailFacts),
 		PhoneVerification: u.PhoneVerification, MFA: u.MFA,
 		Prefs: prefsOf(u.Prefs), Targets: targetsOf(u), AccessedAt: when(u.AccessedAt),
+		Impersonator: jsonBool(u.Impersonator), ImpersonatorUserID: jsonNull,
 	}
+}
+
+var (
+	jsonNull  = json.RawMessage("null")
+	jsonTrue  = json.RawMessage("true")
+	jsonFalse = json.RawMessage("false")
+)
+
+func jsonBool(v bool) json.RawMessage {
+	if v {
+		return jsonTrue
+	}
+	return jsonFalse
 }
 
 type sessionModel struct {
@@ -161,7 +178,7 @@ func (c *call) providerSecret(sealed string) string {
 func (c *call) sessionOf(s *storage.Session, current bool, secret string) sessionModel {
 	return sessionModel{
 		ID: s.ID, CreatedAt: when(s.CreatedAt), UpdatedAt: when(s.UpdatedAt), UserID: s.UserID, Expire: when(s.Expire),
-		Provider: s.Provider, ProviderUID: s.ProviderUID, ProviderAccessToken: c.s.Accounts.Unseal(s.ProviderAccessToken),
+		Provider: s.Provider, ProviderUID: s.ProviderUID, ProviderAccessToken: c.providerAccess(s.ProviderAccessToken, s.UserID),
 		ProviderAccessTokenExpiry: when(s.ProviderAccessTokenExpiry), ProviderRefreshToken: c.providerSecret(s.ProviderRefreshToken),
 		clientFields: c.clientOf(s.Client), Current: current, Factors: nonNil(s.Factors), Secret: secret, MFAUpdatedAt: when(s.MFAUpdatedAt),
 	}
@@ -209,8 +226,14 @@ type logModel struct {
 	clientFields
 }
 
+// logOf renders a log entry. One written while an impersonator acted
+// names the operator (Actor) as userId, as Appwrite's does.
 func (c *call) logOf(l *storage.Log) logModel {
-	return logModel{Event: l.Event, UserID: l.UserID, UserEmail: l.UserEmail, UserName: l.UserName, Mode: l.Mode,
+	uid, mode := l.UserID, l.Mode
+	if mode == storage.LogModeImpersonated {
+		uid, mode = l.Actor, "default"
+	}
+	return logModel{Event: l.Event, UserID: uid, UserEmail: l.UserEmail, UserName: l.UserName, Mode: mode,
 		Time: when(l.Time), clientFields: c.clientOf(l.Client)}
 }
 
@@ -286,6 +309,18 @@ func (m *accountModel) appendJSON(b []byte) ([]byte, error) {
 	}
 	b = append(b, `,"accessedAt":`...)
 	b = appendString(b, m.AccessedAt)
+	if len(m.Impersonator) > 0 {
+		b = append(b, `,"impersonator":`...)
+		if b, err = appendRaw(b, m.Impersonator); err != nil {
+			return nil, err
+		}
+	}
+	if len(m.ImpersonatorUserID) > 0 {
+		b = append(b, `,"impersonatorUserId":`...)
+		if b, err = appendRaw(b, m.ImpersonatorUserID); err != nil {
+			return nil, err
+		}
+	}
 	return append(b, '}'), nil
 }
 

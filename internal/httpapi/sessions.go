@@ -13,16 +13,18 @@ import (
 )
 
 func (s *Server) sessionRoutes() {
-	user := route{scope: "account"}
 	emailSignIn := route{scope: "sessions.write", guestOnly: true, method: "emailPassword",
 		limits: []ratelimit.Rule{perHour(10, "url:{url},email:{param-email}")}}
 	s.handle("POST /v1/account/sessions/email", emailSignIn, s.createEmailSession)
 	s.handle("POST /v1/account/sessions", emailSignIn, s.createEmailSession) // before 1.4
 	s.handle("POST /v1/account/sessions/anonymous", route{scope: "sessions.write", guestOnly: true, method: "anonymous",
 		limits: []ratelimit.Rule{perHour(50, "ip:{ip}")}}, s.createAnonymousSession)
-	s.handle("GET /v1/account/sessions", user, s.listSessions)
+	// An impersonator sees the user's sessions, without provider tokens,
+	// and changes none of them.
+	target := route{scope: "account", asTarget: true}
+	s.handle("GET /v1/account/sessions", target, s.listSessions)
 	s.handle("DELETE /v1/account/sessions", route{scope: "account", limits: []ratelimit.Rule{perHour(100, "url:{url},ip:{ip}")}}, s.deleteSessions)
-	s.handle("GET /v1/account/sessions/{sessionId}", user, s.getSession)
+	s.handle("GET /v1/account/sessions/{sessionId}", target, s.getSession)
 	s.handle("PATCH /v1/account/sessions/{sessionId}", route{scope: "account", limits: []ratelimit.Rule{perHour(10, "url:{url},ip:{ip}")}}, s.updateSession)
 	s.handle("DELETE /v1/account/sessions/{sessionId}", route{scope: "account", mfaExempt: true,
 		limits: []ratelimit.Rule{perHour(100, "url:{url},ip:{ip}")}}, s.deleteSession)

@@ -205,6 +205,7 @@ type User struct {
 	Targets           []Target        // messaging targets, kept by the store
 	TOTP              bool            // has a verified TOTP authenticator
 	RecoveryCodes     string          // sealed JSON list of unused MFA recovery codes
+	Impersonator      bool            // may act as other users of its project (Appwrite 1.9)
 	AccessedAt        time.Time
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
@@ -308,14 +309,19 @@ type Token struct {
 	SessionID string
 }
 
+// LogModeImpersonated is the mode of an entry written while an
+// impersonator acted as the user: Actor is the operator's id, and
+// UserEmail and UserName are the operator's. It is "default" on the wire.
+const LogModeImpersonated = "impersonated"
+
 // Log is one entry of a user's security log.
 type Log struct {
 	ProjectID string
 	ID        string
 	UserID    string
 	Event     string
-	Mode      string // "default" for the user's own actions, "admin" for keys
-	Actor     string // who acted: the user, or an API key's name
+	Mode      string // "default" for the user's own actions, "admin" for keys, LogModeImpersonated
+	Actor     string // who acted: the user, an API key's name, or the impersonating operator's id
 	UserEmail string
 	UserName  string
 	Client    Client

@@ -9,7 +9,7 @@ import (
 )
 
 // The lite session lookup reads only what checking a session and showing
-// the account model need: 28 columns instead of 44. In the SQLite driver
+// the account model need: 29 columns instead of 45. In the SQLite driver
 // each column costs name and value lookups behind a mutex, and the user's
 // secrets (password hash and history, recovery codes) are among the
 // longest strings of the row. BenchmarkSessionBySecret: about 10% less
@@ -17,7 +17,7 @@ import (
 const liteCols = `s.id, s.user_id, s.factors, s.mfa_updated_at, s.expire,
 	u.project_id, u.name, u.email, u.phone, u.password_update, u.registration, u.status, u.labels, u.email_verification,
 	u.phone_verification, u.mfa, u.reset, u.prefs, u.accessed_at, u.created_at, u.updated_at, u.targets, u.totp,
-	u.email_canonical, u.email_is_free, u.email_is_disposable, u.email_is_corporate, u.email_is_canonical`
+	u.impersonator, u.email_canonical, u.email_is_free, u.email_is_disposable, u.email_is_corporate, u.email_is_canonical`
 
 func (s *Store) SessionBySecretLite(ctx context.Context, projectID, userID, secretHash string) (*storage.Session, *storage.User, error) {
 	var sess storage.Session
@@ -28,7 +28,7 @@ func (s *Store) SessionBySecretLite(ctx context.Context, projectID, userID, secr
 	var facts emailFactsDest
 	dest := []any{&sess.ID, &sess.UserID, &factors, &mfaUpd, &exp,
 		&u.ProjectID, &u.Name, &email, &phone, &pwUpd, &reg, &u.Status, &labels, &u.EmailVerification,
-		&u.PhoneVerification, &u.MFA, &u.Reset, &prefs, &acc, &cre, &upd, &tgts, &u.TOTP}
+		&u.PhoneVerification, &u.MFA, &u.Reset, &prefs, &acc, &cre, &upd, &tgts, &u.TOTP, &u.Impersonator}
 	dest = append(dest, facts.targets()...)
 	if err := s.lookup(lookupLite, dest, secretHash, projectID, userID); err != nil {
 		return nil, nil, notFound(err)

@@ -17,7 +17,7 @@ import (
 
 const userCols = `project_id, id, name, email, phone, password_hash, hash, hash_options, password_update, password_history,
 	registration, status, labels, email_verification, phone_verification, mfa, reset, prefs, accessed_at, created_at, updated_at, targets,
-	totp, recovery_codes` + userEmailCols
+	totp, recovery_codes, impersonator` + userEmailCols
 
 // userDest holds the scan targets of one user row.
 type userDest struct {
@@ -32,7 +32,7 @@ func (d *userDest) targets() []any {
 	u := &d.u
 	return append([]any{&u.ProjectID, &u.ID, &u.Name, &d.email, &d.phone, &d.pw, &u.Hash, &d.hashOpts, &d.pwUpdate, &d.history,
 		&d.reg, &u.Status, &d.labels, &u.EmailVerification, &u.PhoneVerification, &u.MFA, &u.Reset, &d.prefs, &d.acc, &d.cre, &d.upd, &d.tgts,
-		&u.TOTP, &u.RecoveryCodes}, d.facts.targets()...)
+		&u.TOTP, &u.RecoveryCodes, &u.Impersonator}, d.facts.targets()...)
 }
 
 func (d *userDest) finish() (*storage.User, error) {
@@ -144,7 +144,7 @@ func userArgs(u *storage.User) []any {
 	return append([]any{u.ProjectID, u.ID, u.Name, nullable(u.Email), nullable(u.Phone), nullable(u.PasswordHash), u.Hash, hashOpts,
 		micros(u.PasswordUpdate), jsonText(strs(u.PasswordHistory)), micros(u.Registration), u.Status, jsonText(strs(u.Labels)),
 		u.EmailVerification, u.PhoneVerification, u.MFA, u.Reset, prefs, micros(u.AccessedAt), micros(u.CreatedAt), micros(u.UpdatedAt),
-		targetsJSON(u.Targets), u.TOTP, u.RecoveryCodes}, emailFactsArgs(u.EmailFacts)...)
+		targetsJSON(u.Targets), u.TOTP, u.RecoveryCodes, u.Impersonator}, emailFactsArgs(u.EmailFacts)...)
 }
 
 func (s *Store) CreateUser(ctx context.Context, u *storage.User) error {
@@ -267,7 +267,8 @@ func saveUser(ctx context.Context, q querier, u *storage.User, oldEmail, oldPhon
 		password_update = $9, password_history = $10, registration = $11, status = $12, labels = $13, email_verification = $14,
 		phone_verification = $15, mfa = $16, reset = $17, prefs = $18, accessed_at = $19, updated_at = $20, targets = $21,
 		totp = $22, recovery_codes = $23,
-		email_canonical = $24, email_is_free = $25, email_is_disposable = $26, email_is_corporate = $27, email_is_canonical = $28
+		impersonator = $24, email_canonical = $25, email_is_free = $26, email_is_disposable = $27, email_is_corporate = $28,
+		email_is_canonical = $29
 		WHERE project_id = $1 AND id = $2`, a...)
 	if err != nil {
 		return fmt.Errorf("update user: %w", err)
