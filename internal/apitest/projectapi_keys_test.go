@@ -51,6 +51,16 @@ func TestProjectAPIKeys(t *testing.T) {
 		if got := r.obj(t); got["total"] != float64(4) {
 			t.Fatalf("date filter %s", r.body)
 		}
+		r = k.do("GET", "/project/keys"+queryParams(nil, `{"method":"orderAsc","attribute":"name"}`, `{"method":"cursorBefore","values":["gamma"]}`,
+			`{"method":"limit","values":[1]}`), nil)
+		if got := r.obj(t); got["total"] != float64(4) || len(got["keys"].([]any)) != 1 || got["keys"].([]any)[0].(map[string]any)["$id"] != "beta" {
+			t.Fatalf("cursorBefore %s", r.body)
+		}
+		r = k.do("GET", "/project/keys"+queryParams(nil, `{"method":"orderAsc","attribute":"name"}`, `{"method":"cursorAfter","values":["alpha"]}`,
+			`{"method":"limit","values":[1]}`), nil)
+		if got := r.obj(t); len(got["keys"].([]any)) != 1 || got["keys"].([]any)[0].(map[string]any)["$id"] != "beta" {
+			t.Fatalf("cursorAfter %s", r.body)
+		}
 		for _, q := range []string{`{"method":"equal","attribute":"secret","values":["x"]}`, `{"method":"limit","values":[-1]}`, `nope`,
 			`{"method":"cursorAfter","values":["nosuchkey"]}`} {
 			r := k.do("GET", "/project/keys"+queryParams(nil, q), nil)

@@ -146,29 +146,23 @@ func memList[T any](q memQuery, list []T, get func(T, string) string, id func(T)
 		})
 	}
 	total := len(matched)
+	if !q.counts {
+		total = 0
+	}
 	page := q.q.Page
-	start, end := 0, len(matched)
+	start := 0
 	if cur := page.CursorAfter + page.CursorBefore; cur != "" {
 		at := slices.IndexFunc(matched, func(x T) bool { return id(x) == cur })
 		if at < 0 {
 			return nil, 0, apperr.New(apperr.CursorNotFound)
 		}
-		if page.CursorAfter != "" {
-			start = at + 1
-		} else {
-			end = at
-			start = max(0, end-page.Offset-page.Limit)
-			end = max(start, end-page.Offset)
-			if !q.counts {
-				total = 0
-			}
-			return matched[start:end], total, nil
+		if page.CursorBefore != "" {
+			// The page that ends offset items before the cursor.
+			end := max(0, at-page.Offset)
+			return matched[max(0, end-page.Limit):end], total, nil
 		}
+		start = at + 1
 	}
 	start = min(start+page.Offset, len(matched))
-	end = min(start+page.Limit, len(matched))
-	if !q.counts {
-		total = 0
-	}
-	return matched[start:end], total, nil
+	return matched[start:min(start+page.Limit, len(matched))], total, nil
 }
