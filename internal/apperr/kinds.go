@@ -26,7 +26,7 @@ var (
 	ProjectExists       = kind("project_already_exists", 409, "Project with the requested ID already exists.")
 	PlatformNotFound    = kind("platform_not_found", 404, "Platform with the requested ID could not be found.")
 	KeyNotFound         = kind("key_not_found", 404, "Key with the requested ID could not be found.")
-	AccessForbidden     = kind("general_access_forbidden", 401, "Access to this API is forbidden.")
+	ConsoleForbidden    = kind("general_access_forbidden", 401, "Access to this API is forbidden.")
 	KeyExists           = kind("key_already_exists", 409, "Key with the requested ID already exists. Try again with a different ID or use ID.unique() to generate a unique ID.")
 	KeyCreationDenied   = kind("key_creation_denied", 403, "This key may not create or widen keys.")
 	PlatformExists      = kind("platform_already_exists", 409, "Platform with the requested ID already exists. Try again with a different ID or use ID.unique() to generate a unique ID.")

@@ -155,7 +155,7 @@ func (s *Server) pipeline(c *call, rt route) error {
 		return s.consoleAuth(c, pid)
 	}
 	if rt.own && pid == project.Console {
-		return apperr.New(apperr.AccessForbidden)
+		return apperr.New(apperr.ConsoleForbidden)
 	}
 	c.own = rt.own
 	if pid == "" || pid == project.Console || !validate.Plain(pid) {
