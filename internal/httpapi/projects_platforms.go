@@ -11,9 +11,10 @@ import (
 	"github.com/gatehouse-auth/gatehouse/internal/validate"
 )
 
-// identifierParam is the request parameter naming a platform kind's
-// identifier: the web's hostname, the others' identifierParam (stored as
-// the platform's key).
+// identifierParam is the request parameter holding a platform kind's
+// identifier: hostname for the web, bundleIdentifier, applicationId,
+// packageIdentifierName or packageName for the others (stored as the
+// platform's key).
 func identifierParam(kind string) string {
 	if f, ok := platformIdentifiers[kind]; ok {
 		return f
