@@ -28,6 +28,7 @@ const allSuites = {
   web: require('../suites/web'),
   ssr: require('../suites/ssr'),
   users: require('../suites/users'),
+  project: require('../suites/project'),
   passwordless: require('../suites/passwordless'),
   mfa: require('../suites/mfa'),
   linkpage: require('../suites/linkpage'),

@@ -105,6 +105,9 @@ type route struct {
 	// the impersonated user. Other Account API routes are refused then
 	// (see impersonate.go).
 	asTarget bool
+	// own: the server-side Project API, acting on the caller's project
+	// (never the console's); see projectIDParam.
+	own bool
 }
 
 // fresh says when a route needs a second factor completed in the last
@@ -127,6 +130,7 @@ type call struct {
 	caller  *account.Caller // nil for guests
 	key     *storage.Key    // set for API-key callers
 	admin   bool            // instance admin on the console project
+	own     bool            // the route acts on c.project itself
 	client  *storage.Client
 	naming  *locale.Names // the caller's language for names, once chosen
 }
@@ -157,6 +161,10 @@ func (s *Server) pipeline(c *call, rt route) error {
 	if rt.console {
 		return s.consoleAuth(c, pid)
 	}
+	if rt.own && pid == project.Console {
+		return apperr.New(apperr.ConsoleForbidden)
+	}
+	c.own = rt.own
 	if pid == "" || pid == project.Console || !validate.Plain(pid) {
 		corsError(c)
 		return apperr.New(apperr.ProjectNotFound)

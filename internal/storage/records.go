@@ -37,6 +37,10 @@ type ProjectSettings struct {
 	OAuth     map[string]OAuthApp `json:"oauth,omitempty"`     // key: provider name
 	Services  map[string]bool     `json:"services,omitempty"`  // false disables a service
 	APIs      map[string]bool     `json:"apis,omitempty"`      // false disables rest, graphql, realtime
+
+	// Labels are the project's own tags (Appwrite 1.9's PUT
+	// /project/labels): up to 1000 alphanumeric strings of 1-36 chars.
+	Labels []string `json:"labels,omitempty"`
 }
 
 // SMTPSettings are a project's own mail server. Password is sealed.
@@ -176,6 +180,10 @@ type Key struct {
 	SDKs       []string
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
+	// Ephemeral marks a key made from a signed ephemeral secret
+	// (project.Service.EphemeralKey): never stored, it lives until its
+	// Expire and cannot mint or widen other keys.
+	Ephemeral bool
 }
 
 // User is an account in a project.
