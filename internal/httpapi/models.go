@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strconv"
 
+	"github.com/gatehouse-auth/gatehouse/internal/account"
 	"github.com/gatehouse-auth/gatehouse/internal/locale"
 	"github.com/gatehouse-auth/gatehouse/internal/storage"
 )
@@ -162,13 +163,14 @@ type logModel struct {
 	UserEmail string `json:"userEmail"`
 	UserName  string `json:"userName"`
 	Mode      string `json:"mode"`
+	UserType  string `json:"userType"` // Appwrite 1.9+
 	Time      string `json:"time"`
 	clientFields
 }
 
 func (c *call) logOf(l *storage.Log) logModel {
 	return logModel{Event: l.Event, UserID: l.UserID, UserEmail: l.UserEmail, UserName: l.UserName, Mode: l.Mode,
-		Time: when(l.Time), clientFields: c.clientOf(l.Client)}
+		UserType: account.LogUserType(l), Time: when(l.Time), clientFields: c.clientOf(l.Client)}
 }
 
 type jwtModel struct {
