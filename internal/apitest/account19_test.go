@@ -3,6 +3,7 @@ package apitest
 import (
 	"bytes"
 	"encoding/json"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -314,5 +315,48 @@ func TestLogUserType(t *testing.T) {
 				}
 			}
 		}
+	})
+}
+
+// TestOAuthProviders19Start: the providers Appwrite added after 1.8 can
+// be configured and send the browser to their own authorize endpoints
+// (with a PKCE challenge where the provider takes one).
+func TestOAuthProviders19Start(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *server) {
+		c := s.newProject(t)
+		for _, tc := range []struct {
+			provider, secret, authorize string
+			pkce                        bool
+		}{
+			{"appwrite", "s", "https://cloud.appwrite.io/v1/oauth2/console/authorize", true},
+			{"cloudflare", "s", "https://dash.cloudflare.com/oauth2/auth", true},
+			{"fusionauth", `{"clientSecret":"s","fusionAuthDomain":"login.example.com"}`, "https://login.example.com/oauth2/authorize", true},
+			{"huggingface", "s", "https://huggingface.co/oauth/authorize", false},
+			{"keycloak", `{"clientSecret":"s","keycloakDomain":"sso.example.com","keycloakRealm":"acme"}`,
+				"https://sso.example.com/realms/acme/protocol/openid-connect/auth", true},
+			{"kick", "s", "https://id.kick.com/oauth/authorize", true},
+			{"resend", "s", "https://api.resend.com/oauth/authorize", true},
+			{"x", "s", "https://x.com/i/oauth2/authorize", true},
+		} {
+			t.Run(tc.provider, func(t *testing.T) {
+				expect(t, s.admin(t).do("PATCH", "/projects/"+c.project+"/oauth2", map[string]any{"provider": tc.provider,
+					"appId": "app-id", "secret": tc.secret, "enabled": true}), 200, "")
+				res := c.get(s.base + "/v1/account/sessions/oauth2/" + tc.provider + "?project=" + c.project +
+					"&success=" + url.QueryEscape("https://app.example.test/ok"))
+				loc, err := url.Parse(res.Header.Get("Location"))
+				if res.StatusCode != 301 || err != nil {
+					t.Fatalf("start: %d %q", res.StatusCode, res.Header.Get("Location"))
+				}
+				q := loc.Query()
+				if got := loc.Scheme + "://" + loc.Host + loc.Path; got != tc.authorize || q.Get("client_id") != "app-id" {
+					t.Fatalf("authorize URL %s", loc)
+				}
+				if (q.Get("code_challenge") != "") != tc.pkce {
+					t.Fatalf("code_challenge %q, want PKCE %v", q.Get("code_challenge"), tc.pkce)
+				}
+			})
+		}
+		expect(t, s.admin(t).do("PATCH", "/projects/"+c.project+"/oauth2", map[string]any{"provider": "keycloak",
+			"appId": "app-id", "secret": `{"clientSecret":"s","keycloakDomain":"sso.example.com"}`, "enabled": true}), 400, "general_argument_invalid")
 	})
 }
