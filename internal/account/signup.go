@@ -87,12 +87,14 @@ func (s *Service) checkUserLimit(ctx context.Context, p *storage.Project) error 
 	return nil
 }
 
-// checkNewPassword applies the project's dictionary and personal-data
-// rules to a password about to be set for u.
+// checkNewPassword applies the project's strength, dictionary,
+// personal-data and history rules to a password about to be set for u.
+// The routes check strength and dictionary first, with the other
+// parameters (CheckPasswordPolicy); this repeats it for every path.
 func (s *Service) checkNewPassword(ctx context.Context, p *storage.Project, pw string, u *storage.User) error {
 	auth := p.Settings.Auth
-	if auth.PasswordDictionary && isCommonPassword(pw) {
-		return apperr.Invalid("password", "Password must be between 8 and 256 characters long, and should not be one of the commonly used password.")
+	if err := CheckPasswordPolicy(p, "password", pw); err != nil {
+		return err
 	}
 	if auth.PersonalDataCheck && hasPersonalData(pw, u) {
 		return apperr.New(apperr.PasswordPersonalData)

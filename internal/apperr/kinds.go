@@ -42,7 +42,9 @@ var (
 var (
 	UserCountExceeded = kind("user_count_exceeded", 501, "The current project has exceeded the maximum number of users.")
 	UserJWTInvalid    = kind("user_jwt_invalid", 401, "The JWT token is invalid. Please check the value of the X-Appwrite-JWT header to ensure the correct token is being used.")
-	UserAlreadyExists = kind("user_already_exists", 409, "A user with the same id, email, or phone already exists in this project.")
+	// Appwrite 1.9+: POST /account/jwts from a request authorized by a JWT.
+	UserJWTCreationDenied = kind("user_jwt_creation_denied", 403, "A JWT cannot be created from a request authorized by a JWT. Use a session instead.")
+	UserAlreadyExists     = kind("user_already_exists", 409, "A user with the same id, email, or phone already exists in this project.")
 	// Gatehouse's: a sign-in in "suggested" linking mode met an account
 	// with the same verified email; the app offers to link them.
 	UserLinkSuggested         = kind("user_link_suggested", 409, "An account with this email already exists. Sign in to it, then confirm the link with the link token.")

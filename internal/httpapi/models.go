@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strconv"
 
+	"github.com/gatehouse-auth/gatehouse/internal/account"
 	"github.com/gatehouse-auth/gatehouse/internal/locale"
 	"github.com/gatehouse-auth/gatehouse/internal/storage"
 )
@@ -222,6 +223,7 @@ type logModel struct {
 	UserEmail string `json:"userEmail"`
 	UserName  string `json:"userName"`
 	Mode      string `json:"mode"`
+	UserType  string `json:"userType"` // Appwrite 1.9+
 	Time      string `json:"time"`
 	clientFields
 }
@@ -234,7 +236,7 @@ func (c *call) logOf(l *storage.Log) logModel {
 		uid, mode = l.Actor, "default"
 	}
 	return logModel{Event: l.Event, UserID: uid, UserEmail: l.UserEmail, UserName: l.UserName, Mode: mode,
-		Time: when(l.Time), clientFields: c.clientOf(l.Client)}
+		UserType: account.LogUserType(l), Time: when(l.Time), clientFields: c.clientOf(l.Client)}
 }
 
 type jwtModel struct {

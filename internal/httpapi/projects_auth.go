@@ -3,6 +3,7 @@ package httpapi
 import (
 	"github.com/gatehouse-auth/gatehouse/internal/apperr"
 	"github.com/gatehouse-auth/gatehouse/internal/project"
+	"github.com/gatehouse-auth/gatehouse/internal/password"
 	"github.com/gatehouse-auth/gatehouse/internal/storage"
 	"github.com/gatehouse-auth/gatehouse/internal/validate"
 )
@@ -66,6 +67,7 @@ func (s *Server) authSettingRoutes(admin route) {
 	s.handle("PATCH /v1/projects/{projectId}/auth/memberships-privacy", admin, s.updateMembershipsPrivacy)
 	s.handle("PATCH /v1/projects/{projectId}/auth/mock-numbers", admin, s.updateMockNumbers)
 	s.handle("PATCH /v1/projects/{projectId}/auth/linking", admin, s.updateLinking)
+	s.handle("PATCH /v1/projects/{projectId}/auth/password-strength", admin, s.updatePasswordStrength)
 	// Registered last: the literal paths above are more specific.
 	s.handle("PATCH /v1/projects/{projectId}/auth/{method}", admin, s.updateAuthMethod)
 }
@@ -169,4 +171,32 @@ func allDigits(s string) bool {
 		}
 	}
 	return true
+}
+
+// updatePasswordStrength is a partial update of the password-strength
+// policy: min (8 to 256) and the four character classes; what is not
+// sent stays.
+func (s *Server) updatePasswordStrength(c *call) error {
+	n, minSent, err := c.p.integer("min", password.MinLen, password.MaxLen)
+	if err != nil {
+		return err
+	}
+	var classes [4]struct{ on, sent bool }
+	for i, name := range []string{"uppercase", "lowercase", "number", "symbols"} {
+		if classes[i].on, classes[i].sent, err = c.p.boolean(name); err != nil {
+			return err
+		}
+	}
+	return s.updateAuth(c, func(a *storage.AuthSettings) error {
+		ps := &a.PasswordStrength
+		if minSent {
+			ps.Min = int(n)
+		}
+		for i, dst := range []*bool{&ps.Uppercase, &ps.Lowercase, &ps.Number, &ps.Symbols} {
+			if classes[i].sent {
+				*dst = classes[i].on
+			}
+		}
+		return nil
+	})
 }

@@ -223,7 +223,7 @@ func (s *Server) createUser(c *call) error {
 	if pw, sent, err := c.p.str("password"); err != nil {
 		return err
 	} else if sent && pw != "" {
-		if err := validate.Password("password", pw); err != nil {
+		if err := account.CheckPasswordPolicy(c.project.Project, "password", pw); err != nil {
 			return err
 		}
 		in.Password = pw
@@ -301,7 +301,7 @@ func (s *Server) setUserPassword(c *call, u *storage.User) error {
 		return err
 	}
 	if pw != "" {
-		if err := validate.Password("password", pw); err != nil {
+		if err := account.CheckPasswordPolicy(c.project.Project, "password", pw); err != nil {
 			return err
 		}
 	}
