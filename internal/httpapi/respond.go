@@ -10,9 +10,12 @@ import (
 	"github.com/gatehouse-auth/gatehouse/internal/apperr"
 )
 
-// Version is the Appwrite server version Gatehouse answers as; SDKs and
-// error bodies carry it.
-const Version = "1.8.1"
+// Version is the Appwrite server version Gatehouse answers as: GET
+// /v1/health/version and every error body carry it, and an SDK built for
+// a newer version gets X-Appwrite-Warning (middleware.go). This is the
+// one place it is spelled. 2.0.0 is the newest format the SDKs send (web
+// 27), so no supported SDK is warned.
+const Version = "2.0.0"
 
 // timeFormat is Appwrite's date-time format, always UTC.
 const timeFormat = "2006-01-02T15:04:05.000+00:00"
@@ -52,6 +55,7 @@ func when(t time.Time) string {
 }
 
 func (c *call) json(status int, v any) error {
+	v = shape(v, c.format(), responseSteps)
 	var b []byte
 	var err error
 	if a, ok := v.(accountModel); ok {
