@@ -81,9 +81,10 @@ func (c *call) noContent() error {
 }
 
 // passThrough are the statuses Appwrite sends as they are; any other is
-// masked as a 500 that keeps its error type.
-var passThrough = map[int]bool{400: true, 401: true, 402: true, 403: true, 404: true, 408: true, 409: true,
-	412: true, 416: true, 422: true, 429: true, 451: true, 501: true, 503: true}
+// masked as a 500 that keeps its error type. 405 joined in 1.9, 410 in
+// 2.0.
+var passThrough = map[int]bool{400: true, 401: true, 402: true, 403: true, 404: true, 405: true, 408: true, 409: true,
+	410: true, 412: true, 416: true, 422: true, 429: true, 451: true, 501: true, 503: true}
 
 type errorBody struct {
 	Message string `json:"message"`
