@@ -11,15 +11,16 @@ const console_ = require('@appwrite.io/console');
 const nodeSDK = require('node-appwrite');
 const { attach, MemoryStorage } = require('./browser');
 
-// SDKs newer than the server's Appwrite version get X-Appwrite-Warning
-// answers (wire doc §1.2), which they print with console.warn on every
-// call. Count those instead of flooding the test output.
-const sdkWarnings = { versionMismatch: 0 };
+// Every SDK prints each part of an X-Appwrite-Warning answer with
+// console.warn('Warning: ' + part) (wire doc §1.1). Gatehouse answers as
+// Appwrite 2.0.0, so no SDK under test (formats 1.7.0 to 2.0.0) may see
+// one: they are collected here, and test/gatehouse.test.js fails the run
+// of an engine that saw any.
+const sdkWarnings = { seen: [] };
 const warn = console.warn;
 console.warn = (...args) => {
-  if (typeof args[0] === 'string' && args[0].startsWith('Warning: The current SDK is built for Appwrite')) {
-    sdkWarnings.versionMismatch += 1;
-    return;
+  if (typeof args[0] === 'string' && args[0].startsWith('Warning: ')) {
+    sdkWarnings.seen.push(args[0]);
   }
   warn(...args);
 };

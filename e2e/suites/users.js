@@ -479,7 +479,11 @@ module.exports = function usersSuite(env) {
       const ro = usersWith(readOnly.secret);
       assert.ok((await ro.list({ queries: [node.Query.limit(1)] })).users.length >= 1);
       await rejects(ro.create({ userId: node.ID.unique(), email: email('ro') }), node, 401, 'general_unauthorized_scope');
-      await rejects(ro.listTargets({ userId: 'anyone' }), node, 401, 'general_unauthorized_scope');
+      // Appwrite 1.9: the targets routes take users.read/users.write, no
+      // longer targets.read/targets.write.
+      await rejects(ro.listTargets({ userId: 'anyone' }), node, 404, 'user_not_found');
+      const targetsOnly = await projects.createKey({ projectId: project.$id, name: 'targets', scopes: ['targets.read'] });
+      await rejects(usersWith(targetsOnly.secret).listTargets({ userId: 'anyone' }), node, 401, 'general_unauthorized_scope');
       await rejects(new node.Users(nodeClient()).list(), node, 401, 'general_unauthorized_scope');
     });
   });

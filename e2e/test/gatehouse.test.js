@@ -9,6 +9,7 @@ const { engines } = require('../lib/engines');
 const { startServer, geoipDatabase } = require('../lib/server');
 const { startMailServer } = require('../lib/mail');
 const { startTextServer } = require('../appwrite/sms');
+const { sdkWarnings } = require('../lib/sdk');
 const fs = require('node:fs');
 
 // expectedErrors are the ERROR lines a suite provokes on purpose, each
@@ -52,6 +53,7 @@ for (const engine of engines()) {
     const env = { engine: engine.name };
 
     before(async () => {
+      sdkWarnings.seen.length = 0;
       env.mail = await startMailServer();
       env.sms = await startTextServer();
       env.db = await engine.create();
@@ -72,6 +74,11 @@ for (const engine of engines()) {
           const errors = unexpectedErrors(fs.readFileSync(env.server.logPath, 'utf8'));
           if (errors.length) {
             throw new Error(`the server logged ${errors.length} unexpected ERROR line(s) (db=${engine.name}):\n${errors.join('\n')}`);
+          }
+          // No SDK may be told to downgrade (X-Appwrite-Warning).
+          if (sdkWarnings.seen.length) {
+            throw new Error(`the SDKs printed ${sdkWarnings.seen.length} X-Appwrite-Warning(s) (db=${engine.name}):\n` +
+              [...new Set(sdkWarnings.seen)].join('\n'));
           }
         }
       } finally {

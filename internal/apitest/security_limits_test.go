@@ -19,7 +19,7 @@ import (
 func TestTargetCap(t *testing.T) {
 	eachEngine(t, func(t *testing.T, s *server) {
 		c := s.newProject(t)
-		k := c.with("X-Appwrite-Key", c.key("users.read", "targets.read", "targets.write"))
+		k := c.with("X-Appwrite-Key", c.key("users.read", "users.write"))
 		mail := email()
 		id := c.signUp(mail, "correct horse")
 		c.signIn(mail, "correct horse")

@@ -271,7 +271,9 @@ func TestOAuthFlowBoundToBrowser(t *testing.T) {
 		// key and sends the browser to the provider itself: nothing to
 		// bind, and the app redeems the token. A session flow it cannot
 		// start.
-		srv := c.with("X-Appwrite-Key", c.key("sessions.write"))
+		// The key goes with X-Appwrite-Project, as node-appwrite sends it
+		// (since Appwrite 1.9 a key needs it).
+		srv := c.with("X-Appwrite-Key", c.key("sessions.write")).with("X-Appwrite-Project", c.project)
 		res = srv.get(oauthStartURL(s, c.project, "tokens"))
 		for _, ck := range res.Cookies() {
 			if strings.HasPrefix(ck.Name, "a_oauth_") {

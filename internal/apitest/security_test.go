@@ -18,7 +18,7 @@ func TestGuestsAndRoutes(t *testing.T) {
 		c := s.newProject(t)
 		r := c.do("GET", "/account", nil)
 		expect(t, r, 401, "general_unauthorized_scope")
-		if r.str(t, "message") != "User (role: guests) missing scope (account)" {
+		if r.str(t, "message") != `User (role: guests) missing scopes (["account"])` {
 			t.Fatalf("message %q", r.str(t, "message"))
 		}
 		expect(t, c.do("GET", "/nothing/here", nil), 404, "general_route_not_found")
@@ -36,7 +36,7 @@ func TestGuestsAndRoutes(t *testing.T) {
 		if r.header.Get("X-Request-Id") == "" || r.header.Get("X-Content-Type-Options") != "nosniff" {
 			t.Fatalf("headers %v", r.header)
 		}
-		if w := c.with("X-Appwrite-Response-Format", "2.0.0").do("GET", "/account", nil).header.Get("X-Appwrite-Warning"); w == "" {
+		if w := c.with("X-Appwrite-Response-Format", "2.0.1").do("GET", "/account", nil).header.Get("X-Appwrite-Warning"); w == "" {
 			t.Fatal("no warning for a newer response format")
 		}
 	})

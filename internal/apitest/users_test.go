@@ -267,7 +267,9 @@ func TestTargets(t *testing.T) {
 		c := s.newProject(t)
 		k := c.with("X-Appwrite-Key", c.key("users.read", "users.write", "targets.read", "targets.write"))
 		expect(t, k.do("POST", "/users", map[string]any{"userId": "t1", "email": "t1@example.test"}), 201, "")
-		expect(t, c.with("X-Appwrite-Key", c.key("users.read")).do("GET", "/users/t1/targets", nil), 401, "general_unauthorized_scope")
+		// Appwrite 1.9: the targets routes take users.read/users.write,
+		// no longer targets.read/targets.write.
+		expect(t, c.with("X-Appwrite-Key", c.key("targets.read")).do("GET", "/users/t1/targets", nil), 401, "general_unauthorized_scope")
 		p := k.do("POST", "/users/t1/targets", map[string]any{"targetId": "push1", "providerType": "push", "identifier": "device-token", "name": "Phone"})
 		expect(t, p, 201, "")
 		expect(t, k.do("POST", "/users/t1/targets", map[string]any{"targetId": "push1", "providerType": "push", "identifier": "other"}), 409, "user_target_already_exists")

@@ -92,3 +92,14 @@ var (
 	UserEmailNotCorporate = kind("user_email_not_corporate", 400, "Only corporate email addresses are allowed in this project.")
 	UserIdentityLastWayIn = kind("user_identity_last_way_in", 409, "This identity is the user's last way to sign in. Add a password, a verified email or phone, or another identity first.")
 )
+
+// Errors Appwrite 1.9 and 2.0 added to the calls Gatehouse serves.
+var (
+	// A JWT beside a valid session (cookie, X-Appwrite-Session or
+	// X-Fallback-Cookies).
+	UserJWTAndCookieSet = kind("user_jwt_and_cookie_set", 403, "JWT and cookie used in the same request. Use either a JWT or a session, not both.")
+	// A project API key without X-Appwrite-Project naming its project.
+	ProjectIDMissing   = kind("project_id_missing", 403, "When using a project API key, pass the X-Appwrite-Project header with the key's project ID.")
+	ResourceLocked     = kind("general_resource_locked", 409, "The resource is locked and cannot be changed now.")
+	FeatureUnsupported = kind("general_feature_unsupported", 400, "The requested feature is not supported by this server.")
+)

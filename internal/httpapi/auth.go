@@ -58,8 +58,12 @@ func unescape(v string) string {
 	return v
 }
 
-// authenticate finds who calls: an API key, a session, or a JWT (which
-// replaces the session). A key together with a user credential is refused.
+// authenticate finds who calls: an API key, a session, or a JWT. A key
+// together with a user credential is refused, and so, since Appwrite 1.9,
+// is a JWT sent beside a valid session (user_jwt_and_cookie_set): an SDK
+// built for 1.8 or older, which the server then let the JWT win, keeps
+// that (see jwtBesideSession). A session that is not valid does not
+// count: the JWT alone decides.
 func (s *Server) authenticate(c *call, keyHeader string, lite bool) error {
 	ctx := c.ctx()
 	pid := c.project.ID
@@ -81,6 +85,9 @@ func (s *Server) authenticate(c *call, keyHeader string, lite bool) error {
 		}
 	}
 	if tok := c.r.Header.Get("X-Appwrite-JWT"); tok != "" {
+		if c.caller != nil && !c.jwtBesideSession() {
+			return apperr.New(apperr.UserJWTAndCookieSet)
+		}
 		if c.caller, err = s.Accounts.AuthenticateJWT(ctx, pid, tok); err != nil {
 			return err
 		}
@@ -88,12 +95,26 @@ func (s *Server) authenticate(c *call, keyHeader string, lite bool) error {
 	if keyHeader == "" {
 		return nil
 	}
+	// A project key works only with X-Appwrite-Project naming its
+	// project, as in Appwrite 1.9: the project query parameter alone,
+	// or beside a header naming another project, is refused.
+	if h := c.r.Header.Get("X-Appwrite-Project"); h == "" || h != pid {
+		return apperr.New(apperr.ProjectIDMissing)
+	}
 	if c.caller != nil {
 		return apperr.New(apperr.UserKeyAndSessionSet)
 	}
 	c.key, err = s.Projects.KeyFor(ctx, pid, keyHeader)
 	return err
 }
+
+// jwtBesideSession reports whether a JWT sent beside a valid session
+// replaces it, as up to Appwrite 1.8, rather than being refused: only for
+// SDKs that name a format older than 1.9.0. A web SDK in a browser sends
+// the session cookie with every call, also after setJWT, so refusing
+// would break apps built on such an SDK; the JWT proves a session of its
+// own, so letting it win grants nothing the JWT alone would not.
+func (c *call) jwtBesideSession() bool { return c.formatBefore("1.9.0") }
 
 // clientInfo parses the caller's device once per request. The
 // X-Forwarded-User-Agent of a server SDK counts only with an API key.
@@ -217,7 +238,9 @@ const allowHeaders = "Origin, Cookie, Set-Cookie, X-Requested-With, Content-Type
 	"X-Appwrite-Mode, X-Appwrite-JWT, X-Appwrite-Response-Format, X-Appwrite-Timeout, X-SDK-Version, X-SDK-Name, " +
 	"X-SDK-Language, X-SDK-Platform, X-SDK-GraphQL, X-Appwrite-ID, X-Appwrite-Timestamp, Content-Range, Range, " +
 	"Cache-Control, Expires, Pragma, X-Forwarded-For, X-Forwarded-User-Agent, X-Appwrite-Session, X-Fallback-Cookies, X-Gatehouse-Account, " +
-	"X-Appwrite-Impersonate-User-Id, X-Appwrite-Impersonate-User-Email, X-Appwrite-Impersonate-User-Phone"
+	// Appwrite 1.9's additions.
+	"X-Appwrite-Organization, X-Appwrite-Platform, X-Appwrite-Impersonate-User-Id, X-Appwrite-Impersonate-User-Email, " +
+	"X-Appwrite-Impersonate-User-Phone, X-SDK-Profile"
 
 // sameSite reports whether the browser origin shares the API's registrable
 // domain; only then are cookies first-party and the fallback header

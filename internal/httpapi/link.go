@@ -48,7 +48,7 @@ func (s *Server) linkCaller(c *call) (*storage.User, error) {
 	switch {
 	case c.key != nil:
 		if !c.hasScope("users.write") {
-			return nil, apperr.Newf(apperr.UnauthorizedScope, "%s (role: %s) missing scope (users.write)", c.who(), c.role())
+			return nil, c.missingScopes("users.write")
 		}
 	case c.caller != nil:
 		if c.caller.User.ID != id {
@@ -64,7 +64,7 @@ func (s *Server) linkCaller(c *call) (*storage.User, error) {
 			return nil, apperr.New(apperr.UserChallengeRequired)
 		}
 	default:
-		return nil, apperr.Newf(apperr.UnauthorizedScope, "User (role: guests) missing scope (users.write)")
+		return nil, c.missingScopes("users.write")
 	}
 	return s.Accounts.User(c.ctx(), c.project.Project, id)
 }

@@ -10,9 +10,12 @@ import (
 	"github.com/gatehouse-auth/gatehouse/internal/apperr"
 )
 
-// Version is the Appwrite server version Gatehouse answers as; SDKs and
-// error bodies carry it.
-const Version = "1.8.1"
+// Version is the Appwrite server version Gatehouse answers as: GET
+// /v1/health/version and every error body carry it, and an SDK built for
+// a newer version gets X-Appwrite-Warning (middleware.go). This is the
+// one place it is spelled. 2.0.0 is the newest format the SDKs send (web
+// 27), so no supported SDK is warned.
+const Version = "2.0.0"
 
 // timeFormat is Appwrite's date-time format, always UTC.
 const timeFormat = "2006-01-02T15:04:05.000+00:00"
@@ -52,6 +55,7 @@ func when(t time.Time) string {
 }
 
 func (c *call) json(status int, v any) error {
+	v = shape(v, c.format(), responseSteps)
 	var b []byte
 	var err error
 	v = c.shape(v)
@@ -78,9 +82,10 @@ func (c *call) noContent() error {
 }
 
 // passThrough are the statuses Appwrite sends as they are; any other is
-// masked as a 500 that keeps its error type.
-var passThrough = map[int]bool{400: true, 401: true, 402: true, 403: true, 404: true, 408: true, 409: true,
-	412: true, 416: true, 422: true, 429: true, 451: true, 501: true, 503: true}
+// masked as a 500 that keeps its error type. 405 joined in 1.9, 410 in
+// 2.0.
+var passThrough = map[int]bool{400: true, 401: true, 402: true, 403: true, 404: true, 405: true, 408: true, 409: true,
+	410: true, 412: true, 416: true, 422: true, 429: true, 451: true, 501: true, 503: true}
 
 type errorBody struct {
 	Message string `json:"message"`

@@ -8,6 +8,7 @@ package httpapi
 import (
 	"context"
 	"crypto/subtle"
+	"encoding/json"
 	"github.com/gatehouse-auth/gatehouse/internal/clientinfo"
 	"log/slog"
 	"net/http"
@@ -84,7 +85,17 @@ type handlerFunc func(c *call) error
 
 // route says what the pipeline demands before a handler runs.
 type route struct {
-	scope      string // scope the caller must hold; "" for none
+	scope string // scope the caller must hold; "" for none
+	// scopes are scopes any one of which suffices (Appwrite 1.9's scope
+	// lists), besides scope when that is set too.
+	scopes []string
+	// keyOnly: only an API key's scopes count. Appwrite's lists on the
+	// Users API name sessions.read and sessions.write, and guests and
+	// users hold sessions.write; Appwrite keeps them out with document
+	// permissions, which Gatehouse has not. A users.read route that shows
+	// secrets (MFA recovery codes) is keyOnly too: an impersonator's
+	// session, which holds users.read, may not use it.
+	keyOnly    bool
 	console    bool   // the instance admin key on the console project
 	noProject  bool   // no project needed (health, version)
 	guestOnly  bool   // refused with user_session_already_exists when signed in
@@ -98,9 +109,6 @@ type route struct {
 	// lookup of the hot path; see account.AuthenticateLite).
 	lite   bool
 	limits []ratelimit.Rule
-	// keyOnly: a users.read route that shows secrets (MFA recovery
-	// codes); an impersonator's session, which holds users.read, may not.
-	keyOnly bool
 	// asTarget: while an impersonator impersonates, the route acts as
 	// the impersonated user. Other Account API routes are refused then
 	// (see impersonate.go).
@@ -136,6 +144,9 @@ type call struct {
 }
 
 func (s *Server) handle(pattern string, rt route, h handlerFunc) {
+	if rt.scope != "" {
+		rt.scopes = append([]string{rt.scope}, rt.scopes...)
+	}
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		c := &call{s: s, w: w, r: r}
 		err := s.pipeline(c, rt)
@@ -183,6 +194,7 @@ func (s *Server) pipeline(c *call, rt route) error {
 	if c.p, err = readParams(c.w, r); err != nil {
 		return err
 	}
+	c.upgradeParams(requestSteps)
 	if err := checkText(r, c.p); err != nil {
 		return err
 	}
@@ -201,8 +213,8 @@ func (s *Server) pipeline(c *call, rt route) error {
 			}
 		}
 	}
-	if rt.scope != "" && (!c.hasScope(rt.scope) || rt.keyOnly && c.key == nil) {
-		return apperr.Newf(apperr.UnauthorizedScope, "%s (role: %s) missing scope (%s)", c.who(), c.role(), rt.scope)
+	if len(rt.scopes) > 0 && !c.hasAnyScope(rt.scopes, rt.keyOnly) {
+		return c.missingScopes(rt.scopes...)
 	}
 	if c.caller != nil {
 		u := c.caller.User
@@ -269,7 +281,7 @@ func (s *Server) consoleAuth(c *call, pid string) error {
 	}
 	key := c.r.Header.Get("X-Appwrite-Key")
 	if key == "" {
-		return apperr.Newf(apperr.UnauthorizedScope, "User (role: guests) missing scope (projects.write)")
+		return c.missingScopes("projects.write")
 	}
 	if subtle.ConstantTimeCompare([]byte(secret.Hash(key)), []byte(s.AdminKeyHash)) != 1 {
 		return apperr.Newf(apperr.UserUnauthorized, "The API key is invalid.")
@@ -279,6 +291,7 @@ func (s *Server) consoleAuth(c *call, pid string) error {
 	if c.p, err = readParams(c.w, c.r); err != nil {
 		return err
 	}
+	c.upgradeParams(requestSteps)
 	return checkText(c.r, c.p)
 }
 
@@ -312,6 +325,27 @@ func (c *call) hasScope(scope string) bool {
 		return userScopes[scope] || scope == "users.read" && c.operator().Impersonator
 	}
 	return guestScopes[scope]
+}
+
+// hasAnyScope reports whether the caller holds one of scopes; with
+// keyOnly only an API key's count.
+func (c *call) hasAnyScope(scopes []string, keyOnly bool) bool {
+	if keyOnly && c.key == nil {
+		return false
+	}
+	for _, sc := range scopes {
+		if c.hasScope(sc) {
+			return true
+		}
+	}
+	return false
+}
+
+// missingScopes is Appwrite's 401 for a caller holding none of scopes:
+// `<email or "User"> (role: <role>) missing scopes (<JSON list>)`.
+func (c *call) missingScopes(scopes ...string) error {
+	list, _ := json.Marshal(scopes)
+	return apperr.Newf(apperr.UnauthorizedScope, "%s (role: %s) missing scopes (%s)", c.who(), c.role(), list)
 }
 
 func (c *call) role() string {

@@ -14,7 +14,9 @@ import (
 )
 
 func (s *Server) targetRoutes() {
-	read, write := route{scope: "targets.read"}, route{scope: "targets.write"}
+	// Appwrite 1.9 moved these from targets.read and targets.write to
+	// the Users API's own scopes.
+	read, write := route{scope: "users.read"}, route{scope: "users.write"}
 	s.handle("GET /v1/users/{userId}/targets", read, s.withUser(s.listTargets))
 	s.handle("POST /v1/users/{userId}/targets", write, s.withUser(s.createTarget))
 	s.handle("GET /v1/users/{userId}/targets/{targetId}", read, s.withUser(s.getTarget))

@@ -106,7 +106,9 @@ func (s *Server) withUser(h userHandler) handlerFunc {
 // userSchema is what GET /users may filter and order on.
 var userSchema = query.Schema{"name": query.String, "email": query.String, "phone": query.String, "status": query.Bool,
 	"passwordUpdate": query.Datetime, "registration": query.Datetime, "emailVerification": query.Bool,
-	"phoneVerification": query.Bool, "labels": query.StringArray, "impersonator": query.Bool}
+	"phoneVerification": query.Bool, "labels": query.StringArray, "impersonator": query.Bool,
+	// Appwrite 2.0 (CE main) adds accessedAt.
+	"accessedAt": query.Datetime}
 
 // listQuery reads queries[] and search for a list route over schema.
 func listQuery(c *call, schema query.Schema) (storage.UserQuery, error) {

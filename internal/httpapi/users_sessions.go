@@ -11,14 +11,19 @@ import (
 )
 
 func (s *Server) userSessionRoutes() {
-	read, write := route{scope: "users.read"}, route{scope: "users.write"}
-	s.handle("GET /v1/users/{userId}/sessions", read, s.withUser(s.listUserSessions))
-	s.handle("POST /v1/users/{userId}/sessions", write, s.withUser(s.createUserSession))
+	write := route{scope: "users.write"}
+	// Since Appwrite 1.9 a key with sessions.read or sessions.write
+	// alone reaches a user's sessions.
+	readSessions := route{scopes: []string{"users.read", "sessions.read"}, keyOnly: true}
+	writeSessions := route{scopes: []string{"users.write", "sessions.write"}, keyOnly: true}
+	s.handle("GET /v1/users/{userId}/sessions", readSessions, s.withUser(s.listUserSessions))
+	s.handle("POST /v1/users/{userId}/sessions", writeSessions, s.withUser(s.createUserSession))
 	// DELETE /v1/users/{userId}/sessions and DELETE /v1/users/identities/
 	// {identityId} overlap, which ServeMux refuses to register side by
-	// side; one pattern serves both.
-	s.handle("DELETE /v1/users/{userId}/{sub}", write, s.deleteUserChild)
-	s.handle("DELETE /v1/users/{userId}/sessions/{sessionId}", write, s.withUser(s.deleteUserSession))
+	// side; one pattern serves both, and the identity branch asks for
+	// users.write itself.
+	s.handle("DELETE /v1/users/{userId}/{sub}", writeSessions, s.deleteUserChild)
+	s.handle("DELETE /v1/users/{userId}/sessions/{sessionId}", writeSessions, s.withUser(s.deleteUserSession))
 	s.handle("POST /v1/users/{userId}/tokens", write, s.withUser(s.createUserToken))
 	s.handle("POST /v1/users/{userId}/jwts", write, s.withUser(s.createUserJWT))
 
@@ -62,6 +67,9 @@ func (s *Server) createUserSession(c *call, u *storage.User) error {
 func (s *Server) deleteUserChild(c *call) error {
 	switch {
 	case c.r.PathValue("userId") == "identities":
+		if !c.hasScope("users.write") {
+			return c.missingScopes("users.write")
+		}
 		return s.deleteAnyIdentityID(c, c.r.PathValue("sub"))
 	case c.r.PathValue("sub") == "sessions":
 		return s.withUser(s.deleteUserSessions)(c)

@@ -41,8 +41,10 @@ var userList = &listSpec{
 		"phone": "phone", "status": "status", "passwordUpdate": "password_update", "registration": "registration",
 		"emailVerification": "email_verification", "phoneVerification": "phone_verification", "labels": "labels",
 		"impersonator": "impersonator",
+		"accessedAt": "accessed_at",
 	},
-	times:    map[string]bool{"created_at": true, "updated_at": true, "password_update": true, "registration": true},
+	times: map[string]bool{"created_at": true, "updated_at": true, "password_update": true, "registration": true,
+		"accessed_at": true},
 	nullable: map[string]bool{"email": true, "phone": true},
 	labels:   "labels",
 	// Search looks for each word in the id, email, phone and name.
