@@ -195,7 +195,8 @@ func TestWire20ScopeLists(t *testing.T) {
 		}
 
 		// Guests and signed-in users hold sessions.write, for signing
-		// in: it does not reach the Users API.
+		// in, and users targets.*, for their own push targets: neither
+		// reaches the Users API.
 		mail := email()
 		c.signUp(mail, "correct horse")
 		user := c.with("X-Test", "user")
@@ -204,6 +205,11 @@ func TestWire20ScopeLists(t *testing.T) {
 			for _, call := range []struct{ method, path string }{
 				{"POST", "/users/ann/sessions"}, {"DELETE", "/users/ann/sessions"}, {"GET", "/users/ann/sessions"},
 				{"DELETE", "/users/ann/sessions/anything"},
+				// Users held targets.read/write for their own push
+				// targets, which once opened every user's targets.
+				{"GET", "/users/ann/targets"}, {"POST", "/users/ann/targets"},
+				{"GET", "/users/ann/targets/anything"}, {"PATCH", "/users/ann/targets/anything"},
+				{"DELETE", "/users/ann/targets/anything"},
 			} {
 				r := cl.do(call.method, call.path, nil)
 				expect(t, r, 401, "general_unauthorized_scope")

@@ -13,8 +13,11 @@ import (
 func (s *Server) userSessionRoutes() {
 	write := route{scope: "users.write"}
 	// Since Appwrite 1.9 a key with sessions.read or sessions.write
-	// alone reaches a user's sessions.
-	readSessions := route{scopes: []string{"users.read", "sessions.read"}, keyOnly: true}
+	// alone reaches a user's sessions. Guests and users hold
+	// sessions.write, so writes count a key's scopes only; no session
+	// holds sessions.read, and an impersonator's users.read lists
+	// sessions as Appwrite's does (provider tokens blank).
+	readSessions := route{scopes: []string{"users.read", "sessions.read"}}
 	writeSessions := route{scopes: []string{"users.write", "sessions.write"}, keyOnly: true}
 	s.handle("GET /v1/users/{userId}/sessions", readSessions, s.withUser(s.listUserSessions))
 	s.handle("POST /v1/users/{userId}/sessions", writeSessions, s.withUser(s.createUserSession))
