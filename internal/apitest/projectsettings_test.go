@@ -296,6 +296,16 @@ func TestProjectSettingsSMTP(t *testing.T) {
 		expect(t, k.do("PATCH", "/project/smtp", map[string]any{"senderEmail": "a\r\nBcc: x@example.test"}), 400, "general_argument_invalid")
 		expect(t, k.do("PATCH", "/project/smtp", map[string]any{"host": "", "enabled": true}), 400, "project_smtp_config_invalid")
 		expect(t, projectAPI(t, c, "project.read").do("PATCH", "/project/smtp", map[string]any{"enabled": false}), 401, "general_unauthorized_scope")
+		// The update's check is no port scanner: Gatehouse's own HTTP port
+		// reads as "could not connect", after the fixed test time.
+		hostPort := strings.TrimPrefix(s.base, "http://")
+		i := strings.LastIndex(hostPort, ":")
+		start := time.Now()
+		r = k.do("PATCH", "/project/smtp", map[string]any{"host": hostPort[:i], "port": hostPort[i+1:], "senderEmail": "shop@example.test", "enabled": true})
+		expect(t, r, 400, "project_smtp_config_invalid")
+		if time.Since(start) < 400*time.Millisecond || strings.Contains(string(r.body), "HTTP") || strings.Contains(string(r.body), hostPort) {
+			t.Fatalf("check told the far end (%v): %s", time.Since(start), r.body)
+		}
 	})
 }
 
