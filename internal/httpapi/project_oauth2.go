@@ -404,9 +404,8 @@ func (s *Server) updateProvider(c *call) error {
 	if err != nil {
 		return err
 	}
-	var out storage.OAuthApp
-	_, err = s.Projects.Update(c.ctx(), c.project.ID, func(p *storage.Project) error {
-		st := s.openOAuth(name, p.Settings.OAuth[name])
+	_, out, err := s.updateOAuthApp(c, c.project.ID, name, func(app *storage.OAuthApp) error {
+		st := s.openOAuth(name, *app)
 		for _, ch := range changes {
 			ch(&st)
 		}
@@ -423,11 +422,7 @@ func (s *Server) updateProvider(c *call) error {
 			}
 		}
 		st.app.Secret = s.sealed(name, st)
-		if p.Settings.OAuth == nil {
-			p.Settings.OAuth = map[string]storage.OAuthApp{}
-		}
-		p.Settings.OAuth[name] = st.app
-		out = st.app
+		*app = st.app
 		return nil
 	})
 	if err != nil {
@@ -453,4 +448,23 @@ func oauthCheck(name string, st oauthState) error {
 		return errors.New(msg)
 	}
 	return nil
+}
+
+// updateOAuthApp changes a project's registration at one provider, for
+// the console's PATCH /projects/{id}/oauth2 and the Project API alike.
+func (s *Server) updateOAuthApp(c *call, pid, name string, fn func(app *storage.OAuthApp) error) (*storage.Project, storage.OAuthApp, error) {
+	var out storage.OAuthApp
+	p, err := s.Projects.Update(c.ctx(), pid, func(p *storage.Project) error {
+		app := p.Settings.OAuth[name]
+		if err := fn(&app); err != nil {
+			return err
+		}
+		if p.Settings.OAuth == nil {
+			p.Settings.OAuth = map[string]storage.OAuthApp{}
+		}
+		p.Settings.OAuth[name] = app
+		out = app
+		return nil
+	})
+	return p, out, err
 }

@@ -204,11 +204,7 @@ func (s *Server) updateOAuth2(c *call) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.Projects.Update(c.ctx(), id, func(p *storage.Project) error {
-		if p.Settings.OAuth == nil {
-			p.Settings.OAuth = map[string]storage.OAuthApp{}
-		}
-		app := p.Settings.OAuth[name]
+	p, _, err := s.updateOAuthApp(c, id, name, func(app *storage.OAuthApp) error {
 		if appSent {
 			app.AppID = appID
 		}
@@ -218,7 +214,6 @@ func (s *Server) updateOAuth2(c *call) error {
 		if onSent {
 			app.Enabled = on
 		}
-		p.Settings.OAuth[name] = app
 		return nil
 	})
 	if err != nil {
