@@ -3,6 +3,7 @@ package apitest
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -35,7 +36,7 @@ func TestProjectSettingsAccess(t *testing.T) {
 		expect(t, s.client(t, "nosuchproject").do("GET", "/project/policies", nil), 404, "project_not_found")
 		other := s.newProject(t)
 		foreign := k.headers["X-Appwrite-Key"]
-		expect(t, other.with("X-Appwrite-Key", foreign).do("GET", "/project/policies", nil), 401, "")
+		expect(t, other.with("X-Appwrite-Key", foreign).do("GET", "/project/policies", nil), 401, "user_unauthorized")
 	})
 }
 
@@ -248,6 +249,16 @@ func TestProjectSettingsOAuth2(t *testing.T) {
 		gg := k.do("PATCH", "/project/oauth2/google", map[string]any{"prompt": []string{"select_account"}})
 		if gm := gg.obj(t); fmt.Sprint(gm["prompt"]) != "[select_account]" || gm["enabled"] != false {
 			t.Fatalf("google %s", gg.body)
+		}
+		// Google's prompt reaches its authorize URL.
+		gg = k.do("PATCH", "/project/oauth2/google", map[string]any{"clientId": "g-id", "clientSecret": "g-secret", "prompt": []string{"consent"}})
+		if gg.obj(t)["enabled"] != true {
+			t.Fatalf("google enabled %s", gg.body)
+		}
+		res := s.client(t, c.project).get(s.base + "/v1/account/sessions/oauth2/google?project=" + c.project + "&success=" + url.QueryEscape("https://app.example.test/ok"))
+		loc, _ := url.Parse(res.Header.Get("Location"))
+		if loc == nil || loc.Host != "accounts.google.com" || loc.Query().Get("prompt") != "consent" {
+			t.Fatalf("google authorize %d %s", res.StatusCode, res.Header.Get("Location"))
 		}
 		expect(t, k.do("PATCH", "/project/oauth2/myspace", map[string]any{"clientId": "x"}), 400, "general_argument_invalid")
 		expect(t, k.do("GET", "/project/oauth2/myspace", nil), 400, "general_argument_invalid")

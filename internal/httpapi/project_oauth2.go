@@ -468,3 +468,34 @@ func (s *Server) updateOAuthApp(c *call, pid, name string, fn func(app *storage.
 	})
 	return p, out, err
 }
+
+// optionsText is a provider's clear options as one stable string, for
+// the provider cache's key.
+func optionsText(opts map[string]string) string {
+	keys := make([]string, 0, len(opts))
+	for k := range opts {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		b.WriteString(k + "=" + opts[k] + "\x00")
+	}
+	return b.String()
+}
+
+// withOptions adds a provider's clear options (Google's prompt) to the
+// values read from its secret; the secret's own win.
+func withOptions(extra, opts map[string]string) map[string]string {
+	if len(opts) == 0 {
+		return extra
+	}
+	out := make(map[string]string, len(extra)+len(opts))
+	for k, v := range opts {
+		out[k] = v
+	}
+	for k, v := range extra {
+		out[k] = v
+	}
+	return out
+}
