@@ -281,7 +281,10 @@ func TestProjectSettingsSMTP(t *testing.T) {
 			t.Fatalf("smtp %s", r.body)
 		}
 		expect(t, k.do("POST", "/project/smtp/tests", map[string]any{"emails": []string{"ops@example.test"}}), 204, "")
-		own.WaitFor(t, "ops@example.test", 10*time.Second)
+		tm := own.WaitFor(t, "ops@example.test", 10*time.Second)
+		if rt := tm.HeaderAddress("Reply-To"); rt == nil || rt.Name != "Help" || rt.Address != "help@example.test" {
+			t.Fatalf("reply-to %q", tm.Header.Get("Reply-To"))
+		}
 		eleven := make([]string, 11)
 		for i := range eleven {
 			eleven[i] = fmt.Sprintf("o%d@example.test", i)
@@ -359,8 +362,9 @@ func TestProjectSettingsTemplates(t *testing.T) {
 		// The template is used.
 		mail := email()
 		expect(t, c.with("X-Appwrite-Locale", "de").do("POST", "/account/tokens/email", map[string]any{"userId": "unique()", "email": mail}), 201, "")
-		if m := s.mailTo(t, mail); m.Subject != "Dein Code" {
-			t.Fatalf("mail subject %q", m.Subject)
+		m := s.mailTo(t, mail)
+		if rt := m.HeaderAddress("Reply-To"); m.Subject != "Dein Code" || rt == nil || rt.Name != "Hilfe" || rt.Address != "help@example.test" {
+			t.Fatalf("mail subject %q reply-to %q", m.Subject, m.Header.Get("Reply-To"))
 		}
 	})
 }

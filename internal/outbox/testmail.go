@@ -52,7 +52,7 @@ func (d *Deliverer) Check(ctx context.Context, p *storage.Project, set storage.S
 // at TestTime after the start.
 func (d *Deliverer) try(ctx context.Context, p *storage.Project, set storage.SMTPSettings, fn func(context.Context, *mail.Mailer) error) error {
 	s := mail.Settings{Host: set.Host, Port: set.Port, Username: set.Username, Password: set.Password, Secure: secureMode(set.Secure),
-		SenderName: set.SenderName, SenderEmail: set.SenderEmail, ReplyTo: set.ReplyTo}
+		SenderName: set.SenderName, SenderEmail: set.SenderEmail, ReplyTo: set.ReplyTo, ReplyToName: set.ReplyToName}
 	if s.SenderName == "" {
 		s.SenderName = senderName(p)
 	}

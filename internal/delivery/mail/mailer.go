@@ -44,6 +44,9 @@ type Message struct {
 	FromName  string
 	FromEmail string
 	ReplyTo   string
+	// ReplyToName goes with ReplyTo; without ReplyTo, the Settings'
+	// reply-to address and name are used together.
+	ReplyToName string
 }
 
 // Mailer sends messages through one SMTP server.
@@ -222,7 +225,10 @@ func (m *Mailer) compose(msg Message) (*gomail.Msg, error) {
 	if err := checkAddress(msg.To); err != nil {
 		return nil, fmt.Errorf("to: %w", err)
 	}
-	replyTo := firstOf(msg.ReplyTo, m.s.ReplyTo)
+	replyTo, replyName := msg.ReplyTo, msg.ReplyToName
+	if replyTo == "" {
+		replyTo, replyName = m.s.ReplyTo, m.s.ReplyToName
+	}
 	if replyTo != "" {
 		if err := checkAddress(replyTo); err != nil {
 			return nil, fmt.Errorf("reply-to: %w", err)
@@ -250,7 +256,11 @@ func (m *Mailer) compose(msg Message) (*gomail.Msg, error) {
 	if err != nil {
 		return nil, fmt.Errorf("to: %w", err)
 	}
-	if replyTo != "" {
+	if name := oneLine(replyName); replyTo != "" && name != "" {
+		if err := gm.ReplyToFormat(name, replyTo); err != nil {
+			return nil, fmt.Errorf("reply-to: %w", err)
+		}
+	} else if replyTo != "" {
 		if err := gm.ReplyTo(replyTo); err != nil {
 			return nil, fmt.Errorf("reply-to: %w", err)
 		}
