@@ -33,6 +33,7 @@ const allSuites = {
   linkpage: require('../suites/linkpage'),
   locale: require('../suites/locale'),
   oauth: require('../suites/oauth'),
+  emailpolicy: require('../suites/emailpolicy'),
   projectsettings: require('../suites/projectsettings'),
   appwrite: require('../appwrite'),
 };

@@ -77,5 +77,11 @@ var (
 	UserDeletionPending       = kind("user_deletion_pending", 409, "The user is being deleted.")
 	// Gatehouse's: deleting the identity would leave the user no way to
 	// sign in (no password, no other identity, no verified email or phone).
+	// The email policies of Appwrite 1.9, checked on sign-up and email
+	// change in this order (after general_invalid_email).
+	UserEmailDisposable   = kind("user_email_disposable", 400, "Disposable email addresses are not allowed in this project. Please use a permanent address.")
+	UserEmailNotCanonical = kind("user_email_not_canonical", 400, "Email aliases (such as plus addressing or extra dots) are not allowed in this project. Please use the address itself.")
+	UserEmailFree         = kind("user_email_free", 400, "Addresses from free email providers are not allowed in this project. Please use your work address.")
+	UserEmailNotCorporate = kind("user_email_not_corporate", 400, "Only corporate email addresses are allowed in this project.")
 	UserIdentityLastWayIn = kind("user_identity_last_way_in", 409, "This identity is the user's last way to sign in. Add a password, a verified email or phone, or another identity first.")
 )

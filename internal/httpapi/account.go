@@ -138,7 +138,7 @@ func (s *Server) updateEmail(c *call) error {
 	if err != nil {
 		return err
 	}
-	u, err := s.Accounts.UpdateEmail(c.ctx(), c.user(), email, pw, c.actor())
+	u, err := s.Accounts.UpdateEmail(c.ctx(), c.project.Project, c.user(), email, pw, c.actor())
 	if err != nil {
 		return err
 	}

@@ -12,22 +12,64 @@ import (
 // storage records so the wire can stay fixed while storage changes.
 
 type accountModel struct {
-	ID                string          `json:"$id"`
-	CreatedAt         string          `json:"$createdAt"`
-	UpdatedAt         string          `json:"$updatedAt"`
-	Name              string          `json:"name"`
-	Registration      string          `json:"registration"`
-	Status            bool            `json:"status"`
-	Labels            []string        `json:"labels"`
-	PasswordUpdate    string          `json:"passwordUpdate"`
-	Email             string          `json:"email"`
-	Phone             string          `json:"phone"`
-	EmailVerification bool            `json:"emailVerification"`
+	ID                string   `json:"$id"`
+	CreatedAt         string   `json:"$createdAt"`
+	UpdatedAt         string   `json:"$updatedAt"`
+	Name              string   `json:"name"`
+	Registration      string   `json:"registration"`
+	Status            bool     `json:"status"`
+	Labels            []string `json:"labels"`
+	PasswordUpdate    string   `json:"passwordUpdate"`
+	Email             string   `json:"email"`
+	Phone             string   `json:"phone"`
+	EmailVerification bool     `json:"emailVerification"`
+	emailFields
 	PhoneVerification bool            `json:"phoneVerification"`
 	MFA               bool            `json:"mfa"`
 	Prefs             json.RawMessage `json:"prefs"`
 	Targets           []targetModel   `json:"targets"`
 	AccessedAt        string          `json:"accessedAt"`
+}
+
+// emailFields are Appwrite 1.9's email* fields of the User and Account
+// models: what the email policies made of the address when it was set,
+// null for users whose email was set before (or who have none).
+type emailFields struct {
+	EmailCanonical    *string `json:"emailCanonical"`
+	EmailIsFree       *bool   `json:"emailIsFree"`
+	EmailIsDisposable *bool   `json:"emailIsDisposable"`
+	EmailIsCorporate  *bool   `json:"emailIsCorporate"`
+	EmailIsCanonical  *bool   `json:"emailIsCanonical"`
+}
+
+func emailFieldsOf(f *storage.EmailFacts) emailFields {
+	if f == nil {
+		return emailFields{}
+	}
+	return emailFields{EmailCanonical: &f.Canonical, EmailIsFree: &f.Free, EmailIsDisposable: &f.Disposable,
+		EmailIsCorporate: &f.Corporate, EmailIsCanonical: &f.IsCanonical}
+}
+
+func (f *emailFields) appendJSON(b []byte) []byte {
+	b = append(b, `,"emailCanonical":`...)
+	if f.EmailCanonical == nil {
+		b = append(b, "null"...)
+	} else {
+		b = appendString(b, *f.EmailCanonical)
+	}
+	for _, v := range []struct {
+		name string
+		v    *bool
+	}{{`,"emailIsFree":`, f.EmailIsFree}, {`,"emailIsDisposable":`, f.EmailIsDisposable},
+		{`,"emailIsCorporate":`, f.EmailIsCorporate}, {`,"emailIsCanonical":`, f.EmailIsCanonical}} {
+		b = append(b, v.name...)
+		if v.v == nil {
+			b = append(b, "null"...)
+		} else {
+			b = strconv.AppendBool(b, *v.v)
+		}
+	}
+	return b
 }
 
 type targetModel struct {
@@ -79,7 +121,8 @@ func accountOf(u *storage.User) accountModel {
 		ID: u.ID, CreatedAt: when(u.CreatedAt), UpdatedAt: when(u.UpdatedAt), Name: u.Name,
 		Registration: when(u.Registration), Status: u.Status, Labels: nonNil(u.Labels),
 		PasswordUpdate: when(u.PasswordUpdate), Email: u.Email, Phone: u.Phone,
-		EmailVerification: u.EmailVerification, PhoneVerification: u.PhoneVerification, MFA: u.MFA,
+		EmailVerification: u.EmailVerification, emailFields: emailFieldsOf(u.EmailFacts),
+		PhoneVerification: u.PhoneVerification, MFA: u.MFA,
 		Prefs: prefsOf(u.Prefs), Targets: targetsOf(u), AccessedAt: when(u.AccessedAt),
 	}
 }
@@ -218,6 +261,7 @@ func (m *accountModel) appendJSON(b []byte) ([]byte, error) {
 	b = appendString(b, m.Phone)
 	b = append(b, `,"emailVerification":`...)
 	b = strconv.AppendBool(b, m.EmailVerification)
+	b = m.emailFields.appendJSON(b)
 	b = append(b, `,"phoneVerification":`...)
 	b = strconv.AppendBool(b, m.PhoneVerification)
 	b = append(b, `,"mfa":`...)

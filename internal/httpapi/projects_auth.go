@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"github.com/gatehouse-auth/gatehouse/internal/apperr"
+	"github.com/gatehouse-auth/gatehouse/internal/project"
 	"github.com/gatehouse-auth/gatehouse/internal/storage"
 )
 
@@ -48,6 +49,12 @@ func (s *Server) authSettingRoutes(admin route) {
 	boolSetting("session-alerts", "alerts", func(a *storage.AuthSettings) *bool { return &a.SessionAlerts })
 	boolSetting("session-invalidation", "enabled", func(a *storage.AuthSettings) *bool { return &a.InvalidateSessions })
 	boolSetting("multi-accounts", "enabled", func(a *storage.AuthSettings) *bool { return &a.MultiAccounts })
+	// The email policies (Appwrite's public routes for them are the
+	// Project API's /v1/project/policies/deny-*-email).
+	for _, id := range project.EmailPolicyIDs {
+		p, _ := policyByID(id)
+		boolSetting(id, "enabled", p.flag)
+	}
 	s.handle("PATCH /v1/projects/{projectId}/auth/memberships-privacy", admin, s.updateMembershipsPrivacy)
 	s.handle("PATCH /v1/projects/{projectId}/auth/mock-numbers", admin, s.updateMockNumbers)
 	s.handle("PATCH /v1/projects/{projectId}/auth/linking", admin, s.updateLinking)

@@ -28,6 +28,7 @@ type userModel struct {
 	Email             string          `json:"email"`
 	Phone             string          `json:"phone"`
 	EmailVerification bool            `json:"emailVerification"`
+	emailFields
 	PhoneVerification bool            `json:"phoneVerification"`
 	MFA               bool            `json:"mfa"`
 	Prefs             json.RawMessage `json:"prefs"`
@@ -40,7 +41,7 @@ func userOf(u *storage.User) userModel {
 	m := userModel{ID: a.ID, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt, Name: a.Name, Hash: u.Hash,
 		HashOptions: u.HashOptions, Registration: a.Registration, Status: a.Status, Labels: a.Labels,
 		PasswordUpdate: a.PasswordUpdate, Email: a.Email, Phone: a.Phone, EmailVerification: a.EmailVerification,
-		PhoneVerification: a.PhoneVerification, MFA: a.MFA, Prefs: a.Prefs, Targets: a.Targets, AccessedAt: a.AccessedAt}
+		emailFields: a.emailFields, PhoneVerification: a.PhoneVerification, MFA: a.MFA, Prefs: a.Prefs, Targets: a.Targets, AccessedAt: a.AccessedAt}
 	if u.PasswordHash != "" {
 		pw := u.PasswordHash
 		m.Password = &pw

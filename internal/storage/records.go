@@ -207,6 +207,10 @@ type User struct {
 	Status            bool
 	Labels            []string
 	EmailVerification bool
+	// EmailFacts is what the email policies found about Email when it was
+	// last set; nil when it was set before Gatehouse looked (or there is
+	// no email).
+	EmailFacts        *EmailFacts
 	PhoneVerification bool
 	MFA               bool
 	Reset             bool
@@ -217,6 +221,16 @@ type User struct {
 	AccessedAt        time.Time
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
+}
+
+// EmailFacts classifies a user's email for the email policies: the
+// address with its aliasing removed, and what kind of provider serves it.
+type EmailFacts struct {
+	Canonical   string
+	Free        bool
+	Disposable  bool
+	Corporate   bool
+	IsCanonical bool // the address is its own canonical form
 }
 
 // Target is where messages to a user go: its email, its phone, or a push
