@@ -389,8 +389,12 @@ func TestProjectSettingsVariables(t *testing.T) {
 		expect(t, k.do("POST", "/project/variables", map[string]any{"variableId": "v2", "key": "", "value": "x"}), 400, "general_argument_invalid")
 		expect(t, k.do("POST", "/project/variables", map[string]any{"variableId": "v2", "key": "K", "value": strings.Repeat("x", 8193)}), 400, "general_argument_invalid")
 		expect(t, k.do("POST", "/project/variables", map[string]any{"variableId": "bad id!", "key": "K", "value": "x"}), 400, "general_argument_invalid")
+		expect(t, k.do("POST", "/project/variables", map[string]any{"key": "K", "value": "x"}), 400, "general_argument_invalid")
+		if r := k.with("X-Appwrite-Response-Format", "1.8.0").do("POST", "/project/variables", map[string]any{"key": "OLD", "value": "x"}); r.status != 201 || len(r.str(t, "$id")) < 10 {
+			t.Fatalf("old format create %s", r.body)
+		}
 		l := k.do("GET", "/project/variables", nil)
-		if m := l.obj(t); m["total"] != float64(2) || strings.Contains(string(l.body), "hush") {
+		if m := l.obj(t); m["total"] != float64(3) || strings.Contains(string(l.body), "hush") {
 			t.Fatalf("list %s", l.body)
 		}
 		if g := k.do("GET", "/project/variables/"+sid, nil); g.obj(t)["value"] != "" {

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 
+	"github.com/gatehouse-auth/gatehouse/internal/apperr"
 	"github.com/gatehouse-auth/gatehouse/internal/storage"
 	"github.com/gatehouse-auth/gatehouse/internal/validate"
 )
@@ -64,9 +65,17 @@ func (s *Server) listVariables(c *call) error {
 }
 
 func (s *Server) createVariable(c *call) error {
-	id, err := c.p.required("variableId")
+	id, sent, err := c.p.str("variableId")
 	if err != nil {
 		return err
+	}
+	if !sent {
+		// Formats before 1.9.0 had no variableId: Appwrite fills in
+		// unique().
+		if !c.formatBefore("1.9.0") {
+			return apperr.Missing("variableId")
+		}
+		id = "unique()"
 	}
 	if err := validate.CustomID("variableId", id); err != nil {
 		return err
