@@ -37,6 +37,7 @@ const allSuites = {
   oauth: require('../suites/oauth'),
   emailpolicy: require('../suites/emailpolicy'),
   impersonate: require('../suites/impersonate'),
+  projectsettings: require('../suites/projectsettings'),
   appwrite: require('../appwrite'),
 };
 

@@ -77,7 +77,7 @@ func (s *Server) providerFor(r *http.Request, p *storage.Project, name string, s
 		return nil, apperr.New(apperr.ProviderDisabled)
 	}
 	redirect := s.callbackURL(r, name, p.ID)
-	key := providerKey(p.ID, name, app.AppID, app.Secret, redirect, scopes)
+	key := providerKey(p.ID, name, app.AppID, app.Secret+"\x00"+optionsText(app.Options), redirect, scopes)
 	if prov, ok := s.providers.get(key); ok {
 		return prov, nil
 	}
@@ -89,6 +89,7 @@ func (s *Server) providerFor(r *http.Request, p *storage.Project, name string, s
 	if err != nil {
 		return nil, apperr.Wrap(apperr.ProviderDisabled, err)
 	}
+	extra = withOptions(extra, app.Options)
 	prov, err := oauth.New(name, oauth.Config{ClientID: app.AppID, ClientSecret: clientSecret, Extra: extra,
 		RedirectURL: redirect, Scopes: scopes}, s.OAuthClient)
 	switch {

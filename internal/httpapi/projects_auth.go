@@ -3,9 +3,7 @@ package httpapi
 import (
 	"github.com/gatehouse-auth/gatehouse/internal/apperr"
 	"github.com/gatehouse-auth/gatehouse/internal/project"
-	"github.com/gatehouse-auth/gatehouse/internal/password"
 	"github.com/gatehouse-auth/gatehouse/internal/storage"
-	"github.com/gatehouse-auth/gatehouse/internal/validate"
 )
 
 // authMethods maps the console's path names to the project's method keys.
@@ -20,54 +18,55 @@ var authMethods = map[string]string{
 }
 
 func (s *Server) authSettingRoutes(admin route) {
-	intSetting := func(path, param string, min, max int64, set func(*storage.AuthSettings, int)) {
+	// The console's aliases of the Project API's policies, with their
+	// own parameter names and ranges; the update is the same.
+	intSetting := func(path, param string, min, max int64, num func(*storage.AuthSettings) *int) {
+		p := policy{id: path, num: num, numArg: param, min: min, max: max}
 		s.handle("PATCH /v1/projects/{projectId}/auth/"+path, admin, func(c *call) error {
-			n, sent, err := c.p.integer(param, min, max)
+			id, err := c.projectIDParam()
 			if err != nil {
 				return err
 			}
-			if !sent {
-				return apperr.Missing(param)
-			}
-			return s.updateAuth(c, func(a *storage.AuthSettings) error {
-				set(a, int(n))
-				return nil
-			})
+			return s.updatePolicy(c, id, p)
 		})
 	}
-	boolSetting := func(path, param string, set func(*storage.AuthSettings, bool)) {
+	boolSetting := func(path, param string, flag func(*storage.AuthSettings) *bool) {
+		p := policy{id: path, flag: flag, flagArg: param}
 		s.handle("PATCH /v1/projects/{projectId}/auth/"+path, admin, func(c *call) error {
-			on, sent, err := c.p.boolean(param)
+			id, err := c.projectIDParam()
 			if err != nil {
 				return err
 			}
-			if !sent {
-				return apperr.Missing(param)
-			}
-			return s.updateAuth(c, func(a *storage.AuthSettings) error {
-				set(a, on)
-				return nil
-			})
+			return s.updatePolicy(c, id, p)
 		})
 	}
-	intSetting("limit", "limit", 0, 10000, func(a *storage.AuthSettings, n int) { a.Limit = n })
-	intSetting("duration", "duration", 0, 31536000, func(a *storage.AuthSettings, n int) { a.Duration = n })
-	intSetting("max-sessions", "limit", 1, 100, func(a *storage.AuthSettings, n int) { a.MaxSessions = n })
-	intSetting("password-history", "limit", 0, 20, func(a *storage.AuthSettings, n int) { a.PasswordHistory = n })
-	boolSetting("password-dictionary", "enabled", func(a *storage.AuthSettings, on bool) { a.PasswordDictionary = on })
-	boolSetting("personal-data", "enabled", func(a *storage.AuthSettings, on bool) { a.PersonalDataCheck = on })
-	boolSetting("session-alerts", "alerts", func(a *storage.AuthSettings, on bool) { a.SessionAlerts = on })
-	boolSetting("session-invalidation", "enabled", func(a *storage.AuthSettings, on bool) { a.InvalidateSessions = on })
-	boolSetting("multi-accounts", "enabled", func(a *storage.AuthSettings, on bool) { a.MultiAccounts = on })
+	intSetting("limit", "limit", 0, 10000, func(a *storage.AuthSettings) *int { return &a.Limit })
+	intSetting("duration", "duration", 0, 31536000, func(a *storage.AuthSettings) *int { return &a.Duration })
+	intSetting("max-sessions", "limit", 1, 100, func(a *storage.AuthSettings) *int { return &a.MaxSessions })
+	intSetting("password-history", "limit", 0, 20, func(a *storage.AuthSettings) *int { return &a.PasswordHistory })
+	boolSetting("password-dictionary", "enabled", func(a *storage.AuthSettings) *bool { return &a.PasswordDictionary })
+	boolSetting("personal-data", "enabled", func(a *storage.AuthSettings) *bool { return &a.PersonalDataCheck })
+	boolSetting("session-alerts", "alerts", func(a *storage.AuthSettings) *bool { return &a.SessionAlerts })
+	boolSetting("session-invalidation", "enabled", func(a *storage.AuthSettings) *bool { return &a.InvalidateSessions })
+	boolSetting("multi-accounts", "enabled", func(a *storage.AuthSettings) *bool { return &a.MultiAccounts })
 	// The email policies (Appwrite's public routes for them are the
 	// Project API's /v1/project/policies/deny-*-email).
 	for _, id := range project.EmailPolicyIDs {
-		boolSetting(id, "enabled", func(a *storage.AuthSettings, on bool) { project.SetEmailPolicy(a, id, on) })
+		p, _ := policyByID(id)
+		boolSetting(id, "enabled", p.flag)
 	}
 	s.handle("PATCH /v1/projects/{projectId}/auth/memberships-privacy", admin, s.updateMembershipsPrivacy)
 	s.handle("PATCH /v1/projects/{projectId}/auth/mock-numbers", admin, s.updateMockNumbers)
 	s.handle("PATCH /v1/projects/{projectId}/auth/linking", admin, s.updateLinking)
-	s.handle("PATCH /v1/projects/{projectId}/auth/password-strength", admin, s.updatePasswordStrength)
+	// Not an Appwrite console route: the console sets the policy through
+	// the Project API; Gatehouse's console has only these routes.
+	s.handle("PATCH /v1/projects/{projectId}/auth/password-strength", admin, func(c *call) error {
+		id, err := c.projectIDParam()
+		if err != nil {
+			return err
+		}
+		return s.updatePasswordStrength(c, id)
+	})
 	// Registered last: the literal paths above are more specific.
 	s.handle("PATCH /v1/projects/{projectId}/auth/{method}", admin, s.updateAuthMethod)
 }
@@ -77,7 +76,7 @@ func (s *Server) updateAuth(c *call, fn func(*storage.AuthSettings) error) error
 	if err != nil {
 		return err
 	}
-	return s.updateProjectWith(c, id, func(p *storage.Project) error { return fn(&p.Settings.Auth) })
+	return s.updateAuthOf(c, id, fn)
 }
 
 func (s *Server) updateAuthMethod(c *call) error {
@@ -124,26 +123,26 @@ func (s *Server) updateMembershipsPrivacy(c *call) error {
 }
 
 func (s *Server) updateMockNumbers(c *call) error {
+	id, err := c.projectIDParam()
+	if err != nil {
+		return err
+	}
 	raw, ok := c.p.raw("numbers")
 	if !ok {
 		return apperr.Missing("numbers")
 	}
-	var nums []storage.MockNumber
-	if err := jsonStrict(raw, &nums); err != nil || len(nums) > 10 {
-		return apperr.Invalid("numbers", "Value must be an array of at most 10 objects with phone and otp")
+	var nums []struct {
+		Phone string `json:"phone"`
+		OTP   string `json:"otp"`
 	}
-	for _, n := range nums {
-		if err := validate.Phone("numbers", n.Phone); err != nil {
-			return err
-		}
-		if len(n.OTP) != 6 || !allDigits(n.OTP) {
-			return apperr.Invalid("numbers", "otp must be 6 digits")
-		}
+	if err := jsonStrict(raw, &nums); err != nil {
+		return apperr.Invalid("numbers", "Value must be an array of objects with phone and otp")
 	}
-	return s.updateAuth(c, func(a *storage.AuthSettings) error {
-		a.MockNumbers = nums
-		return nil
-	})
+	list := make([]storage.MockNumber, len(nums))
+	for i, n := range nums {
+		list[i] = storage.MockNumber{Phone: n.Phone, OTP: n.OTP}
+	}
+	return s.replaceMockNumbers(c, id, list)
 }
 
 // updateLinking sets what an OAuth2 sign-in does with an email that
@@ -173,30 +172,3 @@ func allDigits(s string) bool {
 	return true
 }
 
-// updatePasswordStrength is a partial update of the password-strength
-// policy: min (8 to 256) and the four character classes; what is not
-// sent stays.
-func (s *Server) updatePasswordStrength(c *call) error {
-	n, minSent, err := c.p.integer("min", password.MinLen, password.MaxLen)
-	if err != nil {
-		return err
-	}
-	var classes [4]struct{ on, sent bool }
-	for i, name := range []string{"uppercase", "lowercase", "number", "symbols"} {
-		if classes[i].on, classes[i].sent, err = c.p.boolean(name); err != nil {
-			return err
-		}
-	}
-	return s.updateAuth(c, func(a *storage.AuthSettings) error {
-		ps := &a.PasswordStrength
-		if minSent {
-			ps.Min = int(n)
-		}
-		for i, dst := range []*bool{&ps.Uppercase, &ps.Lowercase, &ps.Number, &ps.Symbols} {
-			if classes[i].sent {
-				*dst = classes[i].on
-			}
-		}
-		return nil
-	})
-}

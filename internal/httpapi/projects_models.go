@@ -167,7 +167,7 @@ func (s *Server) projectModelOf(c *call, p *storage.Project) (any, error) {
 	o := newObject().set("$id", p.ID).set("$createdAt", when(p.CreatedAt)).set("$updatedAt", when(p.UpdatedAt)).
 		set("name", p.Name).set("teamId", p.TeamID).set("region", "default").set("devKeys", []any{}).
 		set("smtpEnabled", sm.Enabled).set("smtpSenderName", sm.SenderName).set("smtpSenderEmail", sm.SenderEmail).
-		set("smtpReplyToName", "").set("smtpReplyToEmail", sm.ReplyTo).set("smtpHost", sm.Host).
+		set("smtpReplyToName", sm.ReplyToName).set("smtpReplyToEmail", sm.ReplyTo).set("smtpHost", sm.Host).
 		set("smtpPort", sm.Port).set("smtpUsername", sm.Username).
 		set("smtpPassword", ""). // never sent back, sealed or not
 		set("smtpSecure", sm.Secure).set("pingCount", 0).set("pingedAt", "").
@@ -220,9 +220,10 @@ func (s *Server) projectFlat(c *call, p *storage.Project, o *jsonObject) error {
 		}
 	}
 	o.del("authMethods", "services", "protocols")
-	mocks := a.MockNumbers
-	if mocks == nil {
-		mocks = []storage.MockNumber{}
+	// The flat model lists mock numbers as 1.8 stored them: {phone, otp}.
+	mocks := make([]oldMockNumberModel, len(a.MockNumbers))
+	for i, m := range a.MockNumbers {
+		mocks[i] = oldMockNumberModel{Phone: m.Phone, OTP: m.OTP}
 	}
 	o.set("authLimit", a.Limit).set("authDuration", a.Duration).set("authSessionsLimit", a.MaxSessions).
 		set("authPasswordHistory", a.PasswordHistory).set("authPasswordDictionary", a.PasswordDictionary).
@@ -231,8 +232,8 @@ func (s *Server) projectFlat(c *call, p *storage.Project, o *jsonObject) error {
 		set("authCorporateEmails", a.CorporateEmails).set("authMockNumbers", mocks).
 		set("authSessionAlerts", a.SessionAlerts).set("authMembershipsUserName", a.MembershipsUserName).
 		set("authMembershipsUserEmail", a.MembershipsUserEmail).set("authMembershipsMfa", a.MembershipsMFA).
-		set("authMembershipsUserId", false).set("authMembershipsUserPhone", false).
-		set("authMembershipsUserAccessedAt", false).set("authInvalidateSessions", a.InvalidateSessions)
+		set("authMembershipsUserId", a.MembershipsUserID).set("authMembershipsUserPhone", a.MembershipsUserPhone).
+		set("authMembershipsUserAccessedAt", a.MembershipsUserAccessedAt).set("authInvalidateSessions", a.InvalidateSessions)
 	st := p.Settings
 	o.set("description", p.Description).set("logo", st.Logo).set("url", st.URL).set("legalName", st.LegalName).
 		set("legalCountry", st.LegalCountry).set("legalState", st.LegalState).set("legalCity", st.LegalCity).

@@ -19,14 +19,33 @@ func (s *Server) smtpRoutes(admin route) {
 
 // readSMTP reads the SMTP fields the console sends.
 func readSMTP(c *call, cur storage.SMTPSettings) (storage.SMTPSettings, error) {
-	out := cur
+	out, err := readSMTPFields(c, cur, "replyTo")
+	if err != nil {
+		return out, err
+	}
 	if on, sent, err := c.p.boolean("enabled"); err != nil {
 		return out, err
 	} else if sent {
 		out.Enabled = on
 	}
-	for name, dst := range map[string]*string{"senderName": &out.SenderName, "senderEmail": &out.SenderEmail,
-		"replyTo": &out.ReplyTo, "host": &out.Host, "username": &out.Username, "password": &out.Password, "secure": &out.Secure} {
+	if out.Enabled && (out.Host == "" || out.SenderEmail == "") {
+		return out, apperr.Newf(apperr.ArgumentInvalid, "Enabling SMTP needs at least a host and a sender email.")
+	}
+	return out, nil
+}
+
+// readSMTPFields reads the SMTP fields shared by the console and the
+// Project API (which names the reply-to address replyToEmail and adds
+// replyToName), all but enabled. A password sent replaces cur.Password
+// in the clear: the caller seals it.
+func readSMTPFields(c *call, cur storage.SMTPSettings, replyTo string) (storage.SMTPSettings, error) {
+	out := cur
+	fields := map[string]*string{"senderName": &out.SenderName, "senderEmail": &out.SenderEmail,
+		replyTo: &out.ReplyTo, "host": &out.Host, "username": &out.Username, "password": &out.Password, "secure": &out.Secure}
+	if replyTo != "replyTo" {
+		fields["replyToName"] = &out.ReplyToName
+	}
+	for name, dst := range fields {
 		v, sent, err := c.p.str(name)
 		if err != nil {
 			return out, err
@@ -51,15 +70,12 @@ func readSMTP(c *call, cur storage.SMTPSettings) (storage.SMTPSettings, error) {
 	default:
 		return out, apperr.Invalid("secure", "Value must be one of (tls, ssl) or empty")
 	}
-	for _, f := range []struct{ name, v string }{{"senderEmail", out.SenderEmail}, {"replyTo", out.ReplyTo}} {
+	for _, f := range []struct{ name, v string }{{"senderEmail", out.SenderEmail}, {replyTo, out.ReplyTo}} {
 		if f.v != "" {
 			if err := validate.Email(f.name, f.v); err != nil {
 				return out, err
 			}
 		}
-	}
-	if out.Enabled && (out.Host == "" || out.SenderEmail == "") {
-		return out, apperr.Newf(apperr.ArgumentInvalid, "Enabling SMTP needs at least a host and a sender email.")
 	}
 	return out, nil
 }
@@ -112,17 +128,9 @@ func (s *Server) testSMTP(c *call) error {
 	if err != nil {
 		return err
 	}
-	to, sent, err := c.p.strings("emails")
+	to, err := smtpTestEmails(c)
 	if err != nil {
 		return err
-	}
-	if !sent || len(to) == 0 || len(to) > 10 {
-		return apperr.Invalid("emails", "Value must be an array of 1 to 10 email addresses")
-	}
-	for _, e := range to {
-		if err := validate.Email("emails", e); err != nil {
-			return err
-		}
 	}
 	cur := p.Settings.SMTP
 	cur.Password = ""
@@ -135,7 +143,29 @@ func (s *Server) testSMTP(c *call) error {
 			return err
 		}
 	}
-	// Test answers failures in SMTP terms only, after a fixed time.
+	return s.sendSMTPTest(c, p, set, to)
+}
+
+// smtpTestEmails reads the test's recipients: 1 to 10 addresses.
+func smtpTestEmails(c *call) ([]string, error) {
+	to, sent, err := c.p.strings("emails")
+	if err != nil {
+		return nil, err
+	}
+	if !sent || len(to) == 0 || len(to) > 10 {
+		return nil, apperr.Invalid("emails", "Value must be an array of 1 to 10 email addresses")
+	}
+	for _, e := range to {
+		if err := validate.Email("emails", e); err != nil {
+			return nil, err
+		}
+	}
+	return to, nil
+}
+
+// sendSMTPTest sends the test mail through set (its password in the
+// clear). Test answers failures in SMTP terms only, after a fixed time.
+func (s *Server) sendSMTPTest(c *call, p *storage.Project, set storage.SMTPSettings, to []string) error {
 	if err := s.Mail.Test(c.ctx(), p, set, to); err != nil {
 		return err
 	}
@@ -174,11 +204,7 @@ func (s *Server) updateOAuth2(c *call) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.Projects.Update(c.ctx(), id, func(p *storage.Project) error {
-		if p.Settings.OAuth == nil {
-			p.Settings.OAuth = map[string]storage.OAuthApp{}
-		}
-		app := p.Settings.OAuth[name]
+	p, _, err := s.updateOAuthApp(c, id, name, func(app *storage.OAuthApp) error {
 		if appSent {
 			app.AppID = appID
 		}
@@ -188,7 +214,6 @@ func (s *Server) updateOAuth2(c *call) error {
 		if onSent {
 			app.Enabled = on
 		}
-		p.Settings.OAuth[name] = app
 		return nil
 	})
 	if err != nil {

@@ -49,36 +49,45 @@ func (c *call) templateParams(channel string) (pid, kind, locale string, err err
 		err = apperr.Invalid("type", "Value must be a known template type")
 		return
 	}
-	// "en", "de-DE", "pt_BR": a language, optionally with a region.
-	if templates.NormalizeLocale(locale) == "en" && !(len(locale) >= 2 && (locale[:2] == "en" || locale[:2] == "EN")) {
-		err = apperr.Invalid("locale", "Value must be a valid locale code")
-		return
-	}
-	locale = templates.NormalizeLocale(locale)
+	locale, err = localeParam(locale)
 	return
 }
 
-// templateJSON answers with the project's template, or the default text
-// when it has none of its own.
-func (s *Server) templateJSON(c *call, p *storage.Project, channel, kind, locale string) error {
-	t, own := p.Settings.Templates[storage.TemplateKey(channel, kind, locale)]
-	if channel == "sms" {
-		if !own {
-			msg, err := templates.RenderSMS(kind, locale, nil, templates.Vars{OTP: "{{secret}}", Project: "{{project}}"})
-			if err != nil {
-				return err
-			}
-			t.Message = msg
-		}
-		return c.json(http.StatusOK, smsTemplateModel{Type: kind, Locale: locale, Message: t.Message})
+// localeParam checks a template locale: "en", "de-DE", "pt_BR" (a
+// language, optionally with a region). Templates are kept per language.
+func localeParam(locale string) (string, error) {
+	if templates.NormalizeLocale(locale) == "en" && !(len(locale) >= 2 && (locale[:2] == "en" || locale[:2] == "EN")) {
+		return "", apperr.Invalid("locale", "Value must be a valid locale code")
 	}
-	if !own {
-		subject, html, _, err := templates.Render(kind, locale, nil, templates.Vars{User: "{{user}}", Project: "{{project}}",
-			Redirect: "{{redirect}}", OTP: "{{otp}}", Team: "{{team}}"})
-		if err != nil {
-			return err
-		}
-		t.Subject, t.Message = subject, html
+	return templates.NormalizeLocale(locale), nil
+}
+
+// templateOf is the project's template, or the default text (with its
+// placeholders) when it has none of its own.
+func templateOf(p *storage.Project, channel, kind, locale string) (storage.Template, error) {
+	t, own := p.Settings.Templates[storage.TemplateKey(channel, kind, locale)]
+	if own {
+		return t, nil
+	}
+	if channel == "sms" {
+		msg, err := templates.RenderSMS(kind, locale, nil, templates.Vars{OTP: "{{secret}}", Project: "{{project}}"})
+		t.Message = msg
+		return t, err
+	}
+	subject, html, _, err := templates.Render(kind, locale, nil, templates.Vars{User: "{{user}}", Project: "{{project}}",
+		Redirect: "{{redirect}}", OTP: "{{otp}}", Team: "{{team}}"})
+	t.Subject, t.Message = subject, html
+	return t, err
+}
+
+// templateJSON answers the console with the template in force.
+func (s *Server) templateJSON(c *call, p *storage.Project, channel, kind, locale string) error {
+	t, err := templateOf(p, channel, kind, locale)
+	if err != nil {
+		return err
+	}
+	if channel == "sms" {
+		return c.json(http.StatusOK, smsTemplateModel{Type: kind, Locale: locale, Message: t.Message})
 	}
 	return c.json(http.StatusOK, emailTemplateModel{Type: kind, Locale: locale, Message: t.Message, SenderName: t.SenderName,
 		SenderEmail: t.SenderEmail, ReplyTo: t.ReplyTo, Subject: t.Subject})
@@ -109,7 +118,7 @@ func (s *Server) updateTemplate(channel string) handlerFunc {
 		if err != nil {
 			return err
 		}
-		if err := validate.Text("message", msg, 1, 10<<10); err != nil {
+		if err := validate.Text("message", msg, 1, maxTemplateMessage); err != nil {
 			return err
 		}
 		t.Message = msg
@@ -134,11 +143,8 @@ func (s *Server) updateTemplate(channel string) handlerFunc {
 				}
 			}
 		}
-		p, err := s.Projects.Update(c.ctx(), pid, func(p *storage.Project) error {
-			if p.Settings.Templates == nil {
-				p.Settings.Templates = map[string]storage.Template{}
-			}
-			p.Settings.Templates[storage.TemplateKey(channel, kind, locale)] = t
+		p, err := s.saveTemplate(c, pid, channel, kind, locale, func(cur *storage.Template) error {
+			*cur = t
 			return nil
 		})
 		if err != nil {
@@ -164,4 +170,27 @@ func (s *Server) deleteTemplate(channel string) handlerFunc {
 		// As Appwrite does, the answer is the template now in force.
 		return s.templateJSON(c, p, channel, kind, locale)
 	}
+}
+
+// maxTemplateMessage bounds a template's text. Templates ride in the
+// project's settings, read with every project lookup.
+const maxTemplateMessage = 10 << 10
+
+// saveTemplate changes one template of a project, starting from the one
+// in force (its own, else the default text).
+func (s *Server) saveTemplate(c *call, pid, channel, kind, locale string, fn func(t *storage.Template) error) (*storage.Project, error) {
+	return s.Projects.Update(c.ctx(), pid, func(p *storage.Project) error {
+		t, err := templateOf(p, channel, kind, locale)
+		if err != nil {
+			return err
+		}
+		if err := fn(&t); err != nil {
+			return err
+		}
+		if p.Settings.Templates == nil {
+			p.Settings.Templates = map[string]storage.Template{}
+		}
+		p.Settings.Templates[storage.TemplateKey(channel, kind, locale)] = t
+		return nil
+	})
 }

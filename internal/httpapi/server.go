@@ -51,9 +51,11 @@ type Deps struct {
 	GeoIP geoip.Locator
 }
 
-// MailTester sends a test mail through given SMTP settings.
+// MailTester sends a test mail through given SMTP settings, or only
+// checks that they connect and authenticate.
 type MailTester interface {
 	Test(ctx context.Context, p *storage.Project, set storage.SMTPSettings, to []string) error
+	Check(ctx context.Context, p *storage.Project, set storage.SMTPSettings) error
 }
 
 // Server serves the /v1 API.
@@ -173,6 +175,7 @@ func (s *Server) pipeline(c *call, rt route) error {
 		return s.consoleAuth(c, pid)
 	}
 	if rt.own && pid == project.Console {
+		corsError(c)
 		return apperr.New(apperr.ConsoleForbidden)
 	}
 	c.own = rt.own

@@ -35,10 +35,16 @@ func google(c Config, o options) (*spec, error) {
 	if err := needSecret("google", c); err != nil {
 		return nil, err
 	}
+	params := map[string]string{"access_type": "offline"}
+	// prompt: the project's choice of Google's none, consent and
+	// select_account (space-separated), set through the Project API.
+	if v := strings.TrimSpace(c.Extra["prompt"]); v != "" {
+		params["prompt"] = v
+	}
 	return &spec{
 		authStyle:  oauth2.AuthStyleInParams,
 		scopes:     openIDScopes,
-		authParams: map[string]string{"access_type": "offline"},
+		authParams: params,
 		refresh:    true,
 		profile:    oidcProfile,
 		oidc: staticOIDC(o, "https://accounts.google.com",

@@ -22,6 +22,7 @@ type Rendered struct {
 	Subject, HTML, Text string
 	FromName, FromEmail string
 	ReplyTo             string
+	ReplyToName         string // shown with ReplyTo
 }
 
 // Renderer turns a message kind, locale and variables into text, with a
@@ -110,7 +111,7 @@ func (d *Deliverer) settingsFor(p *storage.Project) (*mail.Settings, error) {
 		return nil, jobs.Permanent(fmt.Errorf("project SMTP password: %w", err))
 	}
 	return &mail.Settings{Host: sm.Host, Port: sm.Port, Username: sm.Username, Password: pw, Secure: secureMode(sm.Secure),
-		SenderName: sm.SenderName, SenderEmail: sm.SenderEmail, ReplyTo: sm.ReplyTo}, nil
+		SenderName: sm.SenderName, SenderEmail: sm.SenderEmail, ReplyTo: sm.ReplyTo, ReplyToName: sm.ReplyToName}, nil
 }
 
 func (d *Deliverer) mail(ctx context.Context, p *storage.Project, m Message, custom *storage.Template) error {
@@ -135,7 +136,7 @@ func (d *Deliverer) mail(ctx context.Context, p *storage.Project, m Message, cus
 		return jobs.Permanent(err)
 	}
 	err = mailer.Send(ctx, mail.Message{To: m.To, ToName: m.ToName, Subject: r.Subject, HTML: r.HTML, Text: r.Text,
-		FromName: r.FromName, FromEmail: r.FromEmail, ReplyTo: r.ReplyTo})
+		FromName: r.FromName, FromEmail: r.FromEmail, ReplyTo: r.ReplyTo, ReplyToName: r.ReplyToName})
 	if err != nil {
 		// The whole story for the operator's log; the job's last error,
 		// which the jobs API shows, names only the failed step: a

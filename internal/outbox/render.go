@@ -35,6 +35,9 @@ func (Templates) Email(kind, locale string, t *storage.Template, vars map[string
 	}
 	r := Rendered{Subject: subject, HTML: html, Text: text}
 	r.FromName, r.FromEmail, r.ReplyTo = c.Sender("", "", "")
+	if t != nil && t.ReplyTo != "" {
+		r.ReplyToName = t.ReplyToName
+	}
 	return r, nil
 }
 

@@ -24,8 +24,35 @@ const DefaultTestTime = 15 * time.Second
 // once, a filtered one only at the connection timeout). The whole test
 // runs within that time, so nothing fails later than it.
 func (d *Deliverer) Test(ctx context.Context, p *storage.Project, set storage.SMTPSettings, to []string) error {
+	return d.try(ctx, p, set, func(ctx context.Context, mailer *mail.Mailer) error {
+		for _, addr := range to {
+			err := mailer.Send(ctx, mail.Message{To: addr, Subject: "Gatehouse SMTP test for " + p.Name,
+				Text: "This is a test mail from Gatehouse: the SMTP settings of " + p.Name + " work."})
+			if err != nil {
+				return apperr.Newf(apperr.ArgumentInvalid, "The test mail could not be sent: %s", mail.FailureOf(err))
+			}
+		}
+		return nil
+	})
+}
+
+// Check connects and authenticates through set without sending, for the
+// Project API's SMTP update, with Test's defences: a failure is
+// project_smtp_config_invalid, told in SMTP terms only, after TestTime.
+func (d *Deliverer) Check(ctx context.Context, p *storage.Project, set storage.SMTPSettings) error {
+	return d.try(ctx, p, set, func(ctx context.Context, mailer *mail.Mailer) error {
+		if err := mailer.Check(ctx); err != nil {
+			return apperr.Newf(apperr.SMTPConfigInvalid, "The SMTP settings could not be verified: %s", mail.FailureOf(err))
+		}
+		return nil
+	})
+}
+
+// try runs fn with a mailer for set, answering any failure of fn only
+// at TestTime after the start.
+func (d *Deliverer) try(ctx context.Context, p *storage.Project, set storage.SMTPSettings, fn func(context.Context, *mail.Mailer) error) error {
 	s := mail.Settings{Host: set.Host, Port: set.Port, Username: set.Username, Password: set.Password, Secure: secureMode(set.Secure),
-		SenderName: set.SenderName, SenderEmail: set.SenderEmail, ReplyTo: set.ReplyTo}
+		SenderName: set.SenderName, SenderEmail: set.SenderEmail, ReplyTo: set.ReplyTo, ReplyToName: set.ReplyToName}
 	if s.SenderName == "" {
 		s.SenderName = senderName(p)
 	}
@@ -50,14 +77,10 @@ func (d *Deliverer) Test(ctx context.Context, p *storage.Project, set storage.SM
 	// when the failure came either, and the wait is short.
 	tctx, cancel := context.WithDeadline(context.WithoutCancel(ctx), now().Add(limit))
 	defer cancel()
-	for _, addr := range to {
-		err := mailer.Send(tctx, mail.Message{To: addr, Subject: "Gatehouse SMTP test for " + p.Name,
-			Text: "This is a test mail from Gatehouse: the SMTP settings of " + p.Name + " work."})
-		if err != nil {
-			d.Log.InfoContext(ctx, "smtp test failed", "project", p.ID, "err", err)
-			wait(tctx)
-			return apperr.Newf(apperr.ArgumentInvalid, "The test mail could not be sent: %s", mail.FailureOf(err))
-		}
+	if err := fn(tctx, mailer); err != nil {
+		d.Log.InfoContext(ctx, "smtp test failed", "project", p.ID, "err", err)
+		wait(tctx)
+		return err
 	}
 	return nil
 }

@@ -49,6 +49,7 @@ type SMTPSettings struct {
 	SenderName  string `json:"senderName"`
 	SenderEmail string `json:"senderEmail"`
 	ReplyTo     string `json:"replyTo"`
+	ReplyToName string `json:"replyToName,omitempty"`
 	Host        string `json:"host"`
 	Port        int    `json:"port"`
 	Username    string `json:"username"`
@@ -62,6 +63,9 @@ type OAuthApp struct {
 	Enabled bool   `json:"enabled"`
 	AppID   string `json:"appId"`
 	Secret  string `json:"secret"`
+	// Options are a provider's settings that are not credentials and have
+	// no place in its secret (Google's prompt), kept in the clear.
+	Options map[string]string `json:"options,omitempty"`
 }
 
 // Template is a project's own text for one message kind and locale.
@@ -71,6 +75,7 @@ type Template struct {
 	SenderName  string `json:"senderName,omitempty"`
 	SenderEmail string `json:"senderEmail,omitempty"`
 	ReplyTo     string `json:"replyTo,omitempty"`
+	ReplyToName string `json:"replyToName,omitempty"`
 }
 
 // TemplateKey names a template in ProjectSettings.Templates.
@@ -91,6 +96,10 @@ type AuthSettings struct {
 	MembershipsUserName  bool            `json:"membershipsUserName"`
 	MembershipsUserEmail bool            `json:"membershipsUserEmail"`
 	MembershipsMFA       bool            `json:"membershipsMfa"`
+	// The membership-privacy fields Appwrite 1.9.2 added.
+	MembershipsUserID         bool `json:"membershipsUserId,omitempty"`
+	MembershipsUserPhone      bool `json:"membershipsUserPhone,omitempty"`
+	MembershipsUserAccessedAt bool `json:"membershipsUserAccessedAt,omitempty"`
 	// LinkingMode decides what an OAuth2 sign-in does when its email
 	// belongs to another user: "automatic" (default: sign in when both
 	// sides verified the email), "suggested" (refuse, telling the app to
@@ -127,6 +136,10 @@ type PasswordStrength struct {
 type MockNumber struct {
 	Phone string `json:"phone"`
 	OTP   string `json:"otp"`
+	// Set by the Project API's mock-phone routes (zero for numbers stored
+	// before them).
+	CreatedAt time.Time `json:"createdAt,omitzero"`
+	UpdatedAt time.Time `json:"updatedAt,omitzero"`
 }
 
 // Default auth values of a new project.

@@ -52,6 +52,7 @@ const MaxTargets = 100
 type Store interface {
 	JobStore
 	MaintenanceStore
+	VariableStore
 
 	Close() error
 	Ping(ctx context.Context) error

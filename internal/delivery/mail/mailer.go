@@ -23,6 +23,7 @@ import (
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
+	"github.com/wneessen/go-mail/smtp"
 )
 
 // Default timeouts; see WithTimeouts.
@@ -43,6 +44,9 @@ type Message struct {
 	FromName  string
 	FromEmail string
 	ReplyTo   string
+	// ReplyToName goes with ReplyTo; without ReplyTo, the Settings'
+	// reply-to address and name are used together.
+	ReplyToName string
 }
 
 // Mailer sends messages through one SMTP server.
@@ -115,12 +119,27 @@ func (m *Mailer) Send(ctx context.Context, msg Message) error {
 		return &sendError{op: "compose", addr: m.s.addr(), msg: err.Error(), cause: err, permanent: true, failure: FailSettings}
 	}
 
-	// Canceling ctx closes every connection dialed for this Send: that
+	ctx, cancel := context.WithTimeout(ctx, m.sendTimeout)
+	defer cancel()
+	client, sc, err := m.connect(ctx)
+	if err != nil {
+		return err
+	}
+	if err := client.SendWithSMTPClient(sc, gm); err != nil {
+		_ = client.CloseWithSMTPClient(sc)
+		return m.fail(ctx, "send", err, sendFailure(err))
+	}
+	_ = client.CloseWithSMTPClient(sc)
+	return nil
+}
+
+// connect dials the server, says hello, starts TLS and authenticates.
+// Canceling ctx closes the connection.
+func (m *Mailer) connect(ctx context.Context) (*gomail.Client, *smtp.Client, error) {
+	// Canceling ctx closes every connection dialed here: that
 	// bounds the whole exchange (go-mail sets deadlines per command only),
 	// interrupts a blocked read when the caller gives up, and cleans up
 	// when Send returns.
-	ctx, cancel := context.WithTimeout(ctx, m.sendTimeout)
-	defer cancel()
 	dial := func(dctx context.Context, network, addr string) (net.Conn, error) {
 		dctx, cancel := context.WithTimeout(dctx, m.dialTimeout)
 		defer cancel()
@@ -172,15 +191,23 @@ func (m *Mailer) Send(ctx context.Context, msg Message) error {
 	}
 	client, err := gomail.NewClient(m.s.Host, opts...)
 	if err != nil {
-		return m.fail(ctx, "configure", err, FailSettings)
+		return nil, nil, m.fail(ctx, "configure", err, FailSettings)
 	}
 	sc, err := client.DialToSMTPClientWithContext(ctx)
 	if err != nil {
-		return m.fail(ctx, "connect", err, prog.dialFailure(m.s))
+		return nil, nil, m.fail(ctx, "connect", err, prog.dialFailure(m.s))
 	}
-	if err := client.SendWithSMTPClient(sc, gm); err != nil {
-		_ = client.CloseWithSMTPClient(sc)
-		return m.fail(ctx, "send", err, sendFailure(err))
+	return client, sc, nil
+}
+
+// Check connects to the server, starts TLS and authenticates as Send
+// would, then quits without sending anything. Bounded like Send.
+func (m *Mailer) Check(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, m.sendTimeout)
+	defer cancel()
+	client, sc, err := m.connect(ctx)
+	if err != nil {
+		return err
 	}
 	_ = client.CloseWithSMTPClient(sc)
 	return nil
@@ -198,7 +225,10 @@ func (m *Mailer) compose(msg Message) (*gomail.Msg, error) {
 	if err := checkAddress(msg.To); err != nil {
 		return nil, fmt.Errorf("to: %w", err)
 	}
-	replyTo := firstOf(msg.ReplyTo, m.s.ReplyTo)
+	replyTo, replyName := msg.ReplyTo, msg.ReplyToName
+	if replyTo == "" {
+		replyTo, replyName = m.s.ReplyTo, m.s.ReplyToName
+	}
 	if replyTo != "" {
 		if err := checkAddress(replyTo); err != nil {
 			return nil, fmt.Errorf("reply-to: %w", err)
@@ -226,7 +256,11 @@ func (m *Mailer) compose(msg Message) (*gomail.Msg, error) {
 	if err != nil {
 		return nil, fmt.Errorf("to: %w", err)
 	}
-	if replyTo != "" {
+	if name := oneLine(replyName); replyTo != "" && name != "" {
+		if err := gm.ReplyToFormat(name, replyTo); err != nil {
+			return nil, fmt.Errorf("reply-to: %w", err)
+		}
+	} else if replyTo != "" {
 		if err := gm.ReplyTo(replyTo); err != nil {
 			return nil, fmt.Errorf("reply-to: %w", err)
 		}

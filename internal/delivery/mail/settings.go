@@ -50,6 +50,7 @@ type Settings struct {
 	SenderName  string `json:"senderName"`
 	SenderEmail string `json:"senderEmail"`
 	ReplyTo     string `json:"replyTo"`
+	ReplyToName string `json:"replyToName,omitempty"` // the name shown with ReplyTo
 }
 
 // ParseURL reads settings from a URL:

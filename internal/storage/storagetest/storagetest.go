@@ -36,6 +36,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"Projects", projectTests},
 		{"Platforms", platformTests},
 		{"Keys", keyTests},
+		{"Variables", variableTests},
 		{"Users", userTests},
 		{"UsersByPhone", userPhoneTests},
 		{"ListUsers", listUserTests},
