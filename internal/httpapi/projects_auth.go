@@ -171,4 +171,3 @@ func allDigits(s string) bool {
 	}
 	return true
 }
-

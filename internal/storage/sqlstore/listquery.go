@@ -41,7 +41,7 @@ var userList = &listSpec{
 		"phone": "phone", "status": "status", "passwordUpdate": "password_update", "registration": "registration",
 		"emailVerification": "email_verification", "phoneVerification": "phone_verification", "labels": "labels",
 		"impersonator": "impersonator",
-		"accessedAt": "accessed_at",
+		"accessedAt":   "accessed_at",
 	},
 	times: map[string]bool{"created_at": true, "updated_at": true, "password_update": true, "registration": true,
 		"accessed_at": true},
