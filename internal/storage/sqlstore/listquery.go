@@ -28,6 +28,9 @@ type listSpec struct {
 	// search is the condition one word of a search puts on a row, p being
 	// its LIKE pattern's placeholder.
 	search func(p string) string
+	// indexed: migration 00015's users_search index serves the search
+	// (search.go).
+	indexed bool
 	// what names a row in errors ("list users: ...").
 	what string
 }
@@ -49,7 +52,8 @@ var userList = &listSpec{
 		return "(LOWER(id) LIKE " + p + ` ESCAPE '\' OR LOWER(COALESCE(email, '')) LIKE ` + p + ` ESCAPE '\'` +
 			` OR COALESCE(phone, '') LIKE ` + p + ` ESCAPE '\' OR LOWER(name) LIKE ` + p + ` ESCAPE '\')`
 	},
-	what: "users",
+	indexed: true,
+	what:    "users",
 }
 
 // identityList is GET /v1/users/identities and GET /v1/account/identities.
@@ -310,9 +314,18 @@ func list[T any](ctx context.Context, s *Store, spec *listSpec, in scope, lq sto
 		}
 		conds = append(conds, "("+c+")")
 	}
-	if lq.Search != "" {
-		for _, word := range searchTerms(lq.Search) {
-			conds = append(conds, spec.search(w.arg("%"+like(word)+"%")))
+	// fts is the users_search match narrowing a search on SQLite.
+	var fts []string
+	for _, word := range searchTerms(lq.Search) {
+		p := w.arg("%" + like(word) + "%")
+		switch {
+		case !spec.indexed || !indexable(word):
+			conds = append(conds, spec.search(p))
+		case s.engine == "postgres":
+			conds = append(conds, searchExprPG+" LIKE "+p+` ESCAPE '\'`)
+		default:
+			conds = append(conds, spec.search(p))
+			fts = append(fts, ftsPhrase(strings.ToLower(word)))
 		}
 	}
 	var orders []order
@@ -334,9 +347,25 @@ func list[T any](ctx context.Context, s *Store, spec *listSpec, in scope, lq sto
 	// that many rows.
 	var total int
 	countArgs := append([]any(nil), w.args...)
-	if err := s.r.QueryRowContext(ctx, s.rebind(`SELECT COUNT(*) FROM (SELECT 1 FROM `+spec.table+` WHERE `+base+` LIMIT `+
+	from := spec.table
+	if fts != nil {
+		// The index finds the candidates, streaming: the count stops
+		// at MaxTotal matches however common the terms are.
+		countArgs = append(countArgs, strings.Join(fts, " "))
+		from = searchFromSQLite
+		base += " AND users_search MATCH $" + strconv.Itoa(len(countArgs))
+	}
+	if err := s.r.QueryRowContext(ctx, s.rebind(`SELECT COUNT(*) FROM (SELECT 1 FROM `+from+` WHERE `+base+` LIMIT `+
 		strconv.Itoa(storage.MaxTotal)+`) t`), countArgs...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count %s: %w", spec.what, err)
+	}
+	from = spec.table
+	if fts != nil && total < storage.MaxTotal {
+		// The page sorts every candidate, which pays while they are
+		// few. When the terms match at least MaxTotal users, walking
+		// the list's order finds a page's matches sooner.
+		from = searchFromSQLite
+		conds = append(conds, "users_search MATCH "+w.arg(strings.Join(fts, " ")))
 	}
 
 	reverse := false
@@ -372,7 +401,7 @@ func list[T any](ctx context.Context, s *Store, spec *listSpec, in scope, lq sto
 			ob = append(ob, "("+o.col+" IS NULL) DESC, "+o.col+dir)
 		}
 	}
-	q := `SELECT ` + spec.cols + ` FROM ` + spec.table + ` WHERE ` + strings.Join(conds, " AND ") + ` ORDER BY ` + strings.Join(ob, ", ") +
+	q := `SELECT ` + spec.cols + ` FROM ` + from + ` WHERE ` + strings.Join(conds, " AND ") + ` ORDER BY ` + strings.Join(ob, ", ") +
 		` LIMIT ` + w.arg(lq.Page.Limit) + ` OFFSET ` + w.arg(lq.Page.Offset)
 	rows, err := s.r.QueryContext(ctx, s.rebind(q), w.args...)
 	if err != nil {
