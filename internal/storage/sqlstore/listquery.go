@@ -346,26 +346,23 @@ func list[T any](ctx context.Context, s *Store, spec *listSpec, in scope, lq sto
 	// The total stops counting at MaxTotal so it never scans more than
 	// that many rows.
 	var total int
-	countArgs := append([]any(nil), w.args...)
 	from := spec.table
 	if fts != nil {
-		// The index finds the candidates, streaming: the count stops
-		// at MaxTotal matches however common the terms are.
-		countArgs = append(countArgs, strings.Join(fts, " "))
-		from = searchFromSQLite
-		base += " AND users_search MATCH $" + strconv.Itoa(len(countArgs))
-	}
-	if err := s.r.QueryRowContext(ctx, s.rebind(`SELECT COUNT(*) FROM (SELECT 1 FROM `+from+` WHERE `+base+` LIMIT `+
-		strconv.Itoa(storage.MaxTotal)+`) t`), countArgs...).Scan(&total); err != nil {
+		// SQLite: one pass over the FTS5 match gives the total and the
+		// matching rows; the page then reads only those (a second match
+		// would cost as much again). When there are MaxTotal of them the
+		// page walks the list's order instead, which finds common words
+		// sooner than sorting them all.
+		found, n, err := s.searchRows(ctx, base, w.args, strings.Join(fts, " "))
+		if err != nil {
+			return nil, 0, fmt.Errorf("count %s: %w", spec.what, err)
+		}
+		if total = n; total < storage.MaxTotal {
+			from = searchPageFromSQLite(w.arg(found))
+		}
+	} else if err := s.r.QueryRowContext(ctx, s.rebind(`SELECT COUNT(*) FROM (SELECT 1 FROM `+spec.table+` WHERE `+base+` LIMIT `+
+		strconv.Itoa(storage.MaxTotal)+`) t`), w.args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count %s: %w", spec.what, err)
-	}
-	from = spec.table
-	if fts != nil && total < storage.MaxTotal {
-		// The page sorts every candidate, which pays while they are
-		// few. When the terms match at least MaxTotal users, walking
-		// the list's order finds a page's matches sooner.
-		from = searchFromSQLite
-		conds = append(conds, "users_search MATCH "+w.arg(strings.Join(fts, " ")))
 	}
 
 	reverse := false

@@ -5,10 +5,13 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/pressly/goose/v3"
+
+	"github.com/gatehouse-auth/gatehouse/internal/storage"
 )
 
 // The users search (GET /v1/users?search=) looks for each term in the
@@ -51,6 +54,43 @@ func searchDocSQLite(r string) string {
 // no statistics (the server never runs ANALYZE) and would otherwise walk
 // the project's users and test each against the FTS5 match.
 const searchFromSQLite = `users_search CROSS JOIN users ON users.rowid = users_search.rowid`
+
+// searchRows returns the rowids of the users matching cond (with args)
+// among those users_search finds for match, at most MaxTotal of them, as
+// a JSON array for searchPageFromSQLite.
+func (s *Store) searchRows(ctx context.Context, cond string, args []any, match string) (found string, n int, err error) {
+	args = append(args[:len(args):len(args)], match)
+	rows, err := s.r.QueryContext(ctx, s.rebind(`SELECT users.rowid FROM `+searchFromSQLite+` WHERE `+cond+
+		` AND users_search MATCH $`+strconv.Itoa(len(args))+` LIMIT `+strconv.Itoa(storage.MaxTotal)), args...)
+	if err != nil {
+		return "", 0, err
+	}
+	defer rows.Close()
+	b := []byte{'['}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return "", 0, err
+		}
+		if n > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, id, 10)
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		return "", 0, err
+	}
+	return string(append(b, ']')), n, nil
+}
+
+// searchPageFromSQLite is the FROM clause of a page of users among those
+// whose rowids the JSON array p holds, read by rowid (CROSS JOIN, as in
+// searchFromSQLite). The subquery names its one column: json_each's own
+// include an id.
+func searchPageFromSQLite(p string) string {
+	return `(SELECT value AS found FROM json_each(` + p + `)) AS m CROSS JOIN users ON users.rowid = m.found`
+}
 
 // indexable reports whether the search index can look up term.
 func indexable(term string) bool {

@@ -51,45 +51,51 @@ func TestUsersSearchUsesIndex(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer conn.Close()
-			q := `EXPLAIN QUERY PLAN SELECT COUNT(*) FROM ` + searchFromSQLite + ` WHERE project_id = ?1 AND deleted_at = 0 AND users_search MATCH ?2`
-			args := []any{"p1", `"smith"`}
+			explain := func(q string, args ...any) string {
+				t.Helper()
+				rows, err := conn.QueryContext(ctx, q, args...)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer rows.Close()
+				var plan []string
+				for rows.Next() {
+					cols, _ := rows.Columns()
+					vals := make([]any, len(cols))
+					ptrs := make([]any, len(cols))
+					for i := range vals {
+						ptrs[i] = &vals[i]
+					}
+					if err := rows.Scan(ptrs...); err != nil {
+						t.Fatal(err)
+					}
+					plan = append(plan, toString(vals[len(vals)-1]))
+				}
+				return strings.Join(plan, "\n")
+			}
 			if e.Name == "postgres" {
 				if _, err := conn.ExecContext(ctx, "SET enable_seqscan = off"); err != nil {
 					t.Fatal(err)
 				}
 				defer conn.ExecContext(ctx, "RESET enable_seqscan")
 				// (On an empty table an index on project_id reads less.)
-				q = `EXPLAIN SELECT COUNT(*) FROM users WHERE ` + searchExprPG + ` LIKE $1 ESCAPE '\'`
-				args = []any{"%smith%"}
-			}
-			rows, err := conn.QueryContext(ctx, q, args...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer rows.Close()
-			var plan []string
-			for rows.Next() {
-				cols, _ := rows.Columns()
-				vals := make([]any, len(cols))
-				ptrs := make([]any, len(cols))
-				for i := range vals {
-					ptrs[i] = &vals[i]
+				plan := explain(`EXPLAIN SELECT COUNT(*) FROM users WHERE `+searchExprPG+` LIKE $1 ESCAPE '\'`, "%smith%")
+				if !strings.Contains(plan, "users_search") {
+					t.Errorf("the search does not use users_search:\n%s", plan)
 				}
-				if err := rows.Scan(ptrs...); err != nil {
-					t.Fatal(err)
-				}
-				plan = append(plan, toString(vals[len(vals)-1]))
+				return
 			}
-			text := strings.Join(plan, "\n")
-			want := "users_search"
-			if e.Name == "sqlite" {
-				want = "SCAN users_search VIRTUAL TABLE"
+			// The matching rows: the FTS5 match, then each user by rowid.
+			plan := explain(`EXPLAIN QUERY PLAN SELECT users.rowid FROM `+searchFromSQLite+
+				` WHERE project_id = ?1 AND deleted_at = 0 AND users_search MATCH ?2`, "p1", `"smith"`)
+			if !strings.Contains(plan, "SCAN users_search VIRTUAL TABLE") || !strings.Contains(plan, "USING INTEGER PRIMARY KEY") {
+				t.Errorf("the search does not read users_search, then users by rowid:\n%s", plan)
 			}
-			if !strings.Contains(text, want) {
-				t.Errorf("the search does not use users_search:\n%s", text)
-			}
-			if e.Name == "sqlite" && !strings.Contains(text, "USING INTEGER PRIMARY KEY") {
-				t.Errorf("users are not read by rowid after the FTS5 match:\n%s", text)
+			// The page: those rows by rowid.
+			plan = explain(`EXPLAIN QUERY PLAN SELECT id FROM `+searchPageFromSQLite("?2")+
+				` WHERE project_id = ?1 AND deleted_at = 0 ORDER BY created_at, id LIMIT 25`, "p1", "[1,2]")
+			if !strings.Contains(plan, "json_each") || !strings.Contains(plan, "USING INTEGER PRIMARY KEY") {
+				t.Errorf("the page does not read the users found by rowid:\n%s", plan)
 			}
 		})
 	}
