@@ -227,6 +227,15 @@ func ensureSearchIndexPG(ctx context.Context, tx *sql.Tx) (missing string, err e
 		quoteIdent(schema)+`.gin_trgm_ops)`); err != nil {
 		return "", fmt.Errorf("users search index: %w", err)
 	}
+	// With the default 100-value histogram of the indexed text, a word
+	// in 0.4% of the users (4,000 of a million) usually appears in no
+	// sampled value, and the planner takes it for a rare one: it sorted
+	// all 4,000 matches, read at random, for a page that walking the
+	// list's order finds among 6,000 neighbouring rows. A finer
+	// histogram (ANALYZE then samples 300,000 rows) tells them apart.
+	if _, err := tx.ExecContext(ctx, `ALTER INDEX users_search ALTER COLUMN 1 SET STATISTICS 1000`); err != nil {
+		return "", fmt.Errorf("users search index: %w", err)
+	}
 	return "", nil
 }
 
