@@ -36,6 +36,7 @@ Commands:
   version               print the version
   bench                 drive a running server with load and report
   bench seed            fill a database with generated users and sessions
+  bench sweep           time the maintenance sweep on a database (deletes what is due)
 
 Run 'gatehouse <command> -h' for the flags of a command. Every server flag
 can also be set as GATEHOUSE_<FLAG> in the environment.

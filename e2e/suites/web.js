@@ -324,12 +324,28 @@ module.exports = function webSuite(env) {
           sdk, 403, 'user_blocked');
       });
 
-      test('a JWT-only caller cannot make a JWT (404 user_session_not_found)', async () => {
+      // Appwrite 1.9: createJWT takes a duration (web 27 sends it; 18 has
+      // no such parameter).
+      test('createJWT({ duration }) sets the lifetime; over 3600 is 400', { skip: target.version !== '27.0.0' }, async () => {
+        const { account } = await signedIn();
+        const lifetime = async (params) => {
+          const { jwt } = await account.call('createJWT', params);
+          const claims = JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString());
+          return claims.exp - Math.floor(claims.iat);
+        };
+        assert.ok(Math.abs(await lifetime({ duration: 60 }) - 60) <= 1);
+        assert.ok(Math.abs(await lifetime({}) - 900) <= 1, 'default 900 s');
+        await rejects(account.call('createJWT', { duration: 3601 }), sdk, 400, 'general_argument_invalid');
+      });
+
+      // Appwrite 2.0: a JWT cannot mint another (1.8: 404
+      // user_session_not_found), for every SDK.
+      test('a JWT-only caller cannot make a JWT (403 user_jwt_creation_denied)', async () => {
         const { account } = await signedIn();
         const { jwt } = await account.call('createJWT');
         const viaJWT = webClient(target, server, project.$id, { browser: false });
         viaJWT.client.setJWT(jwt);
-        await rejects(viaJWT.call('createJWT'), sdk, 404, 'user_session_not_found');
+        await rejects(viaJWT.call('createJWT'), sdk, 403, 'user_jwt_creation_denied');
       });
 
       // Wire doc §1.7 (5): a caller authenticated only by a JWT has no

@@ -28,11 +28,14 @@ const allSuites = {
   web: require('../suites/web'),
   ssr: require('../suites/ssr'),
   users: require('../suites/users'),
+  project: require('../suites/project'),
   passwordless: require('../suites/passwordless'),
   mfa: require('../suites/mfa'),
   linkpage: require('../suites/linkpage'),
   locale: require('../suites/locale'),
   oauth: require('../suites/oauth'),
+  emailpolicy: require('../suites/emailpolicy'),
+  impersonate: require('../suites/impersonate'),
   appwrite: require('../appwrite'),
 };
 

@@ -20,7 +20,8 @@ import (
 	"github.com/gatehouse-auth/gatehouse/internal/storage"
 )
 
-// JWTLifetime is fixed, as in Appwrite 1.6 to 1.8.
+// JWTLifetime is a JWT's lifetime when the caller names none (fixed in
+// Appwrite 1.6 to 1.8; 1.9 takes a duration of up to an hour).
 const JWTLifetime = 15 * time.Minute
 
 // accessedAtEvery limits how often a request refreshes a user's accessedAt.
@@ -72,6 +73,9 @@ type Actor struct {
 	Name   string
 	Client storage.Client
 	Locale string // X-Appwrite-Locale, for messages
+	// Operator is the impersonator acting as the user (see Impersonate);
+	// the security log names it instead of the user.
+	Operator *storage.User
 }
 
 // Caller is an authenticated request's user and, for session callers, the
@@ -80,6 +84,9 @@ type Caller struct {
 	User    *storage.User
 	Session *storage.Session // nil when authenticated by a JWT without session
 	ByJWT   bool
+	// Operator is set while an impersonator acts as User: it is the user
+	// the session or JWT authenticated (see Impersonate).
+	Operator *storage.User
 }
 
 func (s *Service) nowUTC() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
@@ -185,12 +192,17 @@ func (s *Service) touch(ctx context.Context, u *storage.User) {
 	u.AccessedAt = now
 }
 
-// CreateJWT mints a JWT for the caller's current session.
-func (s *Service) CreateJWT(c *Caller) (string, error) {
-	if c.Session == nil || c.ByJWT {
+// CreateJWT mints a JWT for the caller's current session, valid for d.
+// A caller authenticated by a JWT may not mint another (that would let a
+// leaked token outlive its own expiry forever).
+func (s *Service) CreateJWT(c *Caller, d time.Duration) (string, error) {
+	if c != nil && c.ByJWT {
+		return "", apperr.New(apperr.UserJWTCreationDenied)
+	}
+	if c == nil || c.Session == nil {
 		return "", apperr.New(apperr.UserSessionNotFound)
 	}
-	return s.jwts.Sign(c.User.ProjectID, c.User.ID, c.Session.ID, JWTLifetime)
+	return s.jwts.Sign(c.User.ProjectID, c.User.ID, c.Session.ID, d)
 }
 
 // audit writes a security log entry; a failure is logged, not returned:
@@ -205,11 +217,31 @@ func (s *Service) audit(ctx context.Context, u *storage.User, event string, a Ac
 // logEntry is the security log entry for event, done by a to u.
 func (s *Service) logEntry(u *storage.User, event string, a Actor) *storage.Log {
 	mode, actor := a.Mode, a.Name
-	if mode == "" {
+	email, name := u.Email, u.Name
+	switch {
+	case a.Operator != nil:
+		// The entry stays in the impersonated user's log and names the
+		// operator who acted, as Appwrite's audit does.
+		mode, actor = storage.LogModeImpersonated, a.Operator.ID
+		email, name = a.Operator.Email, a.Operator.Name
+	case mode == "":
 		mode, actor = "default", u.ID
 	}
 	return &storage.Log{ProjectID: u.ProjectID, ID: secret.ID(), UserID: u.ID, Event: event, Mode: mode, Actor: actor,
-		UserEmail: u.Email, UserName: u.Name, Client: a.Client, Time: s.nowUTC()}
+		UserEmail: email, UserName: name, Client: a.Client, Time: s.nowUTC()}
+}
+
+// LogUserType names who acted in a security log entry, as Appwrite 1.9's
+// Log.userType does: keyProject for an API key (mode "admin", the only
+// actor that writes it), user for everything else, which the user did
+// with a session, a JWT or the secret of a message sent to them.
+// Gatehouse has no account or organization keys and writes no entries
+// for guests or the console, so the other values never occur.
+func LogUserType(l *storage.Log) string {
+	if l.Mode == "admin" {
+		return "keyProject"
+	}
+	return "user"
 }
 
 // ListLogs returns a page of the user's security log, newest first.

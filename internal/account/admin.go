@@ -37,8 +37,9 @@ type NewUser struct {
 	Registration      time.Time
 }
 
-// CreateUser makes a user for an API key. The users limit does not apply,
-// as in Appwrite.
+// CreateUser makes a user for an API key. The users limit and the email
+// policies do not apply, as in Appwrite (a server is trusted with the
+// addresses it adds); the email facts are recorded all the same.
 func (s *Service) CreateUser(ctx context.Context, p *storage.Project, in NewUser, a Actor) (*storage.User, error) {
 	id := in.ID
 	if id == "unique()" {
@@ -75,6 +76,7 @@ func (s *Service) CreateUser(ctx context.Context, p *storage.Project, in NewUser
 		s.setPassword(u, hash)
 		pushHistory(u, hash, p.Settings.Auth.PasswordHistory)
 	}
+	stampEmail(u)
 	if err := s.store.CreateUser(ctx, u); err != nil {
 		if errors.Is(err, storage.ErrConflict) {
 			return nil, apperr.New(apperr.UserAlreadyExists)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gatehouse-auth/gatehouse/internal/apperr"
+	"github.com/gatehouse-auth/gatehouse/internal/emailpolicy"
 	"github.com/gatehouse-auth/gatehouse/internal/secret"
 	"github.com/gatehouse-auth/gatehouse/internal/storage"
 )
@@ -152,6 +153,11 @@ func (s *Service) resolveOAuthUser(ctx context.Context, p *storage.Project, pi P
 	} else if !errors.Is(err, storage.ErrNotFound) {
 		return nil, err
 	}
+	// A new user: the project's email policies apply to the provider's
+	// address (the sign-in above of a known user or identity does not).
+	if err := emailpolicy.Check(p.Settings.Auth, pi.Email); err != nil {
+		return nil, err
+	}
 	if owner, err := s.store.IdentityEmailOwner(ctx, p.ID, pi.Email, ""); err == nil && owner != "" {
 		return nil, apperr.New(apperr.BadRequest)
 	}
@@ -162,6 +168,7 @@ func (s *Service) resolveOAuthUser(ctx context.Context, p *storage.Project, pi P
 	u := &storage.User{ProjectID: p.ID, ID: secret.ID(), Name: pi.Name, Email: pi.Email, EmailVerification: pi.EmailVerified,
 		Hash: "argon2", HashOptions: s.hasher.Options(), Registration: now, Status: true, Prefs: []byte("{}"),
 		AccessedAt: now, CreatedAt: now, UpdatedAt: now}
+	stampEmail(u)
 	if err := s.store.CreateUserWithin(ctx, u, p.Settings.Auth.Limit); err != nil {
 		if errors.Is(err, storage.ErrLimit) {
 			return nil, apperr.New(apperr.UserCountExceeded)

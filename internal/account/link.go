@@ -283,6 +283,7 @@ func (s *Service) splitPlan(ctx context.Context, p *storage.Project, u *storage.
 				Identifier: t.v, CreatedAt: now, UpdatedAt: now})
 		}
 	}
+	stampEmail(nu)
 	sp.user = nu
 	return sp, nil
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gatehouse-auth/gatehouse/internal/apperr"
+	"github.com/gatehouse-auth/gatehouse/internal/emailpolicy"
 	"github.com/gatehouse-auth/gatehouse/internal/outbox"
 	"github.com/gatehouse-auth/gatehouse/internal/secret"
 	"github.com/gatehouse-auth/gatehouse/internal/storage"
@@ -69,6 +70,14 @@ func (s *Service) userFor(ctx context.Context, p *storage.Project, in TokenReque
 	if !errors.Is(err, storage.ErrNotFound) {
 		return nil, err
 	}
+	if in.Email != "" {
+		// Signing up with an email code or magic URL: the project's
+		// email policies apply. A known address above signs in whatever
+		// the policies say now.
+		if err := emailpolicy.Check(p.Settings.Auth, in.Email); err != nil {
+			return nil, err
+		}
+	}
 	if err := s.emailOfIdentity(ctx, p.ID, in.Email, "", apperr.BadRequest); err != nil {
 		return nil, err
 	}
@@ -82,6 +91,7 @@ func (s *Service) userFor(ctx context.Context, p *storage.Project, in TokenReque
 	now := s.nowUTC()
 	u = &storage.User{ProjectID: p.ID, ID: id, Email: in.Email, Phone: in.Phone, Hash: "argon2", HashOptions: s.hasher.Options(),
 		Registration: now, Status: true, Prefs: []byte("{}"), AccessedAt: now, CreatedAt: now, UpdatedAt: now}
+	stampEmail(u)
 	if err := s.store.CreateUserWithin(ctx, u, p.Settings.Auth.Limit); err != nil {
 		if errors.Is(err, storage.ErrLimit) {
 			return nil, apperr.New(apperr.UserCountExceeded)

@@ -6,19 +6,25 @@ import (
 	"strings"
 
 	"github.com/gatehouse-auth/gatehouse/internal/apperr"
+	"github.com/gatehouse-auth/gatehouse/internal/emailpolicy"
 	"github.com/gatehouse-auth/gatehouse/internal/storage"
 )
 
 // MaxPrefs is the largest encoded prefs object, as in Appwrite.
 const MaxPrefs = 65535
 
-// update runs fn on the stored user and stamps updatedAt; storage errors
-// become Appwrite errors here.
+// update runs fn on the stored user and stamps updatedAt (and the email
+// facts, when fn changed the email); storage errors become Appwrite
+// errors here.
 func (s *Service) update(ctx context.Context, u *storage.User, event string, a Actor, fn func(*storage.User) error) (*storage.User, error) {
 	now := s.nowUTC()
 	out, err := s.store.UpdateUser(ctx, u.ProjectID, u.ID, func(cur *storage.User) error {
+		email := cur.Email
 		if err := fn(cur); err != nil {
 			return err
+		}
+		if cur.Email != email {
+			stampEmail(cur)
 		}
 		cur.UpdatedAt = now
 		return nil
@@ -72,13 +78,17 @@ func (s *Service) checkPassword(ctx context.Context, u *storage.User, pw string)
 }
 
 // UpdateEmail is PATCH /account/email. A user without a password (an
-// anonymous one converting) gets pw as their password.
-func (s *Service) UpdateEmail(ctx context.Context, u *storage.User, email, pw string, a Actor) (*storage.User, error) {
+// anonymous one converting) gets pw as their password. The project's
+// email policies apply to the new address.
+func (s *Service) UpdateEmail(ctx context.Context, p *storage.Project, u *storage.User, email, pw string, a Actor) (*storage.User, error) {
 	email = strings.ToLower(email)
 	if email == u.Email {
 		// The address is already a target (this user's own): Appwrite
 		// answers so, and so do we.
 		return nil, apperr.New(apperr.UserTargetExists)
+	}
+	if err := emailpolicy.Check(p.Settings.Auth, email); err != nil {
+		return nil, err
 	}
 	if err := s.checkPassword(ctx, u, pw); err != nil {
 		return nil, err

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/gatehouse-auth/gatehouse/internal/apperr"
+	"github.com/gatehouse-auth/gatehouse/internal/emailpolicy"
 	"github.com/gatehouse-auth/gatehouse/internal/secret"
 	"github.com/gatehouse-auth/gatehouse/internal/storage"
 )
@@ -29,6 +30,9 @@ func (s *Service) Create(ctx context.Context, p *storage.Project, in SignUp, a A
 		id = secret.ID()
 	}
 	email := strings.ToLower(in.Email)
+	if err := emailpolicy.Check(p.Settings.Auth, email); err != nil {
+		return nil, err
+	}
 	if err := s.emailOfIdentity(ctx, p.ID, email, "", apperr.BadRequest); err != nil {
 		return nil, err
 	}
@@ -46,6 +50,7 @@ func (s *Service) Create(ctx context.Context, p *storage.Project, in SignUp, a A
 	if p.Settings.Auth.PasswordHistory > 0 {
 		u.PasswordHistory = []string{hash}
 	}
+	stampEmail(u)
 	if err := s.store.CreateUserWithin(ctx, u, p.Settings.Auth.Limit); err != nil {
 		if errors.Is(err, storage.ErrLimit) {
 			return nil, apperr.New(apperr.UserCountExceeded)
@@ -57,6 +62,13 @@ func (s *Service) Create(ctx context.Context, p *storage.Project, in SignUp, a A
 	}
 	s.audit(ctx, u, "user.create", a)
 	return u, nil
+}
+
+// stampEmail records what the email policies make of u's email (nil
+// facts when it has none). Every path that sets an email calls it: the
+// sign-ups and the user creations here, and update for changes.
+func stampEmail(u *storage.User) {
+	u.EmailFacts = emailpolicy.Classify(u.Email)
 }
 
 // checkUserLimit enforces the project's users limit on self sign-up.
@@ -75,12 +87,14 @@ func (s *Service) checkUserLimit(ctx context.Context, p *storage.Project) error 
 	return nil
 }
 
-// checkNewPassword applies the project's dictionary and personal-data
-// rules to a password about to be set for u.
+// checkNewPassword applies the project's strength, dictionary,
+// personal-data and history rules to a password about to be set for u.
+// The routes check strength and dictionary first, with the other
+// parameters (CheckPasswordPolicy); this repeats it for every path.
 func (s *Service) checkNewPassword(ctx context.Context, p *storage.Project, pw string, u *storage.User) error {
 	auth := p.Settings.Auth
-	if auth.PasswordDictionary && isCommonPassword(pw) {
-		return apperr.Invalid("password", "Password must be between 8 and 256 characters long, and should not be one of the commonly used password.")
+	if err := CheckPasswordPolicy(p, "password", pw); err != nil {
+		return err
 	}
 	if auth.PersonalDataCheck && hasPersonalData(pw, u) {
 		return apperr.New(apperr.PasswordPersonalData)

@@ -247,10 +247,13 @@ func (s *server) client(t testing.TB, project string) *client {
 		}}}
 }
 
-// admin is a client of the console Projects API.
+// admin is a client of the console Projects API. It asks for the
+// response format the console SDK (@appwrite.io/console 23) sends,
+// 1.8.0, whose flat Project model the tests read; .with() changes it.
 func (s *server) admin(t testing.TB) *client {
 	c := s.client(t, "console")
 	c.headers["X-Appwrite-Key"] = s.adminKey
+	c.headers["X-Appwrite-Response-Format"] = "1.8.0"
 	return c
 }
 

@@ -243,7 +243,8 @@ func TestJWT(t *testing.T) {
 		// A JWT is not a session: it has no current session and cannot mint another.
 		expect(t, j.do("GET", "/account/sessions/current", nil), 404, "user_session_not_found")
 
-		expect(t, j.do("POST", "/account/jwts", nil), 404, "user_session_not_found")
+		// Appwrite 2.0: 403 user_jwt_creation_denied (1.8: 404 user_session_not_found).
+		expect(t, j.do("POST", "/account/jwts", nil), 403, "user_jwt_creation_denied")
 		expect(t, s.client(t, c.project).with("X-Appwrite-JWT", tok+"x").do("GET", "/account", nil), 401, "user_jwt_invalid")
 		expect(t, s.client(t, c.project).with("X-Appwrite-JWT", "garbage").do("GET", "/account", nil), 401, "user_jwt_invalid")
 		// Guests cannot mint one.

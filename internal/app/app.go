@@ -45,6 +45,7 @@ func OpenStore(ctx context.Context, cfg config.Config) (*sqlstore.Store, error) 
 // Instance keys shared by all nodes through the database.
 const (
 	keyJWTSecret    = "jwt_secret"
+	keyEphemeral    = "ephemeral_key_secret"
 	keyAdminKeyHash = "admin_key_hash"
 )
 
@@ -156,6 +157,13 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, store stora
 	accounts.SetUndoLifetime(cfg.LinkUndoLifetime)
 	projects := project.New(store, now)
 	projects.SetCacheTTL(cfg.ProjectCacheTTL)
+	// Ephemeral API keys are signed with a secret of their own, not the
+	// JWT one, so neither kind of token can pass for the other.
+	ephKey, err := store.InstanceValue(ctx, keyEphemeral, secret.Hex(32))
+	if err != nil {
+		return nil, err
+	}
+	projects.SetEphemeralSecret([]byte(ephKey))
 	if cfg.GeoIPDB != "" {
 		if s.geo, err = geoip.Open(cfg.GeoIPDB); err != nil {
 			return nil, err

@@ -26,6 +26,11 @@ var (
 	ProjectExists       = kind("project_already_exists", 409, "Project with the requested ID already exists.")
 	PlatformNotFound    = kind("platform_not_found", 404, "Platform with the requested ID could not be found.")
 	KeyNotFound         = kind("key_not_found", 404, "Key with the requested ID could not be found.")
+	ConsoleForbidden    = kind("general_access_forbidden", 401, "Access to this API is forbidden.")
+	KeyExists           = kind("key_already_exists", 409, "Key with the requested ID already exists. Try again with a different ID or use ID.unique() to generate a unique ID.")
+	KeyCreationDenied   = kind("key_creation_denied", 403, "This key may not create or widen keys.")
+	PlatformExists      = kind("platform_already_exists", 409, "Platform with the requested ID already exists. Try again with a different ID or use ID.unique() to generate a unique ID.")
+	PlatformMethodWrong = kind("platform_method_unsupported", 400, "This route does not manage platforms of this type.")
 	InvalidEmail        = kind("general_invalid_email", 400, "Invalid email address.")
 	InvalidPhone        = kind("general_invalid_phone", 400, "Invalid phone number.")
 	DocumentConflict    = kind("document_update_conflict", 409, "Remote document is newer than local.")
@@ -37,7 +42,9 @@ var (
 var (
 	UserCountExceeded = kind("user_count_exceeded", 501, "The current project has exceeded the maximum number of users.")
 	UserJWTInvalid    = kind("user_jwt_invalid", 401, "The JWT token is invalid. Please check the value of the X-Appwrite-JWT header to ensure the correct token is being used.")
-	UserAlreadyExists = kind("user_already_exists", 409, "A user with the same id, email, or phone already exists in this project.")
+	// Appwrite 1.9+: POST /account/jwts from a request authorized by a JWT.
+	UserJWTCreationDenied = kind("user_jwt_creation_denied", 403, "A JWT cannot be created from a request authorized by a JWT. Use a session instead.")
+	UserAlreadyExists     = kind("user_already_exists", 409, "A user with the same id, email, or phone already exists in this project.")
 	// Gatehouse's: a sign-in in "suggested" linking mode met an account
 	// with the same verified email; the app offers to link them.
 	UserLinkSuggested         = kind("user_link_suggested", 409, "An account with this email already exists. Sign in to it, then confirm the link with the link token.")
@@ -77,5 +84,11 @@ var (
 	UserDeletionPending       = kind("user_deletion_pending", 409, "The user is being deleted.")
 	// Gatehouse's: deleting the identity would leave the user no way to
 	// sign in (no password, no other identity, no verified email or phone).
+	// The email policies of Appwrite 1.9, checked on sign-up and email
+	// change in this order (after general_invalid_email).
+	UserEmailDisposable   = kind("user_email_disposable", 400, "Disposable email addresses are not allowed in this project. Please use a permanent address.")
+	UserEmailNotCanonical = kind("user_email_not_canonical", 400, "Email aliases (such as plus addressing or extra dots) are not allowed in this project. Please use the address itself.")
+	UserEmailFree         = kind("user_email_free", 400, "Addresses from free email providers are not allowed in this project. Please use your work address.")
+	UserEmailNotCorporate = kind("user_email_not_corporate", 400, "Only corporate email addresses are allowed in this project.")
 	UserIdentityLastWayIn = kind("user_identity_last_way_in", 409, "This identity is the user's last way to sign in. Add a password, a verified email or phone, or another identity first.")
 )

@@ -170,6 +170,9 @@ func Run(args []string, stdout io.Writer) error {
 	if len(args) > 0 && args[0] == "seed" {
 		return Seed(args[1:], stdout)
 	}
+	if len(args) > 0 && args[0] == "sweep" {
+		return Sweep(args[1:], stdout)
+	}
 	o, err := parseFlags(args, stdout)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil

@@ -38,6 +38,11 @@ func TestAccountJSONMatchesEncodingJSON(t *testing.T) {
 			{ID: "t2", UserID: "u1", ProviderID: "prov", ProviderType: "sms", Identifier: "+15550100", Expired: true}}}
 	checkAccountJSON(t, accountOf(u))
 	checkAccountJSON(t, accountOf(&storage.User{ID: "x"}))
+	u.EmailFacts = &storage.EmailFacts{Canonical: "a<nn>@example.com", Corporate: true}
+	checkAccountJSON(t, accountOf(u))
+	op := accountOf(&storage.User{ID: "y", Impersonator: true})
+	op.ImpersonatorUserID = json.RawMessage(`"op1"`)
+	checkAccountJSON(t, op)
 	checkAccountJSON(t, accountModel{})
 	checkAccountJSON(t, accountModel{Prefs: json.RawMessage(`{ "a" : "<b>&\u2028" }`), Name: "Ünï <&> \"q\" \\ \x01\n\u2028 \xff"})
 	checkAccountJSON(t, accountModel{Prefs: json.RawMessage(`{"a":`)})
@@ -54,6 +59,9 @@ func FuzzAccountJSON(f *testing.F) {
 			Targets: []targetModel{{ID: target, Name: name, Identifier: email, Expired: flag}}}
 		if flag {
 			m.Targets[0].ProviderID = &label
+		}
+		if !flag {
+			m.emailFields = emailFieldsOf(&storage.EmailFacts{Canonical: email, Free: flag, Corporate: !flag})
 		}
 		checkAccountJSON(t, m)
 	})

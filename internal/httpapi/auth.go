@@ -216,7 +216,8 @@ const allowHeaders = "Origin, Cookie, Set-Cookie, X-Requested-With, Content-Type
 	"Access-Control-Request-Headers, Accept, X-Appwrite-Project, X-Appwrite-Key, X-Appwrite-Dev-Key, X-Appwrite-Locale, " +
 	"X-Appwrite-Mode, X-Appwrite-JWT, X-Appwrite-Response-Format, X-Appwrite-Timeout, X-SDK-Version, X-SDK-Name, " +
 	"X-SDK-Language, X-SDK-Platform, X-SDK-GraphQL, X-Appwrite-ID, X-Appwrite-Timestamp, Content-Range, Range, " +
-	"Cache-Control, Expires, Pragma, X-Forwarded-For, X-Forwarded-User-Agent, X-Appwrite-Session, X-Fallback-Cookies, X-Gatehouse-Account"
+	"Cache-Control, Expires, Pragma, X-Forwarded-For, X-Forwarded-User-Agent, X-Appwrite-Session, X-Fallback-Cookies, X-Gatehouse-Account, " +
+	"X-Appwrite-Impersonate-User-Id, X-Appwrite-Impersonate-User-Email, X-Appwrite-Impersonate-User-Phone"
 
 // sameSite reports whether the browser origin shares the API's registrable
 // domain; only then are cookies first-party and the fallback header

@@ -13,7 +13,7 @@ import (
 func (s *Server) mfaRoutes() {
 	user := route{scope: "account"}
 	s.handle("PATCH /v1/account/mfa", user, s.updateMFA)
-	s.handle("GET /v1/account/mfa/factors", route{scope: "account", mfaExempt: true}, s.listFactors)
+	s.handle("GET /v1/account/mfa/factors", route{scope: "account", mfaExempt: true, asTarget: true}, s.listFactors)
 	s.handle("POST /v1/account/mfa/authenticators/{type}", user, s.createAuthenticator)
 	s.handle("PUT /v1/account/mfa/authenticators/{type}", route{scope: "account", needsSess: true}, s.verifyAuthenticator)
 	s.handle("DELETE /v1/account/mfa/authenticators/{type}", route{scope: "account", fresh: freshAlways}, s.deleteAuthenticator)
@@ -29,7 +29,7 @@ func (s *Server) mfaRoutes() {
 
 	read, write := route{scope: "users.read"}, route{scope: "users.write"}
 	s.handle("GET /v1/users/{userId}/mfa/factors", read, s.withUser(s.userFactors))
-	s.handle("GET /v1/users/{userId}/mfa/recovery-codes", read, s.withUser(s.userRecoveryCodes))
+	s.handle("GET /v1/users/{userId}/mfa/recovery-codes", route{scope: "users.read", keyOnly: true}, s.withUser(s.userRecoveryCodes))
 	s.handle("PATCH /v1/users/{userId}/mfa/recovery-codes", write, s.withUser(s.userCreateRecoveryCodes))
 	s.handle("PUT /v1/users/{userId}/mfa/recovery-codes", write, s.withUser(s.userRegenerateRecoveryCodes))
 	s.handle("DELETE /v1/users/{userId}/mfa/authenticators/{type}", write, s.withUser(s.userDeleteAuthenticator))

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strconv"
 
+	"github.com/gatehouse-auth/gatehouse/internal/account"
 	"github.com/gatehouse-auth/gatehouse/internal/locale"
 	"github.com/gatehouse-auth/gatehouse/internal/storage"
 )
@@ -12,22 +13,67 @@ import (
 // storage records so the wire can stay fixed while storage changes.
 
 type accountModel struct {
-	ID                string          `json:"$id"`
-	CreatedAt         string          `json:"$createdAt"`
-	UpdatedAt         string          `json:"$updatedAt"`
-	Name              string          `json:"name"`
-	Registration      string          `json:"registration"`
-	Status            bool            `json:"status"`
-	Labels            []string        `json:"labels"`
-	PasswordUpdate    string          `json:"passwordUpdate"`
-	Email             string          `json:"email"`
-	Phone             string          `json:"phone"`
-	EmailVerification bool            `json:"emailVerification"`
+	ID                string   `json:"$id"`
+	CreatedAt         string   `json:"$createdAt"`
+	UpdatedAt         string   `json:"$updatedAt"`
+	Name              string   `json:"name"`
+	Registration      string   `json:"registration"`
+	Status            bool     `json:"status"`
+	Labels            []string `json:"labels"`
+	PasswordUpdate    string   `json:"passwordUpdate"`
+	Email             string   `json:"email"`
+	Phone             string   `json:"phone"`
+	EmailVerification bool     `json:"emailVerification"`
+	emailFields
 	PhoneVerification bool            `json:"phoneVerification"`
 	MFA               bool            `json:"mfa"`
 	Prefs             json.RawMessage `json:"prefs"`
 	Targets           []targetModel   `json:"targets"`
 	AccessedAt        string          `json:"accessedAt"`
+	// Since format 1.9.0; empty (left out) for older formats, see shape.
+	Impersonator       json.RawMessage `json:"impersonator,omitempty"`
+	ImpersonatorUserID json.RawMessage `json:"impersonatorUserId,omitempty"`
+}
+
+// emailFields are Appwrite 1.9's email* fields of the User and Account
+// models: what the email policies made of the address when it was set,
+// null for users whose email was set before (or who have none).
+type emailFields struct {
+	EmailCanonical    *string `json:"emailCanonical"`
+	EmailIsFree       *bool   `json:"emailIsFree"`
+	EmailIsDisposable *bool   `json:"emailIsDisposable"`
+	EmailIsCorporate  *bool   `json:"emailIsCorporate"`
+	EmailIsCanonical  *bool   `json:"emailIsCanonical"`
+}
+
+func emailFieldsOf(f *storage.EmailFacts) emailFields {
+	if f == nil {
+		return emailFields{}
+	}
+	return emailFields{EmailCanonical: &f.Canonical, EmailIsFree: &f.Free, EmailIsDisposable: &f.Disposable,
+		EmailIsCorporate: &f.Corporate, EmailIsCanonical: &f.IsCanonical}
+}
+
+func (f *emailFields) appendJSON(b []byte) []byte {
+	b = append(b, `,"emailCanonical":`...)
+	if f.EmailCanonical == nil {
+		b = append(b, "null"...)
+	} else {
+		b = appendString(b, *f.EmailCanonical)
+	}
+	for _, v := range []struct {
+		name string
+		v    *bool
+	}{{`,"emailIsFree":`, f.EmailIsFree}, {`,"emailIsDisposable":`, f.EmailIsDisposable},
+		{`,"emailIsCorporate":`, f.EmailIsCorporate}, {`,"emailIsCanonical":`, f.EmailIsCanonical}} {
+		b = append(b, v.name...)
+		if v.v == nil {
+			b = append(b, "null"...)
+		} else {
+			b = strconv.AppendBool(b, *v.v)
+		}
+	}
+	return b
 }
 
 type targetModel struct {
@@ -79,9 +125,24 @@ func accountOf(u *storage.User) accountModel {
 		ID: u.ID, CreatedAt: when(u.CreatedAt), UpdatedAt: when(u.UpdatedAt), Name: u.Name,
 		Registration: when(u.Registration), Status: u.Status, Labels: nonNil(u.Labels),
 		PasswordUpdate: when(u.PasswordUpdate), Email: u.Email, Phone: u.Phone,
-		EmailVerification: u.EmailVerification, PhoneVerification: u.PhoneVerification, MFA: u.MFA,
+		EmailVerification: u.EmailVerification, emailFields: emailFieldsOf(u.EmailFacts),
+		PhoneVerification: u.PhoneVerification, MFA: u.MFA,
 		Prefs: prefsOf(u.Prefs), Targets: targetsOf(u), AccessedAt: when(u.AccessedAt),
+		Impersonator: jsonBool(u.Impersonator), ImpersonatorUserID: jsonNull,
 	}
+}
+
+var (
+	jsonNull  = json.RawMessage("null")
+	jsonTrue  = json.RawMessage("true")
+	jsonFalse = json.RawMessage("false")
+)
+
+func jsonBool(v bool) json.RawMessage {
+	if v {
+		return jsonTrue
+	}
+	return jsonFalse
 }
 
 type sessionModel struct {
@@ -118,7 +179,7 @@ func (c *call) providerSecret(sealed string) string {
 func (c *call) sessionOf(s *storage.Session, current bool, secret string) sessionModel {
 	return sessionModel{
 		ID: s.ID, CreatedAt: when(s.CreatedAt), UpdatedAt: when(s.UpdatedAt), UserID: s.UserID, Expire: when(s.Expire),
-		Provider: s.Provider, ProviderUID: s.ProviderUID, ProviderAccessToken: c.s.Accounts.Unseal(s.ProviderAccessToken),
+		Provider: s.Provider, ProviderUID: s.ProviderUID, ProviderAccessToken: c.providerAccess(s.ProviderAccessToken, s.UserID),
 		ProviderAccessTokenExpiry: when(s.ProviderAccessTokenExpiry), ProviderRefreshToken: c.providerSecret(s.ProviderRefreshToken),
 		clientFields: c.clientOf(s.Client), Current: current, Factors: nonNil(s.Factors), Secret: secret, MFAUpdatedAt: when(s.MFAUpdatedAt),
 	}
@@ -162,13 +223,20 @@ type logModel struct {
 	UserEmail string `json:"userEmail"`
 	UserName  string `json:"userName"`
 	Mode      string `json:"mode"`
+	UserType  string `json:"userType"` // Appwrite 1.9+
 	Time      string `json:"time"`
 	clientFields
 }
 
+// logOf renders a log entry. One written while an impersonator acted
+// names the operator (Actor) as userId, as Appwrite's does.
 func (c *call) logOf(l *storage.Log) logModel {
-	return logModel{Event: l.Event, UserID: l.UserID, UserEmail: l.UserEmail, UserName: l.UserName, Mode: l.Mode,
-		Time: when(l.Time), clientFields: c.clientOf(l.Client)}
+	uid, mode := l.UserID, l.Mode
+	if mode == storage.LogModeImpersonated {
+		uid, mode = l.Actor, "default"
+	}
+	return logModel{Event: l.Event, UserID: uid, UserEmail: l.UserEmail, UserName: l.UserName, Mode: mode,
+		UserType: account.LogUserType(l), Time: when(l.Time), clientFields: c.clientOf(l.Client)}
 }
 
 type jwtModel struct {
@@ -218,6 +286,7 @@ func (m *accountModel) appendJSON(b []byte) ([]byte, error) {
 	b = appendString(b, m.Phone)
 	b = append(b, `,"emailVerification":`...)
 	b = strconv.AppendBool(b, m.EmailVerification)
+	b = m.emailFields.appendJSON(b)
 	b = append(b, `,"phoneVerification":`...)
 	b = strconv.AppendBool(b, m.PhoneVerification)
 	b = append(b, `,"mfa":`...)
@@ -242,6 +311,18 @@ func (m *accountModel) appendJSON(b []byte) ([]byte, error) {
 	}
 	b = append(b, `,"accessedAt":`...)
 	b = appendString(b, m.AccessedAt)
+	if len(m.Impersonator) > 0 {
+		b = append(b, `,"impersonator":`...)
+		if b, err = appendRaw(b, m.Impersonator); err != nil {
+			return nil, err
+		}
+	}
+	if len(m.ImpersonatorUserID) > 0 {
+		b = append(b, `,"impersonatorUserId":`...)
+		if b, err = appendRaw(b, m.ImpersonatorUserID); err != nil {
+			return nil, err
+		}
+	}
 	return append(b, '}'), nil
 }
 

@@ -46,7 +46,7 @@ func (s *Server) oauthRoutes() {
 	// Apple answers with a form POST from its own origin.
 	s.handle("POST /v1/account/sessions/oauth2/callback/{provider}/{projectId}", cb, s.oauthCallbackPost)
 
-	s.handle("GET /v1/account/identities", route{scope: "account"}, s.listMyIdentities)
+	s.handle("GET /v1/account/identities", route{scope: "account", asTarget: true}, s.listMyIdentities)
 	s.handle("DELETE /v1/account/identities/{identityId}", route{scope: "account", fresh: freshIfMFA}, s.deleteMyIdentity)
 	s.handle("POST /v1/account/identities/link", route{scope: "account", fresh: freshIfMFA,
 		limits: []ratelimit.Rule{perHour(10, "url:{url},userId:{userId}")}}, s.confirmLink)
@@ -360,10 +360,9 @@ type identityModel struct {
 // long-lived credential at the provider: API keys read it, a client
 // (session or JWT) never does, as with every other secret.
 func (c *call) identityOf(id *storage.Identity) identityModel {
-	s := c.s
 	m := identityModel{ID: id.ID, CreatedAt: when(id.CreatedAt), UpdatedAt: when(id.UpdatedAt), UserID: id.UserID,
 		Provider: id.Provider, ProviderUID: id.ProviderUID, ProviderEmail: id.ProviderEmail,
-		ProviderAccessToken: s.Accounts.Unseal(id.ProviderAccessToken), ProviderAccessTokenExpiry: when(id.ProviderAccessTokenExpiry),
+		ProviderAccessToken: c.providerAccess(id.ProviderAccessToken, id.UserID), ProviderAccessTokenExpiry: when(id.ProviderAccessTokenExpiry),
 		ProviderRefreshToken: c.providerSecret(id.ProviderRefreshToken), ProfileData: account.PublicProfile(id.ProfileData)}
 	if m.ProfileData == nil {
 		m.ProfileData = json.RawMessage("null")

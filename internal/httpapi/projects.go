@@ -1,11 +1,12 @@
 package httpapi
 
 import (
+	"fmt"
 	"net/http"
-	"time"
+	"slices"
+	"strings"
 
 	"github.com/gatehouse-auth/gatehouse/internal/apperr"
-	"github.com/gatehouse-auth/gatehouse/internal/project"
 	"github.com/gatehouse-auth/gatehouse/internal/query"
 	"github.com/gatehouse-auth/gatehouse/internal/storage"
 	"github.com/gatehouse-auth/gatehouse/internal/validate"
@@ -35,13 +36,20 @@ func (s *Server) projectRoutes() {
 	s.handle("GET /v1/projects/{projectId}/keys/{keyId}", admin, s.getKey)
 	s.handle("PUT /v1/projects/{projectId}/keys/{keyId}", admin, s.updateKey)
 	s.handle("DELETE /v1/projects/{projectId}/keys/{keyId}", admin, s.deleteKey)
+	s.handle("POST /v1/projects/{projectId}/jwts", admin, s.createEphemeralKey)
 
 	s.authSettingRoutes(admin)
 	s.smtpRoutes(admin)
 	s.templateRoutes(admin)
 }
 
+// projectIDParam is the project a Projects route acts on: {projectId}
+// of the console's routes, the caller's own project on the server-side
+// Project API (route.own), which shares their handlers.
 func (c *call) projectIDParam() (string, error) {
+	if c.own {
+		return c.project.ID, nil
+	}
 	id := c.r.PathValue("projectId")
 	return id, validate.UID("projectId", id)
 }
@@ -129,7 +137,7 @@ func (s *Server) listProjects(c *call) error {
 	if err != nil {
 		return err
 	}
-	out := projectListModel{Total: total, Projects: make([]projectModel, 0, len(list))}
+	out := projectListModel{Total: total, Projects: make([]any, 0, len(list))}
 	for _, p := range list {
 		m, err := s.projectModelOf(c, p)
 		if err != nil {
@@ -206,301 +214,146 @@ func (s *Server) deleteProject(c *call) error {
 	return c.noContent()
 }
 
-// services a project can switch off.
-var services = map[string]bool{"account": true, "avatars": true, "databases": true, "tablesdb": true, "locale": true,
-	"health": true, "storage": true, "teams": true, "users": true, "sites": true, "functions": true,
-	"graphql": true, "messaging": true}
-
+// updateService is the console's PATCH /projects/{id}/service {service,
+// status}; 1.9's names serviceId and enabled work too.
 func (s *Server) updateService(c *call) error {
-	return s.toggle(c, "service", services, func(st *storage.ProjectSettings) *map[string]bool { return &st.Services })
+	return s.toggleParams(c, []string{"service", "serviceId"}, s.setService)
 }
 
+// updateAPI is the console's PATCH /projects/{id}/api {api, status}
+// (realtime is 1.9's websocket protocol).
 func (s *Server) updateAPI(c *call) error {
-	return s.toggle(c, "api", map[string]bool{"rest": true, "graphql": true, "realtime": true},
-		func(st *storage.ProjectSettings) *map[string]bool { return &st.APIs })
-}
-
-// toggle handles {<param>: name, status: bool} switches.
-func (s *Server) toggle(c *call, param string, known map[string]bool, field func(*storage.ProjectSettings) *map[string]bool) error {
-	id, err := c.projectIDParam()
-	if err != nil {
-		return err
-	}
-	name, err := c.p.required(param)
-	if err != nil {
-		return err
-	}
-	if !known[name] {
-		return apperr.Invalid(param, "Value must be one of the known names")
-	}
-	on, sent, err := c.p.boolean("status")
-	if err != nil {
-		return err
-	}
-	if !sent {
-		return apperr.Missing("status")
-	}
-	p, err := s.Projects.Update(c.ctx(), id, func(p *storage.Project) error {
-		m := field(&p.Settings)
-		if *m == nil {
-			*m = map[string]bool{}
+	return s.toggleParams(c, []string{"api", "protocolId"}, func(c *call, id string, on bool) error {
+		if id == "realtime" {
+			id = "websocket"
 		}
-		(*m)[name] = on
-		return nil
+		return s.setProtocol(c, id, on)
 	})
-	if err != nil {
-		return err
-	}
-	return s.projectJSON(c, http.StatusOK, p)
 }
 
-func (s *Server) createPlatform(c *call) error {
-	pid, err := c.projectIDParam()
-	if err != nil {
-		return err
-	}
-	pl := &storage.Platform{ProjectID: pid}
-	if err := readPlatform(c, pl, true); err != nil {
-		return err
-	}
-	if err := s.Projects.AddPlatform(c.ctx(), pl); err != nil {
-		return err
-	}
-	return c.json(http.StatusCreated, platformOf(pl))
-}
-
-// platformTypes are the kinds of app Appwrite knows.
-var platformTypes = map[string]bool{"web": true, "flutter-web": true, "flutter-ios": true, "flutter-android": true,
-	"flutter-linux": true, "flutter-macos": true, "flutter-windows": true, "apple-ios": true, "apple-macos": true,
-	"apple-watchos": true, "apple-tvos": true, "android": true, "unity": true, "react-native-ios": true,
-	"react-native-android": true, "react-native-web": true, "windows": true, "linux": true, "scheme": true}
-
-func readPlatform(c *call, pl *storage.Platform, create bool) error {
-	if create {
-		t, err := c.p.required("type")
-		if err != nil {
-			return err
-		}
-		if !platformTypes[t] {
-			return apperr.Invalid("type", "Value must be one of the platform types")
-		}
-		pl.Type = t
-	}
-	name, err := c.p.required("name")
-	if err != nil {
-		return err
-	}
-	if err := validate.Text("name", name, 1, 128); err != nil {
-		return err
-	}
-	pl.Name = name
-	for _, f := range []struct {
-		name string
-		dst  *string
-	}{{"key", &pl.Key}, {"store", &pl.Store}, {"hostname", &pl.Hostname}} {
-		v, sent, err := c.p.str(f.name)
+// toggleParams reads a console toggle: the name from the first of names
+// sent, the switch from status (or enabled).
+func (s *Server) toggleParams(c *call, names []string, set func(c *call, name string, on bool) error) error {
+	var name string
+	for _, n := range names {
+		v, sent, err := c.p.str(n)
 		if err != nil {
 			return err
 		}
 		if sent {
-			if err := validate.Text(f.name, v, 0, 256); err != nil {
-				return err
-			}
-			*f.dst = v
+			name = v
+			break
 		}
 	}
-	return nil
+	if name == "" {
+		return apperr.Missing(names[0])
+	}
+	on, err := c.enabledParam("status", "enabled")
+	if err != nil {
+		return err
+	}
+	return set(c, name, on)
 }
 
-func (s *Server) listPlatforms(c *call) error {
-	pid, err := c.projectIDParam()
-	if err != nil {
-		return err
-	}
-	list, err := s.Projects.Platforms(c.ctx(), pid)
-	if err != nil {
-		return err
-	}
-	out := platformListModel{Total: len(list), Platforms: make([]platformModel, len(list))}
-	for i, pl := range list {
-		out.Platforms[i] = platformOf(pl)
-	}
-	return c.json(http.StatusOK, out)
-}
-
-// childParams validates {projectId} and the id of a project's child
-// resource named by param.
-func (c *call) childParams(param string) (string, string, error) {
-	pid, err := c.projectIDParam()
-	if err != nil {
-		return "", "", err
-	}
-	id := c.r.PathValue(param)
-	return pid, id, validate.UID(param, id)
-}
-
-func (s *Server) getPlatform(c *call) error {
-	pid, id, err := c.childParams("platformId")
-	if err != nil {
-		return err
-	}
-	pl, err := s.Projects.Platform(c.ctx(), pid, id)
-	if err != nil {
-		return err
-	}
-	return c.json(http.StatusOK, platformOf(pl))
-}
-
-func (s *Server) updatePlatform(c *call) error {
-	pid, id, err := c.childParams("platformId")
-	if err != nil {
-		return err
-	}
-	pl, err := s.Projects.UpdatePlatform(c.ctx(), pid, id, func(pl *storage.Platform) error { return readPlatform(c, pl, false) })
-	if err != nil {
-		return err
-	}
-	return c.json(http.StatusOK, platformOf(pl))
-}
-
-func (s *Server) deletePlatform(c *call) error {
-	pid, id, err := c.childParams("platformId")
-	if err != nil {
-		return err
-	}
-	if err := s.Projects.DeletePlatform(c.ctx(), pid, id); err != nil {
-		return err
-	}
-	return c.noContent()
-}
-
-// readKey reads name, scopes and expire of a key.
-func readKey(c *call) (name string, scopes []string, expire time.Time, err error) {
-	if name, err = c.p.required("name"); err != nil {
-		return
-	}
-	if err = validate.Text("name", name, 1, 128); err != nil {
-		return
-	}
-	scopes, sent, err := c.p.strings("scopes")
-	if err != nil {
-		return
-	}
-	if !sent {
-		// The console SDK may send null; a key without scopes can still
-		// call public routes.
-		scopes = []string{}
-	}
-	if len(scopes) > 100 {
-		err = apperr.Invalid("scopes", "Value must be an array of at most 100 scopes")
-		return
-	}
-	for _, sc := range scopes {
-		if !project.KnownScopes[sc] {
-			err = apperr.Invalid("scopes", "Value must be an array of known scopes")
-			return
+// enabledParam reads a required boolean sent under one of names.
+func (c *call) enabledParam(names ...string) (bool, error) {
+	for _, n := range names {
+		on, sent, err := c.p.boolean(n)
+		if err != nil || sent {
+			return on, err
 		}
 	}
-	if v, ok, e := c.p.str("expire"); e != nil {
-		err = e
-	} else if ok && v != "" {
-		if expire, err = parseTime(v); err != nil {
-			err = apperr.Invalid("expire", "Value must be valid date in ISO 8601 format.")
+	return false, apperr.Missing(names[0])
+}
+
+// setService switches a service of the project on or off.
+func (s *Server) setService(c *call, id string, on bool) error {
+	if !slices.Contains(projectServices, id) {
+		return apperr.Invalid("serviceId", "Value must be one of ("+strings.Join(projectServices, ", ")+")")
+	}
+	return s.setToggle(c, func(st *storage.ProjectSettings) map[string]bool {
+		if st.Services == nil {
+			st.Services = map[string]bool{}
 		}
-	}
-	return
+		return st.Services
+	}, id, on)
 }
 
-// parseTime accepts the ISO 8601 forms the SDKs and people send.
-func parseTime(v string) (time.Time, error) {
-	for _, layout := range []string{time.RFC3339Nano, timeFormat, "2006-01-02T15:04:05.000Z0700", "2006-01-02 15:04:05", "2006-01-02"} {
-		if t, err := time.Parse(layout, v); err == nil {
-			return t.UTC(), nil
+// setProtocol switches a protocol of the project on or off.
+func (s *Server) setProtocol(c *call, id string, on bool) error {
+	i := slices.IndexFunc(protocols, func(p struct{ id, key string }) bool { return p.id == id })
+	if i < 0 {
+		return apperr.Invalid("protocolId", "Value must be one of (rest, graphql, websocket)")
+	}
+	return s.setToggle(c, func(st *storage.ProjectSettings) map[string]bool {
+		if st.APIs == nil {
+			st.APIs = map[string]bool{}
 		}
-	}
-	return time.Time{}, apperr.Invalid("expire", "invalid date")
+		return st.APIs
+	}, protocols[i].key, on)
 }
 
-func (s *Server) createKey(c *call) error {
-	pid, err := c.projectIDParam()
-	if err != nil {
-		return err
+// setAuthMethod switches a sign-in method (by its path name, such as
+// email-password) on or off.
+func (s *Server) setAuthMethod(c *call, id string, on bool) error {
+	key, ok := authMethods[id]
+	if !ok {
+		return apperr.Invalid("methodId", "Value must be one of ("+methodNames()+")")
 	}
-	keyID, sent, err := c.p.str("keyId")
-	if err != nil {
-		return err
-	}
-	if !sent {
-		keyID = "unique()"
-	}
-	if err := validate.CustomID("keyId", keyID); err != nil {
-		return err
-	}
-	name, scopes, expire, err := readKey(c)
-	if err != nil {
-		return err
-	}
-	k, raw, err := s.Projects.CreateKey(c.ctx(), pid, keyID, name, scopes, expire)
-	if err != nil {
-		return err
-	}
-	return c.json(http.StatusCreated, keyOf(k, raw))
+	return s.setToggle(c, func(st *storage.ProjectSettings) map[string]bool {
+		if st.Auth.Methods == nil {
+			st.Auth.Methods = map[string]bool{}
+		}
+		return st.Auth.Methods
+	}, key, on)
 }
 
-func (s *Server) listKeys(c *call) error {
-	pid, err := c.projectIDParam()
+// setToggle sets one switch of the project's settings and answers with
+// the project.
+func (s *Server) setToggle(c *call, field func(*storage.ProjectSettings) map[string]bool, key string, on bool) error {
+	id, err := c.projectIDParam()
 	if err != nil {
 		return err
 	}
-	list, err := s.Projects.Keys(c.ctx(), pid)
-	if err != nil {
-		return err
-	}
-	out := keyListModel{Total: len(list), Keys: make([]keyModel, len(list))}
-	for i, k := range list {
-		out.Keys[i] = keyOf(k, "")
-	}
-	return c.json(http.StatusOK, out)
-}
-
-func (s *Server) getKey(c *call) error {
-	pid, id, err := c.childParams("keyId")
-	if err != nil {
-		return err
-	}
-	k, err := s.Projects.Key(c.ctx(), pid, id)
-	if err != nil {
-		return err
-	}
-	return c.json(http.StatusOK, keyOf(k, ""))
-}
-
-func (s *Server) updateKey(c *call) error {
-	pid, id, err := c.childParams("keyId")
-	if err != nil {
-		return err
-	}
-	name, scopes, expire, err := readKey(c)
-	if err != nil {
-		return err
-	}
-	k, err := s.Projects.UpdateKey(c.ctx(), pid, id, func(k *storage.Key) error {
-		k.Name, k.Scopes, k.Expire = name, scopes, expire
+	return s.updateProjectWith(c, id, func(p *storage.Project) error {
+		field(&p.Settings)[key] = on
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	return c.json(http.StatusOK, keyOf(k, ""))
 }
 
-func (s *Server) deleteKey(c *call) error {
-	pid, id, err := c.childParams("keyId")
+// MaxLabels bounds a project's labels, as Appwrite does.
+const MaxLabels = 1000
+
+// updateLabels replaces the project's labels: each 1-36 letters and
+// digits; repeats are dropped.
+func (s *Server) updateLabels(c *call) error {
+	labels, sent, err := c.p.strings("labels")
 	if err != nil {
 		return err
 	}
-	if err := s.Projects.DeleteKey(c.ctx(), pid, id); err != nil {
+	if !sent {
+		return apperr.Missing("labels")
+	}
+	if len(labels) > MaxLabels {
+		return apperr.Invalid("labels", fmt.Sprintf("Value must be an array of at most %d labels", MaxLabels))
+	}
+	out := make([]string, 0, len(labels))
+	seen := make(map[string]bool, len(labels))
+	for _, l := range labels {
+		if len(l) < 1 || len(l) > 36 || !alnum(l) {
+			return apperr.Invalid("labels", "Each label must be 1-36 letters (a-z, A-Z) and digits (0-9)")
+		}
+		if !seen[l] {
+			seen[l] = true
+			out = append(out, l)
+		}
+	}
+	id, err := c.projectIDParam()
+	if err != nil {
 		return err
 	}
-	return c.noContent()
+	return s.updateProjectWith(c, id, func(p *storage.Project) error {
+		p.Settings.Labels = out
+		return nil
+	})
 }

@@ -2,6 +2,8 @@ package httpapi
 
 import (
 	"github.com/gatehouse-auth/gatehouse/internal/apperr"
+	"github.com/gatehouse-auth/gatehouse/internal/project"
+	"github.com/gatehouse-auth/gatehouse/internal/password"
 	"github.com/gatehouse-auth/gatehouse/internal/storage"
 	"github.com/gatehouse-auth/gatehouse/internal/validate"
 )
@@ -57,9 +59,15 @@ func (s *Server) authSettingRoutes(admin route) {
 	boolSetting("session-alerts", "alerts", func(a *storage.AuthSettings, on bool) { a.SessionAlerts = on })
 	boolSetting("session-invalidation", "enabled", func(a *storage.AuthSettings, on bool) { a.InvalidateSessions = on })
 	boolSetting("multi-accounts", "enabled", func(a *storage.AuthSettings, on bool) { a.MultiAccounts = on })
+	// The email policies (Appwrite's public routes for them are the
+	// Project API's /v1/project/policies/deny-*-email).
+	for _, id := range project.EmailPolicyIDs {
+		boolSetting(id, "enabled", func(a *storage.AuthSettings, on bool) { project.SetEmailPolicy(a, id, on) })
+	}
 	s.handle("PATCH /v1/projects/{projectId}/auth/memberships-privacy", admin, s.updateMembershipsPrivacy)
 	s.handle("PATCH /v1/projects/{projectId}/auth/mock-numbers", admin, s.updateMockNumbers)
 	s.handle("PATCH /v1/projects/{projectId}/auth/linking", admin, s.updateLinking)
+	s.handle("PATCH /v1/projects/{projectId}/auth/password-strength", admin, s.updatePasswordStrength)
 	// Registered last: the literal paths above are more specific.
 	s.handle("PATCH /v1/projects/{projectId}/auth/{method}", admin, s.updateAuthMethod)
 }
@@ -163,4 +171,32 @@ func allDigits(s string) bool {
 		}
 	}
 	return true
+}
+
+// updatePasswordStrength is a partial update of the password-strength
+// policy: min (8 to 256) and the four character classes; what is not
+// sent stays.
+func (s *Server) updatePasswordStrength(c *call) error {
+	n, minSent, err := c.p.integer("min", password.MinLen, password.MaxLen)
+	if err != nil {
+		return err
+	}
+	var classes [4]struct{ on, sent bool }
+	for i, name := range []string{"uppercase", "lowercase", "number", "symbols"} {
+		if classes[i].on, classes[i].sent, err = c.p.boolean(name); err != nil {
+			return err
+		}
+	}
+	return s.updateAuth(c, func(a *storage.AuthSettings) error {
+		ps := &a.PasswordStrength
+		if minSent {
+			ps.Min = int(n)
+		}
+		for i, dst := range []*bool{&ps.Uppercase, &ps.Lowercase, &ps.Number, &ps.Symbols} {
+			if classes[i].sent {
+				*dst = classes[i].on
+			}
+		}
+		return nil
+	})
 }

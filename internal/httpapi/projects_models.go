@@ -3,10 +3,11 @@ package httpapi
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"strings"
 
 	"github.com/gatehouse-auth/gatehouse/internal/oauth"
-
+	"github.com/gatehouse-auth/gatehouse/internal/project"
 	"github.com/gatehouse-auth/gatehouse/internal/storage"
 )
 
@@ -35,29 +36,6 @@ func oauthProvidersOf(p *storage.Project) []oauthProviderModel {
 	return out
 }
 
-type platformModel struct {
-	ID        string `json:"$id"`
-	CreatedAt string `json:"$createdAt"`
-	UpdatedAt string `json:"$updatedAt"`
-	Name      string `json:"name"`
-	Type      string `json:"type"`
-	Key       string `json:"key"`
-	Store     string `json:"store"`
-	Hostname  string `json:"hostname"`
-	HTTPUser  string `json:"httpUser"`
-	HTTPPass  string `json:"httpPass"`
-}
-
-func platformOf(p *storage.Platform) platformModel {
-	return platformModel{ID: p.ID, CreatedAt: when(p.CreatedAt), UpdatedAt: when(p.UpdatedAt), Name: p.Name,
-		Type: p.Type, Key: p.Key, Store: p.Store, Hostname: p.Hostname}
-}
-
-type platformListModel struct {
-	Total     int             `json:"total"`
-	Platforms []platformModel `json:"platforms"`
-}
-
 type keyModel struct {
 	ID         string   `json:"$id"`
 	CreatedAt  string   `json:"$createdAt"`
@@ -81,82 +59,210 @@ type keyListModel struct {
 	Keys  []keyModel `json:"keys"`
 }
 
-type projectListModel struct {
-	Total    int            `json:"total"`
-	Projects []projectModel `json:"projects"`
+// ephemeralKeyOf renders an ephemeral key: the Key model, or for formats
+// before 1.9.3 the older {scopes, projectId, jwt}.
+func ephemeralKeyOf(c *call, k *storage.Key, secret string) any {
+	if c.formatBefore("1.9.3") {
+		return newObject().set("scopes", nonNil(k.Scopes)).set("projectId", k.ProjectID).set("jwt", secret)
+	}
+	return keyOf(k, secret)
 }
 
-type projectModel struct {
-	ID                        string               `json:"$id"`
-	CreatedAt                 string               `json:"$createdAt"`
-	UpdatedAt                 string               `json:"$updatedAt"`
-	Name                      string               `json:"name"`
-	Description               string               `json:"description"`
-	TeamID                    string               `json:"teamId"`
-	Logo                      string               `json:"logo"`
-	URL                       string               `json:"url"`
-	LegalName                 string               `json:"legalName"`
-	LegalCountry              string               `json:"legalCountry"`
-	LegalState                string               `json:"legalState"`
-	LegalCity                 string               `json:"legalCity"`
-	LegalAddress              string               `json:"legalAddress"`
-	LegalTaxID                string               `json:"legalTaxId"`
-	AuthDuration              int                  `json:"authDuration"`
-	AuthLimit                 int                  `json:"authLimit"`
-	AuthSessionsLimit         int                  `json:"authSessionsLimit"`
-	AuthPasswordHistory       int                  `json:"authPasswordHistory"`
-	AuthPasswordDictionary    bool                 `json:"authPasswordDictionary"`
-	AuthPersonalDataCheck     bool                 `json:"authPersonalDataCheck"`
-	AuthMockNumbers           []storage.MockNumber `json:"authMockNumbers"`
-	AuthSessionAlerts         bool                 `json:"authSessionAlerts"`
-	AuthMembershipsUserName   bool                 `json:"authMembershipsUserName"`
-	AuthMembershipsUserEmail  bool                 `json:"authMembershipsUserEmail"`
-	AuthMembershipsMFA        bool                 `json:"authMembershipsMfa"`
-	AuthInvalidateSessions    bool                 `json:"authInvalidateSessions"`
-	AuthLinkingMode           string               `json:"authLinkingMode"`
-	AuthMultiAccounts         bool                 `json:"authMultiAccounts"`
-	OAuthProviders            []oauthProviderModel `json:"oAuthProviders"`
-	Platforms                 []platformModel      `json:"platforms"`
-	Webhooks                  []any                `json:"webhooks"`
-	Keys                      []keyModel           `json:"keys"`
-	DevKeys                   []any                `json:"devKeys"`
-	SMTPEnabled               bool                 `json:"smtpEnabled"`
-	SMTPSenderName            string               `json:"smtpSenderName"`
-	SMTPSenderEmail           string               `json:"smtpSenderEmail"`
-	SMTPReplyTo               string               `json:"smtpReplyTo"`
-	SMTPHost                  string               `json:"smtpHost"`
-	SMTPPort                  int                  `json:"smtpPort"`
-	SMTPUsername              string               `json:"smtpUsername"`
-	SMTPPassword              string               `json:"smtpPassword"`
-	SMTPSecure                string               `json:"smtpSecure"`
-	PingCount                 int                  `json:"pingCount"`
-	PingedAt                  string               `json:"pingedAt"`
-	Labels                    []string             `json:"labels"`
-	Status                    string               `json:"status"`
-	AuthEmailPassword         bool                 `json:"authEmailPassword"`
-	AuthUsersAuthMagicURL     bool                 `json:"authUsersAuthMagicURL"`
-	AuthEmailOtp              bool                 `json:"authEmailOtp"`
-	AuthAnonymous             bool                 `json:"authAnonymous"`
-	AuthInvites               bool                 `json:"authInvites"`
-	AuthJWT                   bool                 `json:"authJWT"`
-	AuthPhone                 bool                 `json:"authPhone"`
-	ServiceStatusForAccount   bool                 `json:"serviceStatusForAccount"`
-	ServiceStatusForAvatars   bool                 `json:"serviceStatusForAvatars"`
-	ServiceStatusForDatabases bool                 `json:"serviceStatusForDatabases"`
-	ServiceStatusForTablesdb  bool                 `json:"serviceStatusForTablesdb"`
-	ServiceStatusForLocale    bool                 `json:"serviceStatusForLocale"`
-	ServiceStatusForHealth    bool                 `json:"serviceStatusForHealth"`
-	ServiceStatusForStorage   bool                 `json:"serviceStatusForStorage"`
-	ServiceStatusForTeams     bool                 `json:"serviceStatusForTeams"`
-	ServiceStatusForUsers     bool                 `json:"serviceStatusForUsers"`
-	ServiceStatusForSites     bool                 `json:"serviceStatusForSites"`
-	ServiceStatusForFunctions bool                 `json:"serviceStatusForFunctions"`
-	ServiceStatusForGraphql   bool                 `json:"serviceStatusForGraphql"`
-	ServiceStatusForMessaging bool                 `json:"serviceStatusForMessaging"`
-	Region                    string               `json:"region"`
-	BillingLimits             map[string]int       `json:"billingLimits"`
-	Blocks                    []any                `json:"blocks"`
-	ConsoleAccessedAt         string               `json:"consoleAccessedAt"`
+// jsonObject is a JSON object that keeps its keys in the order they were
+// set, so a model can be built once and then down-converted for an older
+// response format by renaming and dropping fields, as Appwrite's filters
+// do.
+type jsonObject struct {
+	keys []string
+	vals map[string]any
+}
+
+func newObject() *jsonObject { return &jsonObject{vals: map[string]any{}} }
+
+func (o *jsonObject) set(k string, v any) *jsonObject {
+	if _, ok := o.vals[k]; !ok {
+		o.keys = append(o.keys, k)
+	}
+	o.vals[k] = v
+	return o
+}
+
+func (o *jsonObject) del(keys ...string) {
+	for _, k := range keys {
+		if _, ok := o.vals[k]; !ok {
+			continue
+		}
+		delete(o.vals, k)
+		o.keys = slices.DeleteFunc(o.keys, func(x string) bool { return x == k })
+	}
+}
+
+// rename gives a field a new name in its place.
+func (o *jsonObject) rename(from, to string) {
+	v, ok := o.vals[from]
+	if !ok {
+		return
+	}
+	delete(o.vals, from)
+	o.vals[to] = v
+	o.keys[slices.Index(o.keys, from)] = to
+}
+
+func (o *jsonObject) MarshalJSON() ([]byte, error) {
+	b := []byte{'{'}
+	for i, k := range o.keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		kb, _ := json.Marshal(k)
+		vb, err := json.Marshal(o.vals[k])
+		if err != nil {
+			return nil, err
+		}
+		b = append(append(append(b, kb...), ':'), vb...)
+	}
+	return append(b, '}'), nil
+}
+
+// authMethodIDs are the auth methods of the Project model, in Appwrite's
+// order; authMethods (projects_auth.go) maps them to settings keys.
+var authMethodIDs = []string{"email-password", "magic-url", "email-otp", "anonymous", "invites", "jwt", "phone"}
+
+// projectServices are the services a project can switch off, in
+// Appwrite's order. Gatehouse serves account, users, avatars and locale
+// and refuses them when off; the others are kept for the SDKs.
+var projectServices = []string{"account", "avatars", "databases", "tablesdb", "locale", "health", "project",
+	"storage", "teams", "users", "vcs", "sites", "functions", "proxy", "graphql", "migrations", "messaging", "advisor"}
+
+// protocols maps the protocol ids of Appwrite 1.9 to the settings keys
+// (ProjectSettings.APIs) the console's older names wrote.
+var protocols = []struct{ id, key string }{{"rest", "rest"}, {"graphql", "graphql"}, {"websocket", "realtime"}}
+
+type toggleModel struct {
+	ID      string `json:"$id"`
+	Enabled bool   `json:"enabled"`
+}
+
+func enabled(m map[string]bool, key string) bool {
+	on, ok := m[key]
+	return !ok || on
+}
+
+// projectJSON answers with project p in the caller's response format.
+func (s *Server) projectJSON(c *call, status int, p *storage.Project) error {
+	m, err := s.projectModelOf(c, p)
+	if err != nil {
+		return err
+	}
+	return c.json(status, m)
+}
+
+// projectModelOf renders p: Appwrite 1.9.5's Project, with the auth
+// methods, services and protocols as lists; for older formats the flat
+// model with the auth settings, platforms and keys the console SDKs
+// read (projectFlat).
+func (s *Server) projectModelOf(c *call, p *storage.Project) (any, error) {
+	a := p.Settings.Auth
+	sm := p.Settings.SMTP
+	o := newObject().set("$id", p.ID).set("$createdAt", when(p.CreatedAt)).set("$updatedAt", when(p.UpdatedAt)).
+		set("name", p.Name).set("teamId", p.TeamID).set("region", "default").set("devKeys", []any{}).
+		set("smtpEnabled", sm.Enabled).set("smtpSenderName", sm.SenderName).set("smtpSenderEmail", sm.SenderEmail).
+		set("smtpReplyToName", "").set("smtpReplyToEmail", sm.ReplyTo).set("smtpHost", sm.Host).
+		set("smtpPort", sm.Port).set("smtpUsername", sm.Username).
+		set("smtpPassword", ""). // never sent back, sealed or not
+		set("smtpSecure", sm.Secure).set("pingCount", 0).set("pingedAt", "").
+		set("labels", nonNil(p.Settings.Labels)).set("status", "active").set("onboarding", struct{}{})
+	methods := make([]toggleModel, len(authMethodIDs))
+	for i, id := range authMethodIDs {
+		methods[i] = toggleModel{id, a.MethodEnabled(authMethods[id])}
+	}
+	services := make([]toggleModel, len(projectServices))
+	for i, id := range projectServices {
+		services[i] = toggleModel{id, enabled(p.Settings.Services, id)}
+	}
+	protos := make([]toggleModel, len(protocols))
+	for i, pr := range protocols {
+		protos[i] = toggleModel{pr.id, enabled(p.Settings.APIs, pr.key)}
+	}
+	o.set("authMethods", methods).set("services", services).set("protocols", protos).
+		set("blocks", []any{}).set("consoleAccessedAt", "").set("wafEnabled", false).
+		// Gatehouse's own settings (docs/linking.md).
+		set("authLinkingMode", linkingMode(a)).set("authMultiAccounts", a.MultiAccounts)
+	if !c.formatBefore("1.9.5") {
+		return o, nil
+	}
+	return o, s.projectFlat(c, p, o)
+}
+
+// projectFlat turns the 1.9.5 Project into the flat model of earlier
+// formats: a boolean per auth method, service and protocol, the auth
+// settings, and the project's platforms and keys.
+func (s *Server) projectFlat(c *call, p *storage.Project, o *jsonObject) error {
+	pls, err := s.Store.ListPlatforms(c.ctx(), p.ID)
+	if err != nil {
+		return err
+	}
+	keys, err := s.Store.ListKeys(c.ctx(), p.ID)
+	if err != nil {
+		return err
+	}
+	a := p.Settings.Auth
+	for _, list := range []string{"authMethods", "services", "protocols"} {
+		for _, t := range o.vals[list].([]toggleModel) {
+			switch list {
+			case "authMethods":
+				o.set("auth"+upperFirst(authMethods[t.ID]), t.Enabled)
+			case "services":
+				o.set("serviceStatusFor"+upperFirst(t.ID), t.Enabled)
+			default:
+				o.set("protocolStatusFor"+upperFirst(t.ID), t.Enabled)
+			}
+		}
+	}
+	o.del("authMethods", "services", "protocols")
+	mocks := a.MockNumbers
+	if mocks == nil {
+		mocks = []storage.MockNumber{}
+	}
+	o.set("authLimit", a.Limit).set("authDuration", a.Duration).set("authSessionsLimit", a.MaxSessions).
+		set("authPasswordHistory", a.PasswordHistory).set("authPasswordDictionary", a.PasswordDictionary).
+		set("authPersonalDataCheck", a.PersonalDataCheck).set("authDisposableEmails", a.DisposableEmails).
+		set("authCanonicalEmails", a.CanonicalEmails).set("authFreeEmails", a.FreeEmails).
+		set("authCorporateEmails", a.CorporateEmails).set("authMockNumbers", mocks).
+		set("authSessionAlerts", a.SessionAlerts).set("authMembershipsUserName", a.MembershipsUserName).
+		set("authMembershipsUserEmail", a.MembershipsUserEmail).set("authMembershipsMfa", a.MembershipsMFA).
+		set("authMembershipsUserId", false).set("authMembershipsUserPhone", false).
+		set("authMembershipsUserAccessedAt", false).set("authInvalidateSessions", a.InvalidateSessions)
+	st := p.Settings
+	o.set("description", p.Description).set("logo", st.Logo).set("url", st.URL).set("legalName", st.LegalName).
+		set("legalCountry", st.LegalCountry).set("legalState", st.LegalState).set("legalCity", st.LegalCity).
+		set("legalAddress", st.LegalAddress).set("legalTaxId", st.LegalTaxID).set("oAuthProviders", oauthProvidersOf(p))
+	platforms := make([]any, len(pls))
+	for i, pl := range pls {
+		platforms[i] = platformOf(c, pl)
+	}
+	km := make([]keyModel, len(keys))
+	for i, k := range keys {
+		km[i] = keyOf(k, "")
+	}
+	o.set("platforms", platforms).set("webhooks", []any{}).set("keys", km).
+		set("billingLimits", map[string]int{"bandwidth": 0, "storage": 0, "users": 0, "executions": 0, "GBHours": 0,
+			"imageTransformations": 0, "authPhone": 0, "budgetLimit": 0})
+	if c.formatBefore("1.9.2") {
+		o.rename("smtpReplyToEmail", "smtpReplyTo")
+		o.del("smtpReplyToName", "authMembershipsUserId", "authMembershipsUserPhone")
+	}
+	if c.formatBefore("1.9.1") {
+		o.del("protocolStatusForRest", "protocolStatusForGraphql", "protocolStatusForWebsocket")
+	}
+	return nil
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 func linkingMode(a storage.AuthSettings) string {
@@ -166,65 +272,37 @@ func linkingMode(a storage.AuthSettings) string {
 	return a.LinkingMode
 }
 
-func (s *Server) projectJSON(c *call, status int, p *storage.Project) error {
-	m, err := s.projectModelOf(c, p)
-	if err != nil {
-		return err
+// platformIdentifiers name a platform kind's identifier field; the
+// identifier of every kind but web is stored as the platform's key.
+var platformIdentifiers = map[string]string{project.PlatformApple: "bundleIdentifier",
+	project.PlatformAndroid: "applicationId", project.PlatformWindows: "packageIdentifierName",
+	project.PlatformLinux: "packageName"}
+
+// platformOf renders a platform in the caller's format: from 1.9.0 by
+// its kind (PlatformWeb's hostname, PlatformApple's bundleIdentifier,
+// ...), before that the one model of every type with key, store and
+// hostname.
+func platformOf(c *call, pl *storage.Platform) any {
+	o := newObject().set("$id", pl.ID).set("$createdAt", when(pl.CreatedAt)).set("$updatedAt", when(pl.UpdatedAt)).
+		set("name", pl.Name)
+	if c.formatBefore("1.9.0") {
+		return o.set("type", pl.Type).set("key", pl.Key).set("store", pl.Store).set("hostname", pl.Hostname).
+			set("httpUser", "").set("httpPass", "")
 	}
-	return c.json(status, m)
+	kind := project.Kind(pl.Type)
+	o.set("type", kind)
+	if f, ok := platformIdentifiers[kind]; ok {
+		return o.set(f, pl.Key)
+	}
+	return o.set("hostname", pl.Hostname).set("key", pl.Key)
 }
 
-func (s *Server) projectModelOf(c *call, p *storage.Project) (projectModel, error) {
-	pls, err := s.Store.ListPlatforms(c.ctx(), p.ID)
-	if err != nil {
-		return projectModel{}, err
-	}
-	keys, err := s.Store.ListKeys(c.ctx(), p.ID)
-	if err != nil {
-		return projectModel{}, err
-	}
-	a := p.Settings.Auth
-	svc := func(name string) bool {
-		on, ok := p.Settings.Services[name]
-		return !ok || on
-	}
-	m := projectModel{
-		ID: p.ID, CreatedAt: when(p.CreatedAt), UpdatedAt: when(p.UpdatedAt), Name: p.Name,
-		Description: p.Description, TeamID: p.TeamID, Logo: p.Settings.Logo, URL: p.Settings.URL,
-		LegalName: p.Settings.LegalName, LegalCountry: p.Settings.LegalCountry, LegalState: p.Settings.LegalState,
-		LegalCity: p.Settings.LegalCity, LegalAddress: p.Settings.LegalAddress, LegalTaxID: p.Settings.LegalTaxID,
-		AuthDuration: a.Duration, AuthLimit: a.Limit, AuthSessionsLimit: a.MaxSessions,
-		AuthPasswordHistory: a.PasswordHistory, AuthPasswordDictionary: a.PasswordDictionary,
-		AuthPersonalDataCheck: a.PersonalDataCheck, AuthMockNumbers: a.MockNumbers, AuthSessionAlerts: a.SessionAlerts,
-		AuthMembershipsUserName: a.MembershipsUserName, AuthMembershipsUserEmail: a.MembershipsUserEmail,
-		AuthMembershipsMFA: a.MembershipsMFA, AuthInvalidateSessions: a.InvalidateSessions,
-		AuthLinkingMode: linkingMode(a), AuthMultiAccounts: a.MultiAccounts,
-		OAuthProviders: oauthProvidersOf(p), Platforms: make([]platformModel, len(pls)), Webhooks: []any{},
-		Keys: make([]keyModel, len(keys)), DevKeys: []any{}, Labels: []string{}, Status: "active",
-		AuthEmailPassword: a.MethodEnabled("emailPassword"), AuthUsersAuthMagicURL: a.MethodEnabled("usersAuthMagicURL"),
-		AuthEmailOtp: a.MethodEnabled("emailOtp"), AuthAnonymous: a.MethodEnabled("anonymous"),
-		AuthInvites: a.MethodEnabled("invites"), AuthJWT: a.MethodEnabled("JWT"), AuthPhone: a.MethodEnabled("phone"),
-		ServiceStatusForAccount: svc("account"), ServiceStatusForAvatars: svc("avatars"),
-		ServiceStatusForDatabases: svc("databases"), ServiceStatusForTablesdb: svc("tablesdb"),
-		ServiceStatusForLocale: svc("locale"), ServiceStatusForHealth: svc("health"), ServiceStatusForStorage: svc("storage"),
-		ServiceStatusForTeams: svc("teams"), ServiceStatusForUsers: svc("users"), ServiceStatusForSites: svc("sites"),
-		ServiceStatusForFunctions: svc("functions"), ServiceStatusForGraphql: svc("graphql"),
-		ServiceStatusForMessaging: svc("messaging"), Region: "default", Blocks: []any{},
-		BillingLimits: map[string]int{"bandwidth": 0, "storage": 0, "users": 0, "executions": 0, "GBHours": 0,
-			"imageTransformations": 0, "authPhone": 0, "budgetLimit": 0},
-	}
-	sm := p.Settings.SMTP
-	m.SMTPEnabled, m.SMTPSenderName, m.SMTPSenderEmail, m.SMTPReplyTo = sm.Enabled, sm.SenderName, sm.SenderEmail, sm.ReplyTo
-	m.SMTPHost, m.SMTPPort, m.SMTPUsername, m.SMTPSecure = sm.Host, sm.Port, sm.Username, sm.Secure
-	// The password is never sent back, sealed or not.
-	if m.AuthMockNumbers == nil {
-		m.AuthMockNumbers = []storage.MockNumber{}
-	}
-	for i, pl := range pls {
-		m.Platforms[i] = platformOf(pl)
-	}
-	for i, k := range keys {
-		m.Keys[i] = keyOf(k, "")
-	}
-	return m, nil
+type platformListModel struct {
+	Total     int   `json:"total"`
+	Platforms []any `json:"platforms"`
+}
+
+type projectListModel struct {
+	Total    int   `json:"total"`
+	Projects []any `json:"projects"`
 }

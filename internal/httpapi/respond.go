@@ -54,6 +54,7 @@ func when(t time.Time) string {
 func (c *call) json(status int, v any) error {
 	var b []byte
 	var err error
+	v = c.shape(v)
 	if a, ok := v.(accountModel); ok {
 		// The hot GET /v1/account: no reflection, no re-validation of
 		// the MarshalJSON output.

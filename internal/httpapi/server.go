@@ -98,6 +98,16 @@ type route struct {
 	// lookup of the hot path; see account.AuthenticateLite).
 	lite   bool
 	limits []ratelimit.Rule
+	// keyOnly: a users.read route that shows secrets (MFA recovery
+	// codes); an impersonator's session, which holds users.read, may not.
+	keyOnly bool
+	// asTarget: while an impersonator impersonates, the route acts as
+	// the impersonated user. Other Account API routes are refused then
+	// (see impersonate.go).
+	asTarget bool
+	// own: the server-side Project API, acting on the caller's project
+	// (never the console's); see projectIDParam.
+	own bool
 }
 
 // fresh says when a route needs a second factor completed in the last
@@ -120,6 +130,7 @@ type call struct {
 	caller  *account.Caller // nil for guests
 	key     *storage.Key    // set for API-key callers
 	admin   bool            // instance admin on the console project
+	own     bool            // the route acts on c.project itself
 	client  *storage.Client
 	naming  *locale.Names // the caller's language for names, once chosen
 }
@@ -150,6 +161,10 @@ func (s *Server) pipeline(c *call, rt route) error {
 	if rt.console {
 		return s.consoleAuth(c, pid)
 	}
+	if rt.own && pid == project.Console {
+		return apperr.New(apperr.ConsoleForbidden)
+	}
+	c.own = rt.own
 	if pid == "" || pid == project.Console || !validate.Plain(pid) {
 		corsError(c)
 		return apperr.New(apperr.ProjectNotFound)
@@ -186,7 +201,7 @@ func (s *Server) pipeline(c *call, rt route) error {
 			}
 		}
 	}
-	if rt.scope != "" && !c.hasScope(rt.scope) {
+	if rt.scope != "" && (!c.hasScope(rt.scope) || rt.keyOnly && c.key == nil) {
 		return apperr.Newf(apperr.UnauthorizedScope, "%s (role: %s) missing scope (%s)", c.who(), c.role(), rt.scope)
 	}
 	if c.caller != nil {
@@ -199,6 +214,9 @@ func (s *Server) pipeline(c *call, rt route) error {
 		}
 		if !rt.mfaExempt && needsMoreFactors(c.caller) {
 			return apperr.New(apperr.UserMoreFactorsRequired)
+		}
+		if err := s.impersonate(c, rt); err != nil {
+			return err
 		}
 	}
 	if c.key == nil && len(rt.limits) > 0 {
@@ -289,7 +307,9 @@ func (c *call) hasScope(scope string) bool {
 	case c.key != nil:
 		return scope == "public" || project.HasScope(c.key, scope)
 	case c.caller != nil:
-		return userScopes[scope]
+		// An impersonator may list and search users with its session,
+		// to choose whom to impersonate.
+		return userScopes[scope] || scope == "users.read" && c.operator().Impersonator
 	}
 	return guestScopes[scope]
 }
@@ -421,6 +441,9 @@ func (c *call) actor() account.Actor {
 	a := account.Actor{Client: *c.clientInfo(), Locale: c.locale()}
 	if c.key != nil {
 		a.Mode, a.Name = "admin", c.key.Name
+	}
+	if c.caller != nil {
+		a.Operator = c.caller.Operator
 	}
 	return a
 }

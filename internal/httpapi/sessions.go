@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 	"slices"
+	"time"
 
 	"github.com/gatehouse-auth/gatehouse/internal/account"
 	"github.com/gatehouse-auth/gatehouse/internal/oauth"
@@ -13,20 +14,24 @@ import (
 )
 
 func (s *Server) sessionRoutes() {
-	user := route{scope: "account"}
 	emailSignIn := route{scope: "sessions.write", guestOnly: true, method: "emailPassword",
 		limits: []ratelimit.Rule{perHour(10, "url:{url},email:{param-email}")}}
 	s.handle("POST /v1/account/sessions/email", emailSignIn, s.createEmailSession)
 	s.handle("POST /v1/account/sessions", emailSignIn, s.createEmailSession) // before 1.4
 	s.handle("POST /v1/account/sessions/anonymous", route{scope: "sessions.write", guestOnly: true, method: "anonymous",
 		limits: []ratelimit.Rule{perHour(50, "ip:{ip}")}}, s.createAnonymousSession)
-	s.handle("GET /v1/account/sessions", user, s.listSessions)
+	// An impersonator sees the user's sessions, without provider tokens,
+	// and changes none of them.
+	target := route{scope: "account", asTarget: true}
+	s.handle("GET /v1/account/sessions", target, s.listSessions)
 	s.handle("DELETE /v1/account/sessions", route{scope: "account", limits: []ratelimit.Rule{perHour(100, "url:{url},ip:{ip}")}}, s.deleteSessions)
-	s.handle("GET /v1/account/sessions/{sessionId}", user, s.getSession)
+	s.handle("GET /v1/account/sessions/{sessionId}", target, s.getSession)
 	s.handle("PATCH /v1/account/sessions/{sessionId}", route{scope: "account", limits: []ratelimit.Rule{perHour(10, "url:{url},ip:{ip}")}}, s.updateSession)
 	s.handle("DELETE /v1/account/sessions/{sessionId}", route{scope: "account", mfaExempt: true,
 		limits: []ratelimit.Rule{perHour(100, "url:{url},ip:{ip}")}}, s.deleteSession)
-	jwt := route{scope: "account", needsSess: true, method: "JWT", limits: []ratelimit.Rule{perHour(100, "url:{url},userId:{userId}")}}
+	// Not needsSess: a JWT caller gets user_jwt_creation_denied from the
+	// handler, after the rate limit has counted the call, as in Appwrite.
+	jwt := route{scope: "account", method: "JWT", limits: []ratelimit.Rule{perMinute(120, "url:{url},userId:{userId}")}}
 	s.handle("POST /v1/account/jwts", jwt, s.createJWT)
 	s.handle("POST /v1/account/jwt", jwt, s.createJWT)
 }
@@ -183,7 +188,14 @@ func (s *Server) deleteSessions(c *call) error {
 }
 
 func (s *Server) createJWT(c *call) error {
-	tok, err := s.Accounts.CreateJWT(c.me())
+	d, sent, err := c.p.integer("duration", 0, 3600)
+	if err != nil {
+		return err
+	}
+	if !sent {
+		d = int64(account.JWTLifetime / time.Second)
+	}
+	tok, err := s.Accounts.CreateJWT(c.me(), time.Duration(d)*time.Second)
 	if err != nil {
 		return err
 	}

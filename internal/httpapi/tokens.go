@@ -206,7 +206,7 @@ func (s *Server) updateRecovery(c *call) error {
 	if err != nil {
 		return err
 	}
-	pw, err := c.passwordParam()
+	pw, err := c.newPasswordParam()
 	if err != nil {
 		return err
 	}

@@ -28,11 +28,15 @@ type userModel struct {
 	Email             string          `json:"email"`
 	Phone             string          `json:"phone"`
 	EmailVerification bool            `json:"emailVerification"`
+	emailFields
 	PhoneVerification bool            `json:"phoneVerification"`
 	MFA               bool            `json:"mfa"`
 	Prefs             json.RawMessage `json:"prefs"`
 	Targets           []targetModel   `json:"targets"`
 	AccessedAt        string          `json:"accessedAt"`
+	// Since format 1.9.0; empty (left out) for older formats, see shape.
+	Impersonator       json.RawMessage `json:"impersonator,omitempty"`
+	ImpersonatorUserID json.RawMessage `json:"impersonatorUserId,omitempty"`
 }
 
 func userOf(u *storage.User) userModel {
@@ -40,7 +44,8 @@ func userOf(u *storage.User) userModel {
 	m := userModel{ID: a.ID, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt, Name: a.Name, Hash: u.Hash,
 		HashOptions: u.HashOptions, Registration: a.Registration, Status: a.Status, Labels: a.Labels,
 		PasswordUpdate: a.PasswordUpdate, Email: a.Email, Phone: a.Phone, EmailVerification: a.EmailVerification,
-		PhoneVerification: a.PhoneVerification, MFA: a.MFA, Prefs: a.Prefs, Targets: a.Targets, AccessedAt: a.AccessedAt}
+		emailFields: a.emailFields, PhoneVerification: a.PhoneVerification, MFA: a.MFA, Prefs: a.Prefs, Targets: a.Targets, AccessedAt: a.AccessedAt,
+		Impersonator: a.Impersonator, ImpersonatorUserID: a.ImpersonatorUserID}
 	if u.PasswordHash != "" {
 		pw := u.PasswordHash
 		m.Password = &pw
@@ -71,6 +76,7 @@ func (s *Server) userRoutes() {
 	s.handle("PATCH /v1/users/{userId}/verification", write, s.withUser(s.setUserFlag("emailVerification")))
 	s.handle("PATCH /v1/users/{userId}/verification/phone", write, s.withUser(s.setUserFlag("phoneVerification")))
 	s.handle("PATCH /v1/users/{userId}/mfa", write, s.withUser(s.setUserFlag("mfa")))
+	s.handle("PATCH /v1/users/{userId}/impersonator", write, s.withUser(s.setUserImpersonator))
 	s.handle("GET /v1/users/{userId}/prefs", read, s.withUser(s.getUserPrefs))
 	s.handle("PATCH /v1/users/{userId}/prefs", write, s.withUser(s.setUserPrefs))
 	s.handle("GET /v1/users/{userId}/logs", read, s.withUser(s.listUserLogs))
@@ -100,7 +106,7 @@ func (s *Server) withUser(h userHandler) handlerFunc {
 // userSchema is what GET /users may filter and order on.
 var userSchema = query.Schema{"name": query.String, "email": query.String, "phone": query.String, "status": query.Bool,
 	"passwordUpdate": query.Datetime, "registration": query.Datetime, "emailVerification": query.Bool,
-	"phoneVerification": query.Bool, "labels": query.StringArray}
+	"phoneVerification": query.Bool, "labels": query.StringArray, "impersonator": query.Bool}
 
 // listQuery reads queries[] and search for a list route over schema.
 func listQuery(c *call, schema query.Schema) (storage.UserQuery, error) {
@@ -217,7 +223,7 @@ func (s *Server) createUser(c *call) error {
 	if pw, sent, err := c.p.str("password"); err != nil {
 		return err
 	} else if sent && pw != "" {
-		if err := validate.Password("password", pw); err != nil {
+		if err := account.CheckPasswordPolicy(c.project.Project, "password", pw); err != nil {
 			return err
 		}
 		in.Password = pw
@@ -295,7 +301,7 @@ func (s *Server) setUserPassword(c *call, u *storage.User) error {
 		return err
 	}
 	if pw != "" {
-		if err := validate.Password("password", pw); err != nil {
+		if err := account.CheckPasswordPolicy(c.project.Project, "password", pw); err != nil {
 			return err
 		}
 	}

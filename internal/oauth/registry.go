@@ -9,8 +9,8 @@ import (
 // builder turns a project's Config into a provider spec, checking it.
 type builder func(c Config, o options) (*spec, error)
 
-// registry is every provider Appwrite 1.6–1.8 lists, by its case-sensitive
-// Appwrite name. pkce says whether the provider accepts PKCE S256; it
+// registry is every provider Appwrite 1.6–1.8 lists, and those 1.9 and
+// 2.0 add (providers_19.go), by its case-sensitive Appwrite name. pkce says whether the provider accepts PKCE S256; it
 // must match the spec's pkce flag (a test checks).
 var registry = map[string]struct {
 	build builder
@@ -18,12 +18,14 @@ var registry = map[string]struct {
 }{
 	"amazon":        {amazon, false},
 	"apple":         {apple, false},
+	"appwrite":      {appwriteCloud, true},
 	"auth0":         {auth0, true},
 	"authentik":     {authentik, true},
 	"autodesk":      {autodesk, false},
 	"bitbucket":     {bitbucket, false},
 	"bitly":         {bitly, false},
 	"box":           {box, false},
+	"cloudflare":    {cloudflare, true},
 	"dailymotion":   {dailymotion, false},
 	"discord":       {discord, false},
 	"disqus":        {disqus, false},
@@ -31,9 +33,13 @@ var registry = map[string]struct {
 	"etsy":          {etsy, true},
 	"facebook":      {facebook, false},
 	"figma":         {figma, false},
+	"fusionauth":    {fusionauth, true},
 	"github":        {github, false},
 	"gitlab":        {gitlab, true},
 	"google":        {google, true},
+	"huggingface":   {huggingface, false},
+	"keycloak":      {keycloak, true},
+	"kick":          {kick, true},
 	"linkedin":      {linkedin, false},
 	"microsoft":     {microsoft, true},
 	"notion":        {notion, false},
@@ -42,6 +48,7 @@ var registry = map[string]struct {
 	"paypal":        {paypal(false), false},
 	"paypalSandbox": {paypal(true), false},
 	"podio":         {podio, false},
+	"resend":        {resend, true},
 	"salesforce":    {salesforce, true},
 	"slack":         {slack, false},
 	"spotify":       {spotify, true},
@@ -50,6 +57,7 @@ var registry = map[string]struct {
 	"tradeshiftBox": {tradeshift(true), false},
 	"twitch":        {twitch, false},
 	"wordpress":     {wordpress, false},
+	"x":             {xAPI, true},
 	"yahoo":         {yahoo, false},
 	"yammer":        {yammer, false},
 	"yandex":        {yandex, false},

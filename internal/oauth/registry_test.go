@@ -21,12 +21,17 @@ var appwriteProviders = []string{
 	"tradeshift", "tradeshiftBox", "twitch", "wordpress", "yahoo", "yammer", "yandex", "zoho", "zoom",
 }
 
+// appwrite19Providers are those Appwrite added after 1.8: in its CE main
+// config, and cloudflare and resend in the 2.0 SDK enum.
+var appwrite19Providers = []string{"appwrite", "cloudflare", "fusionauth", "huggingface", "keycloak", "kick", "resend", "x"}
+
 func TestNames(t *testing.T) {
-	if len(appwriteProviders) != 39 {
-		t.Fatalf("test list has %d names", len(appwriteProviders))
+	if len(appwriteProviders) != 39 || len(appwrite19Providers) != 8 {
+		t.Fatalf("test lists have %d and %d names", len(appwriteProviders), len(appwrite19Providers))
 	}
-	if got := Names(); !slices.Equal(got, appwriteProviders) {
-		t.Errorf("Names() = %v\nwant      %v", got, appwriteProviders)
+	want := slices.Sorted(slices.Values(append(slices.Clone(appwriteProviders), appwrite19Providers...)))
+	if got := Names(); !slices.Equal(got, want) {
+		t.Errorf("Names() = %v\nwant      %v", got, want)
 	}
 }
 
@@ -44,6 +49,10 @@ func validConfig(t *testing.T, name string, idp *oidctest.Server) Config {
 		c.Extra = map[string]string{"auth0Domain": "t.auth0.com"}
 	case "authentik":
 		c.Extra = map[string]string{"authentikDomain": "auth.example.com"}
+	case "fusionauth":
+		c.Extra = map[string]string{"fusionAuthDomain": "login.example.com"}
+	case "keycloak":
+		c.Extra = map[string]string{"keycloakDomain": "sso.example.com", "keycloakRealm": "acme"}
 	case "oidc":
 		c.ClientID = idp.ClientID()
 		c.Extra = map[string]string{"wellKnownEndpoint": idp.WellKnownURL()}
@@ -54,7 +63,7 @@ func validConfig(t *testing.T, name string, idp *oidctest.Server) Config {
 func TestEveryProvider(t *testing.T) {
 	idp := oidctest.Start(t)
 	noRefresh := []string{"bitly", "facebook", "slack", "wordpress", "yammer"}
-	for _, name := range appwriteProviders {
+	for _, name := range Names() {
 		t.Run(name, func(t *testing.T) {
 			noDefaultClient(t)
 			cfg := validConfig(t, name, idp)
@@ -134,7 +143,9 @@ func TestNewErrors(t *testing.T) {
 	}{
 		{"mock", Config{ClientID: "c", ClientSecret: "s"}, ErrUnsupported},
 		{"GitHub", Config{ClientID: "c", ClientSecret: "s"}, ErrUnsupported},
-		{"appwrite", Config{ClientID: "c", ClientSecret: "s"}, ErrUnsupported},
+		{"clerk", Config{ClientID: "c", ClientSecret: "s"}, ErrUnsupported},
+		{"X", Config{ClientID: "c", ClientSecret: "s"}, ErrUnsupported},
+		{"x", Config{ClientID: "c"}, ErrMisconfigured},
 		{"github", Config{ClientSecret: "s"}, ErrMisconfigured},
 		{"github", Config{ClientID: "c"}, ErrMisconfigured},
 		{"okta", Config{ClientID: "c", ClientSecret: "s"}, ErrMisconfigured},

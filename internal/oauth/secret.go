@@ -20,18 +20,23 @@ const maxSecret = 16 << 10
 //	okta       {"clientSecret", "oktaDomain", "authorizationServerId"} — server defaults to "default"
 //	auth0      {"clientSecret", "auth0Domain"}
 //	authentik  {"clientSecret", "authentikDomain"}
+//	fusionauth {"clientSecret", "fusionAuthDomain"}
+//	keycloak   {"clientSecret", "keycloakDomain", "keycloakRealm"} — keycloakEndpoint (a URL) is read
+//	                                                       when keycloakDomain is absent
 //	gitlab     {"clientSecret", "endpoint"}             — endpoint (self-hosted) is optional; a plain
 //	                                                       secret is also accepted, as older Appwrite stored
 //
 // Every other provider's secret is the client secret itself.
 var jsonSecrets = map[string][]string{
-	"apple":     {"keyID", "teamID", "p8"},
-	"oidc":      {"wellKnownEndpoint", "authorizationEndpoint", "tokenEndpoint", "userinfoEndpoint", "prompt", "maxAge"},
-	"microsoft": {"tenantID"},
-	"okta":      {"oktaDomain", "authorizationServerId"},
-	"auth0":     {"auth0Domain"},
-	"authentik": {"authentikDomain"},
-	"gitlab":    {"endpoint"},
+	"apple":      {"keyID", "teamID", "p8"},
+	"oidc":       {"wellKnownEndpoint", "authorizationEndpoint", "tokenEndpoint", "userinfoEndpoint", "prompt", "maxAge"},
+	"microsoft":  {"tenantID"},
+	"okta":       {"oktaDomain", "authorizationServerId"},
+	"auth0":      {"auth0Domain"},
+	"authentik":  {"authentikDomain"},
+	"gitlab":     {"endpoint"},
+	"fusionauth": {"fusionAuthDomain"},
+	"keycloak":   {"keycloakDomain", "keycloakEndpoint", "keycloakRealm"},
 }
 
 // ParseSecret splits a project's stored provider secret (Appwrite's

@@ -89,7 +89,7 @@ func (s *Service) AddPlatform(ctx context.Context, pl *storage.Platform) error {
 	pl.Hostname = strings.ToLower(pl.Hostname)
 	err := s.store.CreatePlatform(ctx, pl)
 	if errors.Is(err, storage.ErrConflict) {
-		return apperr.Newf(apperr.ArgumentInvalid, "A platform with the same id already exists.")
+		return apperr.New(apperr.PlatformExists)
 	}
 	s.Forget(pl.ProjectID)
 	return err
@@ -180,11 +180,11 @@ func (s *Service) CreateKey(ctx context.Context, projectID, id, name string, sco
 		SecretHash: secret.Hash(raw), Prefix: raw[:8], CreatedAt: now, UpdatedAt: now}
 	if err := s.store.CreateKey(ctx, k); err != nil {
 		if errors.Is(err, storage.ErrConflict) {
-			return nil, "", apperr.Newf(apperr.ArgumentInvalid, "A key with the same id already exists.")
+			return nil, "", apperr.New(apperr.KeyExists)
 		}
 		return nil, "", err
 	}
-	return k, "standard_" + raw, nil
+	return k, standardPrefix + raw, nil
 }
 
 // Keys lists a project's keys (without secrets).

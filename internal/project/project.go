@@ -40,6 +40,9 @@ type Service struct {
 	store storage.Store
 	now   func() time.Time
 
+	// ephemeral signs ephemeral keys; nil refuses to make or accept any.
+	ephemeral []byte
+
 	ttl   time.Duration // 0: every lookup reads the database
 	mu    sync.Mutex
 	cache map[string]*entry
@@ -187,16 +190,22 @@ func isWeb(t string) bool {
 }
 
 // KeyFor finds the API key whose secret is presented, checks it belongs to
-// the project and has not expired.
+// the project and has not expired. An ephemeral key is checked by its
+// signature alone (EphemeralKey).
 func (s *Service) KeyFor(ctx context.Context, projectID, presented string) (*storage.Key, error) {
-	// Appwrite keys are "standard_<secret>"; a value without "_" is a
-	// standard key too.
-	if kind, rest, ok := strings.Cut(presented, "_"); ok && kind == "standard" {
+	// Appwrite keys are "standard_<secret>" or "ephemeral_<token>"; a
+	// value without a known prefix is a standard key (Gatehouse's before
+	// the prefix).
+	kind, rest, _ := strings.Cut(presented, "_")
+	switch kind {
+	case "ephemeral":
+		return s.ephemeralKey(projectID, rest)
+	case "standard":
 		presented = rest
 	}
 	k, err := s.store.KeyBySecretHash(ctx, secret.Hash(presented))
 	if errors.Is(err, storage.ErrNotFound) || (err == nil && k.ProjectID != projectID) {
-		return nil, apperr.Newf(apperr.UserUnauthorized, "The API key is invalid.")
+		return nil, invalidKey()
 	}
 	if err != nil {
 		return nil, err
@@ -206,6 +215,8 @@ func (s *Service) KeyFor(ctx context.Context, projectID, presented string) (*sto
 	}
 	return k, nil
 }
+
+func invalidKey() error { return apperr.Newf(apperr.UserUnauthorized, "The API key is invalid.") }
 
 // HasScope reports whether the key grants scope.
 func HasScope(k *storage.Key, scope string) bool {

@@ -37,6 +37,10 @@ type ProjectSettings struct {
 	OAuth     map[string]OAuthApp `json:"oauth,omitempty"`     // key: provider name
 	Services  map[string]bool     `json:"services,omitempty"`  // false disables a service
 	APIs      map[string]bool     `json:"apis,omitempty"`      // false disables rest, graphql, realtime
+
+	// Labels are the project's own tags (Appwrite 1.9's PUT
+	// /project/labels): up to 1000 alphanumeric strings of 1-36 chars.
+	Labels []string `json:"labels,omitempty"`
 }
 
 // SMTPSettings are a project's own mail server. Password is sealed.
@@ -176,6 +180,10 @@ type Key struct {
 	SDKs       []string
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
+	// Ephemeral marks a key made from a signed ephemeral secret
+	// (project.Service.EphemeralKey): never stored, it lives until its
+	// Expire and cannot mint or widen other keys.
+	Ephemeral bool
 }
 
 // User is an account in a project.
@@ -194,6 +202,10 @@ type User struct {
 	Status            bool
 	Labels            []string
 	EmailVerification bool
+	// EmailFacts is what the email policies found about Email when it was
+	// last set; nil when it was set before Gatehouse looked (or there is
+	// no email).
+	EmailFacts        *EmailFacts
 	PhoneVerification bool
 	MFA               bool
 	Reset             bool
@@ -201,9 +213,20 @@ type User struct {
 	Targets           []Target        // messaging targets, kept by the store
 	TOTP              bool            // has a verified TOTP authenticator
 	RecoveryCodes     string          // sealed JSON list of unused MFA recovery codes
+	Impersonator      bool            // may act as other users of its project (Appwrite 1.9)
 	AccessedAt        time.Time
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
+}
+
+// EmailFacts classifies a user's email for the email policies: the
+// address with its aliasing removed, and what kind of provider serves it.
+type EmailFacts struct {
+	Canonical   string
+	Free        bool
+	Disposable  bool
+	Corporate   bool
+	IsCanonical bool // the address is its own canonical form
 }
 
 // Target is where messages to a user go: its email, its phone, or a push
@@ -294,14 +317,19 @@ type Token struct {
 	SessionID string
 }
 
+// LogModeImpersonated is the mode of an entry written while an
+// impersonator acted as the user: Actor is the operator's id, and
+// UserEmail and UserName are the operator's. It is "default" on the wire.
+const LogModeImpersonated = "impersonated"
+
 // Log is one entry of a user's security log.
 type Log struct {
 	ProjectID string
 	ID        string
 	UserID    string
 	Event     string
-	Mode      string // "default" for the user's own actions, "admin" for keys
-	Actor     string // who acted: the user, or an API key's name
+	Mode      string // "default" for the user's own actions, "admin" for keys, LogModeImpersonated
+	Actor     string // who acted: the user, an API key's name, or the impersonating operator's id
 	UserEmail string
 	UserName  string
 	Client    Client

@@ -75,8 +75,7 @@ func (s *Store) SplitIdentity(ctx context.Context, fromID, oldID string, u *stor
 				return err // moved or removed meanwhile
 			}
 		}
-		if _, err := q.ExecContext(ctx, `INSERT INTO users (`+userCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
-			$12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)`, userArgs(u)...); err != nil {
+		if _, err := q.ExecContext(ctx, `INSERT INTO users (`+userCols+`) VALUES (`+userValues+`)`, userArgs(u)...); err != nil {
 			return fmt.Errorf("insert user: %w", err)
 		}
 		for i := range u.Targets {

@@ -43,6 +43,7 @@ var userList = &listSpec{
 		"$id": "id", "$createdAt": "created_at", "$updatedAt": "updated_at", "name": "name", "email": "email",
 		"phone": "phone", "status": "status", "passwordUpdate": "password_update", "registration": "registration",
 		"emailVerification": "email_verification", "phoneVerification": "phone_verification", "labels": "labels",
+		"impersonator": "impersonator",
 	},
 	times:    map[string]bool{"created_at": true, "updated_at": true, "password_update": true, "registration": true},
 	nullable: map[string]bool{"email": true, "phone": true},

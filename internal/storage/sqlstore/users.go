@@ -17,7 +17,7 @@ import (
 
 const userCols = `project_id, id, name, email, phone, password_hash, hash, hash_options, password_update, password_history,
 	registration, status, labels, email_verification, phone_verification, mfa, reset, prefs, accessed_at, created_at, updated_at, targets,
-	totp, recovery_codes`
+	totp, recovery_codes, impersonator` + userEmailCols
 
 // userDest holds the scan targets of one user row.
 type userDest struct {
@@ -25,18 +25,20 @@ type userDest struct {
 	email, phone, pw, hashOpts   sql.NullString
 	history, labels, prefs, tgts string
 	pwUpdate, reg, acc, cre, upd int64
+	facts                        emailFactsDest
 }
 
 func (d *userDest) targets() []any {
 	u := &d.u
-	return []any{&u.ProjectID, &u.ID, &u.Name, &d.email, &d.phone, &d.pw, &u.Hash, &d.hashOpts, &d.pwUpdate, &d.history,
+	return append([]any{&u.ProjectID, &u.ID, &u.Name, &d.email, &d.phone, &d.pw, &u.Hash, &d.hashOpts, &d.pwUpdate, &d.history,
 		&d.reg, &u.Status, &d.labels, &u.EmailVerification, &u.PhoneVerification, &u.MFA, &u.Reset, &d.prefs, &d.acc, &d.cre, &d.upd, &d.tgts,
-		&u.TOTP, &u.RecoveryCodes}
+		&u.TOTP, &u.RecoveryCodes, &u.Impersonator}, d.facts.targets()...)
 }
 
 func (d *userDest) finish() (*storage.User, error) {
 	u := &d.u
 	u.Email, u.Phone, u.PasswordHash = d.email.String, d.phone.String, d.pw.String
+	u.EmailFacts = d.facts.record()
 	if d.hashOpts.Valid {
 		u.HashOptions = json.RawMessage(d.hashOpts.String)
 	}
@@ -139,10 +141,10 @@ func userArgs(u *storage.User) []any {
 	if prefs == "" {
 		prefs = "{}"
 	}
-	return []any{u.ProjectID, u.ID, u.Name, nullable(u.Email), nullable(u.Phone), nullable(u.PasswordHash), u.Hash, hashOpts,
+	return append([]any{u.ProjectID, u.ID, u.Name, nullable(u.Email), nullable(u.Phone), nullable(u.PasswordHash), u.Hash, hashOpts,
 		micros(u.PasswordUpdate), jsonText(strs(u.PasswordHistory)), micros(u.Registration), u.Status, jsonText(strs(u.Labels)),
 		u.EmailVerification, u.PhoneVerification, u.MFA, u.Reset, prefs, micros(u.AccessedAt), micros(u.CreatedAt), micros(u.UpdatedAt),
-		targetsJSON(u.Targets), u.TOTP, u.RecoveryCodes}
+		targetsJSON(u.Targets), u.TOTP, u.RecoveryCodes, u.Impersonator}, emailFactsArgs(u.EmailFacts)...)
 }
 
 func (s *Store) CreateUser(ctx context.Context, u *storage.User) error {
@@ -161,8 +163,7 @@ func (s *Store) CreateUserWithin(ctx context.Context, u *storage.User, limit int
 		if err := s.admitUser(ctx, q, u, limit); err != nil {
 			return err
 		}
-		if _, err := q.ExecContext(ctx, `INSERT INTO users (`+userCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
-			$12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)`, userArgs(u)...); err != nil {
+		if _, err := q.ExecContext(ctx, `INSERT INTO users (`+userCols+`) VALUES (`+userValues+`)`, userArgs(u)...); err != nil {
 			return fmt.Errorf("insert user: %w", err)
 		}
 		for i := range u.Targets {
@@ -265,7 +266,9 @@ func saveUser(ctx context.Context, q querier, u *storage.User, oldEmail, oldPhon
 	_, err := q.ExecContext(ctx, `UPDATE users SET name = $3, email = $4, phone = $5, password_hash = $6, hash = $7, hash_options = $8,
 		password_update = $9, password_history = $10, registration = $11, status = $12, labels = $13, email_verification = $14,
 		phone_verification = $15, mfa = $16, reset = $17, prefs = $18, accessed_at = $19, updated_at = $20, targets = $21,
-		totp = $22, recovery_codes = $23
+		totp = $22, recovery_codes = $23,
+		impersonator = $24, email_canonical = $25, email_is_free = $26, email_is_disposable = $27, email_is_corporate = $28,
+		email_is_canonical = $29
 		WHERE project_id = $1 AND id = $2`, a...)
 	if err != nil {
 		return fmt.Errorf("update user: %w", err)

@@ -345,6 +345,7 @@ func newUser(projectID, id, email string) *storage.User {
 		PhoneVerification: false,
 		MFA:               false,
 		Reset:             false,
+		Impersonator:      true,
 		Prefs:             json.RawMessage(`{"theme":"dark","n":1,"nested":{"a":[1,2]}}`),
 		AccessedAt:        at(2 * time.Minute),
 		CreatedAt:         t0,

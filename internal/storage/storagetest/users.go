@@ -59,6 +59,25 @@ var userTests = []test{
 		noErr(t, err, "GetUser")
 		sameUser(t, s, "GetUser after flipping every flag", got, u)
 	}},
+	{"EmailFacts", func(t *testing.T, s storage.Store) {
+		// Stored with the user, NULL (nil) when unset, changed by updates.
+		ctx := t.Context()
+		mustProject(t, s, "p1", t0)
+		u := newUser("p1", "u1", "a.nn@gmail.com")
+		u.EmailFacts = &storage.EmailFacts{Canonical: "ann@gmail.com", Free: true}
+		noErr(t, s.CreateUser(ctx, u), "CreateUser")
+		got, err := s.GetUser(ctx, "p1", "u1")
+		noErr(t, err, "GetUser")
+		sameUser(t, s, "GetUser", got, u)
+		for _, f := range []*storage.EmailFacts{nil, {Canonical: "ann@example.com", Corporate: true, IsCanonical: true}} {
+			_, err = s.UpdateUser(ctx, "p1", "u1", func(cur *storage.User) error { cur.EmailFacts = f; return nil })
+			noErr(t, err, "UpdateUser")
+			u.EmailFacts = f
+			got, err = s.GetUser(ctx, "p1", "u1")
+			noErr(t, err, "GetUser")
+			sameUser(t, s, "GetUser after UpdateUser", got, u)
+		}
+	}},
 	{"Conflicts", testUserConflicts},
 	{"Missing", func(t *testing.T, s storage.Store) {
 		ctx := t.Context()
