@@ -3,7 +3,6 @@ package apitest
 import (
 	"context"
 	"database/sql"
-	"io/fs"
 	"strings"
 	"sync"
 	"testing"
@@ -42,18 +41,15 @@ func TestNodesStartingTogetherMigrateOnce(t *testing.T) {
 			c.signUp(mail, "correct horse")
 			servers[nodes-1].client(t, c.project).signIn(mail, "correct horse")
 
-			files, err := fs.Glob(sqlstore.Migrations(), "*.sql")
-			if err != nil || len(files) == 0 {
-				t.Fatalf("migrations %v: %v", files, err)
-			}
+			want := sqlstore.MigrationCount()
 			raw := openRaw(t, db)
 			var applied, distinct int
 			if err := raw.QueryRowContext(context.Background(),
 				`SELECT COUNT(*), COUNT(DISTINCT version_id) FROM goose_db_version WHERE version_id > 0 AND is_applied`).Scan(&applied, &distinct); err != nil {
 				t.Fatal(err)
 			}
-			if applied != len(files) || distinct != len(files) {
-				t.Fatalf("%d migrations, %d applied rows (%d distinct)", len(files), applied, distinct)
+			if applied != want || distinct != want {
+				t.Fatalf("%d migrations, %d applied rows (%d distinct)", want, applied, distinct)
 			}
 		})
 	}

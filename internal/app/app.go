@@ -93,6 +93,9 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, e
 	if err != nil {
 		return nil, err
 	}
+	if why := store.SearchIndexMissing(); why != "" {
+		log.Warn("the users search has no index and reads every user: see docs/deploy.md (pg_trgm)", "reason", why)
+	}
 	srv, err := start(ctx, cfg, log, store)
 	if err != nil {
 		store.Close()

@@ -28,6 +28,9 @@ type listSpec struct {
 	// search is the condition one word of a search puts on a row, p being
 	// its LIKE pattern's placeholder.
 	search func(p string) string
+	// indexed: migration 00015's users_search index serves the search
+	// (search.go).
+	indexed bool
 	// what names a row in errors ("list users: ...").
 	what string
 }
@@ -52,7 +55,8 @@ var userList = &listSpec{
 		return "(LOWER(id) LIKE " + p + ` ESCAPE '\' OR LOWER(COALESCE(email, '')) LIKE ` + p + ` ESCAPE '\'` +
 			` OR COALESCE(phone, '') LIKE ` + p + ` ESCAPE '\' OR LOWER(name) LIKE ` + p + ` ESCAPE '\')`
 	},
-	what: "users",
+	indexed: true,
+	what:    "users",
 }
 
 // identityList is GET /v1/users/identities and GET /v1/account/identities.
@@ -313,9 +317,18 @@ func list[T any](ctx context.Context, s *Store, spec *listSpec, in scope, lq sto
 		}
 		conds = append(conds, "("+c+")")
 	}
-	if lq.Search != "" {
-		for _, word := range searchTerms(lq.Search) {
-			conds = append(conds, spec.search(w.arg("%"+like(word)+"%")))
+	// fts is the users_search match narrowing a search on SQLite.
+	var fts []string
+	for _, word := range searchTerms(lq.Search) {
+		p := w.arg("%" + like(word) + "%")
+		switch {
+		case !spec.indexed || !indexable(word):
+			conds = append(conds, spec.search(p))
+		case s.engine == "postgres":
+			conds = append(conds, searchExprPG+" LIKE "+p+` ESCAPE '\'`)
+		default:
+			conds = append(conds, spec.search(p))
+			fts = append(fts, ftsPhrase(strings.ToLower(word)))
 		}
 	}
 	var orders []order
@@ -336,9 +349,22 @@ func list[T any](ctx context.Context, s *Store, spec *listSpec, in scope, lq sto
 	// The total stops counting at MaxTotal so it never scans more than
 	// that many rows.
 	var total int
-	countArgs := append([]any(nil), w.args...)
-	if err := s.r.QueryRowContext(ctx, s.rebind(`SELECT COUNT(*) FROM (SELECT 1 FROM `+spec.table+` WHERE `+base+` LIMIT `+
-		strconv.Itoa(storage.MaxTotal)+`) t`), countArgs...).Scan(&total); err != nil {
+	from := spec.table
+	if fts != nil {
+		// SQLite: one pass over the FTS5 match gives the total and the
+		// matching rows; the page then reads only those (a second match
+		// would cost as much again). When there are MaxTotal of them the
+		// page walks the list's order instead, which finds common words
+		// sooner than sorting them all.
+		found, n, err := s.searchRows(ctx, base, w.args, strings.Join(fts, " "))
+		if err != nil {
+			return nil, 0, fmt.Errorf("count %s: %w", spec.what, err)
+		}
+		if total = n; total < storage.MaxTotal {
+			from = searchPageFromSQLite(w.arg(found))
+		}
+	} else if err := s.r.QueryRowContext(ctx, s.rebind(`SELECT COUNT(*) FROM (SELECT 1 FROM `+spec.table+` WHERE `+base+` LIMIT `+
+		strconv.Itoa(storage.MaxTotal)+`) t`), w.args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count %s: %w", spec.what, err)
 	}
 
@@ -375,7 +401,7 @@ func list[T any](ctx context.Context, s *Store, spec *listSpec, in scope, lq sto
 			ob = append(ob, "("+o.col+" IS NULL) DESC, "+o.col+dir)
 		}
 	}
-	q := `SELECT ` + spec.cols + ` FROM ` + spec.table + ` WHERE ` + strings.Join(conds, " AND ") + ` ORDER BY ` + strings.Join(ob, ", ") +
+	q := `SELECT ` + spec.cols + ` FROM ` + from + ` WHERE ` + strings.Join(conds, " AND ") + ` ORDER BY ` + strings.Join(ob, ", ") +
 		` LIMIT ` + w.arg(lq.Page.Limit) + ` OFFSET ` + w.arg(lq.Page.Offset)
 	rows, err := s.r.QueryContext(ctx, s.rebind(q), w.args...)
 	if err != nil {

@@ -36,7 +36,8 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	var opts []goose.ProviderOption
+	// 00015 is in Go (search.go); the others are the SQL files.
+	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true), goose.WithGoMigrations(s.searchMigration())}
 	dialect := goose.DialectSQLite3
 	if s.engine == "postgres" {
 		dialect = goose.DialectPostgres
@@ -57,11 +58,23 @@ func (s *Store) migrate(ctx context.Context) error {
 }
 
 // Migrations returns the embedded migration files, for tests that check
-// what was applied.
+// what was applied. MigrationCount counts them with the Go ones.
 func Migrations() fs.FS {
 	fsys, err := fs.Sub(migrations, "migrations")
 	if err != nil {
 		panic(err) // the embedded folder is fixed at build time
 	}
 	return fsys
+}
+
+// goMigrations is how many migrations are written in Go: 00015.
+const goMigrations = 1
+
+// MigrationCount is how many migrations there are, SQL files and Go.
+func MigrationCount() int {
+	files, err := fs.Glob(Migrations(), "*.sql")
+	if err != nil {
+		panic(err) // the pattern is valid
+	}
+	return len(files) + goMigrations
 }

@@ -43,6 +43,10 @@ type Store struct {
 	// (pglookup.go).
 	raw *rawLookups
 	pg  *pgLookups
+
+	// searchMissing is why PostgreSQL has no users search index (see
+	// search.go), "" when it has one.
+	searchMissing string
 }
 
 // Open connects to engine ("sqlite" or "postgres") at dsn, applies the
@@ -78,6 +82,10 @@ func Open(ctx context.Context, engine, dsn string) (*Store, error) {
 		return nil, err
 	}
 	if err := s.migrateOnce(ctx, dsn); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if err := s.checkSearchIndex(ctx); err != nil {
 		s.Close()
 		return nil, err
 	}

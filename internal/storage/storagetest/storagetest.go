@@ -40,6 +40,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"Users", userTests},
 		{"UsersByPhone", userPhoneTests},
 		{"ListUsers", listUserTests},
+		{"SearchUsers", searchUserTests},
 		{"Targets", targetTests},
 		{"Tokens", tokenTests},
 		{"ShortTokens", shortTokenTests},
