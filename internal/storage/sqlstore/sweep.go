@@ -39,6 +39,10 @@ var sweepTables = map[storage.SweepKind]sweepTable{
 
 // sweepQuery is the batch DELETE of t. Both engines take a row value on
 // the left of IN; the subquery walks the date index and stops at $2 rows.
+// Its ORDER BY holds the planner to that index: with statistics taken
+// before a large sweep (autovacuum has not analyzed since), PostgreSQL
+// expected the date range to be dense and scanned the whole table for
+// rows that were gone, 1.5 s per kind on a million users' logs.
 func (s *Store) sweepQuery(t sweepTable) string {
 	lock := ""
 	if s.engine == "postgres" {
@@ -49,7 +53,7 @@ func (s *Store) sweepQuery(t sweepTable) string {
 		key = "(" + key + ")"
 	}
 	return `DELETE FROM ` + t.table + ` WHERE ` + key + ` IN (SELECT ` + t.key + ` FROM ` + t.table +
-		` WHERE ` + t.date + ` < $1` + t.extra + ` LIMIT $2` + lock + `)`
+		` WHERE ` + t.date + ` < $1` + t.extra + ` ORDER BY ` + t.date + ` LIMIT $2` + lock + `)`
 }
 
 func (s *Store) Sweep(ctx context.Context, kind storage.SweepKind, cutoff time.Time, limit int) (int, error) {
