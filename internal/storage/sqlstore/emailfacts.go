@@ -27,23 +27,19 @@ func placeholders(n int) string {
 	return b.String()
 }
 
-// emailFactsDest holds the scan targets of userEmailCols.
+// emailFactsDest holds the scan targets of userEmailCols (listed in
+// userDest.targets and the lite lookup, in the columns' order).
 type emailFactsDest struct {
 	canonical                                sql.NullString
-	free, disposable, corporate, isCanonical *bool
-}
-
-func (d *emailFactsDest) targets() []any {
-	return []any{&d.canonical, &d.free, &d.disposable, &d.corporate, &d.isCanonical}
+	free, disposable, corporate, isCanonical sql.NullBool
 }
 
 func (d *emailFactsDest) record() *storage.EmailFacts {
 	if !d.canonical.Valid {
 		return nil
 	}
-	deref := func(b *bool) bool { return b != nil && *b }
-	return &storage.EmailFacts{Canonical: d.canonical.String, Free: deref(d.free), Disposable: deref(d.disposable),
-		Corporate: deref(d.corporate), IsCanonical: deref(d.isCanonical)}
+	return &storage.EmailFacts{Canonical: d.canonical.String, Free: d.free.Bool, Disposable: d.disposable.Bool,
+		Corporate: d.corporate.Bool, IsCanonical: d.isCanonical.Bool}
 }
 
 // emailFactsArgs are the values of userEmailCols.

@@ -178,7 +178,8 @@ func (r *rawLookups) close() {
 
 // query runs lookup k with args bound to ?1, ?2, ... and stores the one
 // row's columns in dest, as Row.Scan would (sql.ErrNoRows when there is
-// none). dest takes *string, **string, *sql.NullString, *int64, *bool and **bool.
+// none). dest takes *string, **string, *sql.NullString, *int64, *bool and
+// *sql.NullBool.
 func (r *rawLookups) query(k lookupKind, dest []any, args ...string) error {
 	if r.closed.Load() {
 		return errRawClosed
@@ -258,16 +259,13 @@ func (c *rawConn) column(st uintptr, i int32, d any) error {
 			return fmt.Errorf("type %d into an integer", typ)
 		}
 		*d = sqlite3.Xsqlite3_column_int64(c.tls, st, i)
-	case **bool:
+	case *sql.NullBool:
 		if typ == sqlite3.SQLITE_NULL {
-			*d = nil
+			*d = sql.NullBool{}
 			return nil
 		}
-		var b bool
-		if err := c.column(st, i, &b); err != nil {
-			return err
-		}
-		*d = &b
+		d.Valid = true
+		return c.column(st, i, &d.Bool)
 	case *bool:
 		if typ != sqlite3.SQLITE_INTEGER {
 			return fmt.Errorf("type %d into a bool", typ)

@@ -28,8 +28,9 @@ func (s *Store) SessionBySecretLite(ctx context.Context, projectID, userID, secr
 	var facts emailFactsDest
 	dest := []any{&sess.ID, &sess.UserID, &factors, &mfaUpd, &exp,
 		&u.ProjectID, &u.Name, &email, &phone, &pwUpd, &reg, &u.Status, &labels, &u.EmailVerification,
-		&u.PhoneVerification, &u.MFA, &u.Reset, &prefs, &acc, &cre, &upd, &tgts, &u.TOTP, &u.Impersonator}
-	dest = append(dest, facts.targets()...)
+		&u.PhoneVerification, &u.MFA, &u.Reset, &prefs, &acc, &cre, &upd, &tgts, &u.TOTP, &u.Impersonator,
+		// userEmailCols, in the same slice: one allocation.
+		&facts.canonical, &facts.free, &facts.disposable, &facts.corporate, &facts.isCanonical}
 	if err := s.lookup(lookupLite, dest, secretHash, projectID, userID); err != nil {
 		return nil, nil, notFound(err)
 	}

@@ -30,9 +30,11 @@ type userDest struct {
 
 func (d *userDest) targets() []any {
 	u := &d.u
-	return append([]any{&u.ProjectID, &u.ID, &u.Name, &d.email, &d.phone, &d.pw, &u.Hash, &d.hashOpts, &d.pwUpdate, &d.history,
+	return []any{&u.ProjectID, &u.ID, &u.Name, &d.email, &d.phone, &d.pw, &u.Hash, &d.hashOpts, &d.pwUpdate, &d.history,
 		&d.reg, &u.Status, &d.labels, &u.EmailVerification, &u.PhoneVerification, &u.MFA, &u.Reset, &d.prefs, &d.acc, &d.cre, &d.upd, &d.tgts,
-		&u.TOTP, &u.RecoveryCodes, &u.Impersonator}, d.facts.targets()...)
+		&u.TOTP, &u.RecoveryCodes, &u.Impersonator,
+		// userEmailCols, in the same slice: one allocation.
+		&d.facts.canonical, &d.facts.free, &d.facts.disposable, &d.facts.corporate, &d.facts.isCanonical}
 }
 
 func (d *userDest) finish() (*storage.User, error) {
