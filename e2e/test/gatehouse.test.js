@@ -38,6 +38,7 @@ const allSuites = {
   emailpolicy: require('../suites/emailpolicy'),
   impersonate: require('../suites/impersonate'),
   projectsettings: require('../suites/projectsettings'),
+  account19: require('../suites/account19'),
   appwrite: require('../appwrite'),
 };
 
