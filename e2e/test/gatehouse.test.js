@@ -39,6 +39,7 @@ const allSuites = {
   impersonate: require('../suites/impersonate'),
   projectsettings: require('../suites/projectsettings'),
   account19: require('../suites/account19'),
+  sdkmatrix: require('../suites/sdkmatrix'),
   appwrite: require('../appwrite'),
 };
 
