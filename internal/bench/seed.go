@@ -107,6 +107,17 @@ func engineOf(database string) (engine, dsn string, err error) {
 	return "", "", errors.New("database: want sqlite:PATH or a postgres:// URL")
 }
 
+// openStore opens (and migrates) the database a bench subcommand works
+// on directly, and says which engine it is.
+func openStore(ctx context.Context, database string) (*sqlstore.Store, string, error) {
+	engine, dsn, err := engineOf(database)
+	if err != nil {
+		return nil, "", err
+	}
+	store, err := sqlstore.Open(ctx, engine, dsn)
+	return store, engine, err
+}
+
 // Seed is `gatehouse bench seed`.
 func Seed(args []string, stdout io.Writer) error {
 	o, err := parseSeedFlags(args, stdout)
@@ -116,12 +127,8 @@ func Seed(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	engine, dsn, err := engineOf(o.database)
-	if err != nil {
-		return err
-	}
 	ctx := context.Background()
-	store, err := sqlstore.Open(ctx, engine, dsn)
+	store, _, err := openStore(ctx, o.database)
 	if err != nil {
 		return err
 	}

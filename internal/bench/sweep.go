@@ -13,7 +13,6 @@ import (
 
 	"github.com/gatehouse-auth/gatehouse/internal/maintenance"
 	"github.com/gatehouse-auth/gatehouse/internal/storage"
-	"github.com/gatehouse-auth/gatehouse/internal/storage/sqlstore"
 )
 
 // `gatehouse bench sweep` times the maintenance sweep on a database as it
@@ -76,12 +75,8 @@ func Sweep(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	engine, dsn, err := engineOf(o.database)
-	if err != nil {
-		return err
-	}
 	ctx := context.Background()
-	store, err := sqlstore.Open(ctx, engine, dsn)
+	store, engine, err := openStore(ctx, o.database)
 	if err != nil {
 		return err
 	}
