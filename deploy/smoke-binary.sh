@@ -32,11 +32,15 @@ trap cleanup EXIT
 trap 'exit 143' TERM INT
 
 key=smoke_admin_$(smoke_random_hex 16)
+# The log files exist before the server starts: the loop below reads
+# stderr at once, and the subshell opens it only when it execs.
+: >"$dir/stdout"
+: >"$dir/stderr"
 (
 	cd "$dir"
 	exec env GATEHOUSE_ADDR=127.0.0.1:0 GATEHOUSE_DATABASE="sqlite:$dir/gatehouse.db" \
 		GATEHOUSE_ADMIN_KEY="$key" GATEHOUSE_LOG_FORMAT=json GATEHOUSE_SECRET_KEY="$(smoke_random_hex 32)" \
-		"$bin" serve >"$dir/stdout" 2>"$dir/stderr"
+		"$bin" serve >>"$dir/stdout" 2>>"$dir/stderr"
 ) &
 pid=$!
 
