@@ -41,6 +41,47 @@ type ProjectSettings struct {
 	// Labels are the project's own tags (Appwrite 1.9's PUT
 	// /project/labels): up to 1000 alphanumeric strings of 1-36 chars.
 	Labels []string `json:"labels,omitempty"`
+
+	// OAuth2Server makes the project an OAuth 2.1 and OpenID Connect
+	// provider (Appwrite 2.0's PUT /project/oauth2-server).
+	OAuth2Server OAuth2ServerSettings `json:"oauth2Server"`
+}
+
+// OAuth2ServerSettings are a project's settings as an OAuth2 and OpenID
+// provider. Durations are seconds; zero means the default.
+type OAuth2ServerSettings struct {
+	Enabled bool `json:"enabled"`
+	// AuthorizationURL is the project's own consent page.
+	AuthorizationURL          string   `json:"authorizationUrl,omitempty"`
+	Scopes                    []string `json:"scopes,omitempty"`
+	DefaultScopes             []string `json:"defaultScopes,omitempty"`
+	AuthorizationDetailsTypes []string `json:"authorizationDetailsTypes,omitempty"`
+
+	AccessTokenDuration             int `json:"accessTokenDuration,omitempty"`
+	RefreshTokenDuration            int `json:"refreshTokenDuration,omitempty"`
+	PublicAccessTokenDuration       int `json:"publicAccessTokenDuration,omitempty"`
+	PublicRefreshTokenDuration      int `json:"publicRefreshTokenDuration,omitempty"`
+	InstallationAccessTokenDuration int `json:"installationAccessTokenDuration,omitempty"`
+
+	// ConfidentialPKCE requires PKCE of confidential clients too; public
+	// clients always need it.
+	ConfidentialPKCE bool `json:"confidentialPkce,omitempty"`
+
+	// The device flow (RFC 8628): on for a project once VerificationURL
+	// names its page.
+	VerificationURL    string `json:"verificationUrl,omitempty"`
+	UserCodeLength     int    `json:"userCodeLength,omitempty"`
+	UserCodeFormat     string `json:"userCodeFormat,omitempty"`
+	DeviceCodeDuration int    `json:"deviceCodeDuration,omitempty"`
+
+	InstallationScopes []string `json:"installationScopes,omitempty"`
+
+	// CIMDAllowLoopback lets client ID metadata documents be fetched from
+	// loopback and private addresses, for development only.
+	CIMDAllowLoopback bool `json:"cimdAllowLoopback,omitempty"`
+	// DynamicRegistration opens POST <issuer>/register (RFC 7591) to
+	// anyone, for public PKCE clients only. Off by default.
+	DynamicRegistration bool `json:"dynamicRegistration,omitempty"`
 }
 
 // SMTPSettings are a project's own mail server. Password is sealed.
