@@ -88,9 +88,9 @@ type AppStore interface {
 	// kind, checked in the same transaction.
 	CreateAppCredential(ctx context.Context, c *AppCredential, max int) error
 	GetAppCredential(ctx context.Context, projectID, appID, kind, id string) (*AppCredential, error)
-	// ListAppCredentials lists an app's credentials of a kind, oldest
-	// first.
-	ListAppCredentials(ctx context.Context, projectID, appID, kind string) ([]*AppCredential, error)
+	// ListAppCredentials lists the credentials of a kind of the apps
+	// named (one read for a page of apps), oldest first.
+	ListAppCredentials(ctx context.Context, projectID, kind string, appIDs []string) ([]*AppCredential, error)
 	DeleteAppCredential(ctx context.Context, projectID, appID, kind, id string) error
 	// TouchAppCredential sets a credential's lastAccessedAt.
 	TouchAppCredential(ctx context.Context, projectID, appID, kind, id string, at time.Time) error

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/gatehouse-auth/gatehouse/internal/storage"
@@ -195,9 +196,18 @@ func (s *Store) GetAppCredential(ctx context.Context, projectID, appID, kind, id
 	return scanCred(row)
 }
 
-func (s *Store) ListAppCredentials(ctx context.Context, projectID, appID, kind string) ([]*storage.AppCredential, error) {
-	rows, err := s.query(ctx, `SELECT `+credCols+` FROM app_credentials WHERE project_id = $1 AND app_id = $2 AND kind = $3
-		ORDER BY created_at, id`, projectID, appID, kind)
+func (s *Store) ListAppCredentials(ctx context.Context, projectID, kind string, appIDs []string) ([]*storage.AppCredential, error) {
+	if len(appIDs) == 0 {
+		return nil, nil
+	}
+	w := &where{}
+	in := make([]string, len(appIDs))
+	for i, id := range appIDs {
+		in[i] = w.arg(id)
+	}
+	q := `SELECT ` + credCols + ` FROM app_credentials WHERE project_id = ` + w.arg(projectID) + ` AND kind = ` + w.arg(kind) +
+		` AND app_id IN (` + strings.Join(in, ", ") + `) ORDER BY created_at, id`
+	rows, err := s.r.QueryContext(ctx, s.rebind(q), w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("list app credentials: %w", err)
 	}

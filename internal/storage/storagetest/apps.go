@@ -127,10 +127,15 @@ var appTests = []test{
 		isErr(t, err, storage.ErrNotFound, "a secret read as a key")
 		_, err = s.GetAppCredential(ctx, "p1", "a2", storage.AppSecretKind, "s1")
 		isErr(t, err, storage.ErrNotFound, "a secret read through another app")
-		list, err := s.ListAppCredentials(ctx, "p1", "a1", storage.AppSecretKind)
+		list, err := s.ListAppCredentials(ctx, "p1", storage.AppSecretKind, []string{"a1"})
 		noErr(t, err, "ListAppCredentials")
 		if len(list) != 2 || list[0].ID != "s1" || list[1].ID != "s2" {
 			t.Fatalf("ListAppCredentials: %v", list)
+		}
+		list, err = s.ListAppCredentials(ctx, "p1", storage.AppSecretKind, []string{"a1", "a2", "zz"})
+		noErr(t, err, "ListAppCredentials of several apps")
+		if len(list) != 3 {
+			t.Fatalf("ListAppCredentials of several apps: %v", list)
 		}
 		noErr(t, s.TouchAppCredential(ctx, "p1", "a1", storage.AppSecretKind, "s1", t0.Add(time.Minute)), "TouchAppCredential")
 		got, _ = s.GetAppCredential(ctx, "p1", "a1", storage.AppSecretKind, "s1")
@@ -140,21 +145,21 @@ var appTests = []test{
 		noErr(t, s.DeleteAppCredential(ctx, "p1", "a1", storage.AppSecretKind, "s2"), "DeleteAppCredential")
 		isErr(t, s.DeleteAppCredential(ctx, "p1", "a1", storage.AppSecretKind, "s2"), storage.ErrNotFound, "delete twice")
 		noErr(t, s.DeleteApp(ctx, "p1", "a1"), "DeleteApp")
-		list, _ = s.ListAppCredentials(ctx, "p1", "a1", storage.AppSecretKind)
-		keys, _ := s.ListAppCredentials(ctx, "p1", "a1", storage.AppKeyKind)
+		list, _ = s.ListAppCredentials(ctx, "p1", storage.AppSecretKind, []string{"a1"})
+		keys, _ := s.ListAppCredentials(ctx, "p1", storage.AppKeyKind, []string{"a1"})
 		if len(list)+len(keys) != 0 {
 			t.Fatalf("credentials outlived their app: %v %v", list, keys)
 		}
 		// Recreating the id starts clean.
 		noErr(t, s.CreateApp(ctx, newApp("p1", "a1", "u1", t0), 10), "CreateApp again")
-		list, _ = s.ListAppCredentials(ctx, "p1", "a1", storage.AppSecretKind)
+		list, _ = s.ListAppCredentials(ctx, "p1", storage.AppSecretKind, []string{"a1"})
 		if len(list) != 0 {
 			t.Fatalf("a new app with an old id has old secrets: %v", list)
 		}
 		noErr(t, s.DeleteProject(ctx, "p1"), "DeleteProject")
 		_, err = s.GetApp(ctx, "p1", "a2")
 		isErr(t, err, storage.ErrNotFound, "app outlived its project")
-		list, _ = s.ListAppCredentials(ctx, "p1", "a2", storage.AppSecretKind)
+		list, _ = s.ListAppCredentials(ctx, "p1", storage.AppSecretKind, []string{"a2"})
 		if len(list) != 0 {
 			t.Fatalf("secrets outlived their project: %v", list)
 		}
