@@ -22,8 +22,11 @@ var _ oauth2server.Clients = (*Service)(nil)
 func (s *Service) Client(ctx context.Context, projectID, clientID string) (*oauth2server.Client, error) {
 	if IsURL(clientID) {
 		d, err := s.Document(ctx, projectID, clientID)
-		if err != nil {
+		if apperr.Is(err, apperr.AppMetadataInvalid) || apperr.Is(err, apperr.ProjectNotFound) {
 			return nil, fmt.Errorf("%w: %w", oauth2server.ErrUnknownClient, err)
+		}
+		if err != nil {
+			return nil, err
 		}
 		return &oauth2server.Client{ID: clientID, ProjectID: projectID, Name: d.ClientName, CIMD: true, Public: true,
 			RedirectURIs: slices.Clone(d.RedirectURIs), PostLogoutRedirectURIs: slices.Clone(d.PostLogoutRedirectURIs),
