@@ -44,8 +44,9 @@ type fetcher struct {
 }
 
 type cacheKey struct {
-	project string
-	url     string
+	project  string
+	url      string
+	loopback bool
 }
 
 type cached struct {
@@ -135,10 +136,11 @@ func (f *fetcher) get(ctx context.Context, projectID, raw string, loopback bool)
 	if err != nil {
 		return nil, err
 	}
-	// The project is part of the key: projects differ in what they
-	// allow, and a document one may use must not reach another from
-	// the cache.
-	key := cacheKey{project: projectID, url: raw}
+	// The project and its allowance are part of the key: projects
+	// differ in what they allow, and a document fetched under an
+	// allowance must not be served from the cache once it is withdrawn,
+	// nor to another project.
+	key := cacheKey{project: projectID, url: raw, loopback: loopback}
 	now := f.now()
 	f.mu.Lock()
 	if c, ok := f.cache[key]; ok && now.Before(c.expire) {
