@@ -64,3 +64,40 @@ func TestFetcherCache(t *testing.T) {
 		t.Fatal("a document cached under cimdAllowLoopback served after it was withdrawn")
 	}
 }
+
+// TestFetcherOneFetchAtATime checks that requests for a document being
+// fetched wait for that fetch rather than making their own.
+func TestFetcherOneFetchAtATime(t *testing.T) {
+	var hits atomic.Int64
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		<-release
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"client_id":"http://` + r.Host + r.URL.Path + `","redirect_uris":["http://127.0.0.1/cb"]}`))
+	}))
+	defer srv.Close()
+	f := newFetcher(time.Now)
+	ctx := context.Background()
+	errs := make(chan error, 5)
+	ask := func() {
+		_, err := f.get(ctx, "p1", srv.URL+"/a.json", true)
+		errs <- err
+	}
+	go ask()
+	for hits.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	for range 4 {
+		go ask()
+	}
+	close(release)
+	for range 5 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := hits.Load(); n != 1 {
+		t.Fatalf("%d fetches, want 1", n)
+	}
+}
