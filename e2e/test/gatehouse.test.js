@@ -40,6 +40,7 @@ const allSuites = {
   projectsettings: require('../suites/projectsettings'),
   account19: require('../suites/account19'),
   sdkmatrix: require('../suites/sdkmatrix'),
+  apps: require('../suites/apps'),
   appwrite: require('../appwrite'),
 };
 

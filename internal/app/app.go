@@ -22,6 +22,7 @@ import (
 	"github.com/gatehouse-auth/gatehouse/internal/httpapi"
 	"github.com/gatehouse-auth/gatehouse/internal/jobs"
 	"github.com/gatehouse-auth/gatehouse/internal/maintenance"
+	"github.com/gatehouse-auth/gatehouse/internal/oauthapps"
 	"github.com/gatehouse-auth/gatehouse/internal/outbox"
 	"github.com/gatehouse-auth/gatehouse/internal/password"
 	"github.com/gatehouse-auth/gatehouse/internal/project"
@@ -170,6 +171,9 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, store stora
 		}
 		log.Info("geoip database loaded", "path", cfg.GeoIPDB)
 	}
+	// The registered OAuth2 clients; the same service is the OAuth2
+	// server's oauth2server.Clients.
+	apps := oauthapps.New(store, projects, now)
 	deps := httpapi.Deps{
 		Store:          store,
 		Projects:       projects,
@@ -184,6 +188,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, store stora
 		OAuthClient:    &http.Client{Timeout: 15 * time.Second},
 		PublicURL:      cfg.PublicURL,
 		TrustedProxies: cfg.TrustedProxies,
+		Apps:           apps,
 	}
 	if s.geo != nil {
 		deps.GeoIP = s.geo

@@ -20,6 +20,7 @@ import (
 	"github.com/gatehouse-auth/gatehouse/internal/apperr"
 	"github.com/gatehouse-auth/gatehouse/internal/geoip"
 	"github.com/gatehouse-auth/gatehouse/internal/locale"
+	"github.com/gatehouse-auth/gatehouse/internal/oauthapps"
 	"github.com/gatehouse-auth/gatehouse/internal/password"
 	"github.com/gatehouse-auth/gatehouse/internal/project"
 	"github.com/gatehouse-auth/gatehouse/internal/ratelimit"
@@ -49,6 +50,8 @@ type Deps struct {
 	TrustedProxies clientinfo.Proxies
 	// GeoIP finds the country of the client's address; nil knows none.
 	GeoIP geoip.Locator
+	// Apps are the registered OAuth2 clients (/v1/apps).
+	Apps *oauthapps.Service
 }
 
 // MailTester sends a test mail through given SMTP settings, or only
@@ -316,7 +319,7 @@ func serviceOf(pattern string) string {
 
 var guestScopes = map[string]bool{"public": true, "sessions.write": true, "avatars.read": true, "locale.read": true}
 var userScopes = map[string]bool{"public": true, "sessions.write": true, "account": true, "targets.read": true, "targets.write": true,
-	"avatars.read": true, "locale.read": true}
+	"avatars.read": true, "locale.read": true, "apps.read": true, "apps.write": true}
 
 func (c *call) hasScope(scope string) bool {
 	switch {

@@ -37,6 +37,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"Platforms", platformTests},
 		{"Keys", keyTests},
 		{"Variables", variableTests},
+		{"Apps", appTests},
 		{"Users", userTests},
 		{"UsersByPhone", userPhoneTests},
 		{"ListUsers", listUserTests},
