@@ -37,6 +37,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"Platforms", platformTests},
 		{"Keys", keyTests},
 		{"Variables", variableTests},
+		{"OAuth2", oauth2Tests},
 		{"Users", userTests},
 		{"UsersByPhone", userPhoneTests},
 		{"ListUsers", listUserTests},
