@@ -188,6 +188,11 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, store stora
 	if s.geo != nil {
 		deps.GeoIP = s.geo
 	}
+	// Nil-safe: with no clients source every OAuth2 client is unknown.
+	deps.OAuth2Clients = cfg.OAuth2Clients
+	if deps.OAuth2UserCodes, err = secret.NewKeyed(instKey, "oauth2 user codes v1"); err != nil {
+		return nil, err
+	}
 	if cfg.MetricsAddr != "" {
 		reg := prometheus.NewRegistry()
 		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

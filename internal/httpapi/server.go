@@ -20,6 +20,7 @@ import (
 	"github.com/gatehouse-auth/gatehouse/internal/apperr"
 	"github.com/gatehouse-auth/gatehouse/internal/geoip"
 	"github.com/gatehouse-auth/gatehouse/internal/locale"
+	"github.com/gatehouse-auth/gatehouse/internal/oauth2server"
 	"github.com/gatehouse-auth/gatehouse/internal/password"
 	"github.com/gatehouse-auth/gatehouse/internal/project"
 	"github.com/gatehouse-auth/gatehouse/internal/ratelimit"
@@ -49,6 +50,12 @@ type Deps struct {
 	TrustedProxies clientinfo.Proxies
 	// GeoIP finds the country of the client's address; nil knows none.
 	GeoIP geoip.Locator
+	// OAuth2Clients resolves the clients of projects' OAuth2 servers
+	// (registered apps, client ID metadata documents); nil knows none.
+	OAuth2Clients oauth2server.Clients
+	// OAuth2UserCodes hashes device-flow user codes under a key kept out
+	// of the database; nil disables the device flow.
+	OAuth2UserCodes *secret.Keyed
 }
 
 // MailTester sends a test mail through given SMTP settings, or only
@@ -64,6 +71,7 @@ type Server struct {
 	mux       *http.ServeMux
 	handler   http.Handler
 	providers providerCache
+	oauth2    *oauth2server.Service
 }
 
 // New builds the server and its routes.
