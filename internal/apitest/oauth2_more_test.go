@@ -237,3 +237,19 @@ func TestOAuth2DeviceFlow(t *testing.T) {
 		_ = http.StatusOK
 	})
 }
+
+// Guessing user codes is rate limited (10 a minute per address and user).
+func TestOAuth2UserCodeRateLimit(t *testing.T) {
+	for _, eng := range enginesOnce() {
+		t.Run("db="+eng.Name, func(t *testing.T) {
+			mc := newMemClients()
+			e := &oauthEnv{s: startServer(t, eng, options{oauth2Clients: mc, rateLimits: true}), clients: mc}
+			p := e.project(t)
+			b, _ := p.user(t)
+			for i := 0; i < 10; i++ {
+				expect(t, consentJSON(b).do("POST", p.path("/grants"), map[string]any{"user_code": "BAD" + strings.Repeat("X", i)}), 400, "oauth2_invalid_user_code")
+			}
+			expect(t, consentJSON(b).do("POST", p.path("/grants"), map[string]any{"user_code": "BADBAD"}), 429, "general_rate_limit_exceeded")
+		})
+	}
+}

@@ -38,6 +38,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"Keys", keyTests},
 		{"Variables", variableTests},
 		{"OAuth2", oauth2Tests},
+		{"OAuth2Merge", oauth2MergeTests},
 		{"Users", userTests},
 		{"UsersByPhone", userPhoneTests},
 		{"ListUsers", listUserTests},
