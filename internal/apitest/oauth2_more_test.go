@@ -210,6 +210,9 @@ func TestOAuth2DeviceFlow(t *testing.T) {
 		expect(t, consentJSON(b).do("POST", p.path("/grants"), map[string]any{"user_code": "WRONG-CODE"}), 400, "oauth2_invalid_user_code")
 		r := consentJSON(b).do("POST", p.path("/grants"), map[string]any{"user_code": strings.ToLower(user)})
 		expect(t, r, 201, "")
+		// The first user holds the code: another cannot answer for the device.
+		other, _ := p.user(t)
+		expect(t, consentJSON(other).do("POST", p.path("/grants"), map[string]any{"user_code": user}), 400, "oauth2_invalid_user_code")
 		if r.str(t, "userId") != uid || r.str(t, "appId") != "pub" {
 			t.Fatalf("device grant %s", r.body)
 		}
