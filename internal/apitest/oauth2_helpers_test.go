@@ -338,7 +338,7 @@ func (p *issuerProject) accessClaims(t *testing.T, token, aud string) map[string
 	if err != nil {
 		t.Fatalf("access token does not verify: %v", err)
 	}
-	obj, err := jose.ParseSigned(token, []jose.SignatureAlgorithm{jose.RS256})
+	obj, err := jose.ParseSignedCompact(token, []jose.SignatureAlgorithm{jose.RS256})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -354,7 +354,7 @@ func (p *issuerProject) accessClaims(t *testing.T, token, aud string) map[string
 
 func kidOf(t *testing.T, token string) string {
 	t.Helper()
-	obj, err := jose.ParseSigned(token, []jose.SignatureAlgorithm{jose.RS256})
+	obj, err := jose.ParseSignedCompact(token, []jose.SignatureAlgorithm{jose.RS256})
 	if err != nil {
 		t.Fatal(err)
 	}

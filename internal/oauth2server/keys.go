@@ -217,7 +217,7 @@ func (k *keyring) sign(ctx context.Context, projectID string, set storage.OAuth2
 // verify checks a JWT's signature against the project's published keys
 // and returns its payload.
 func (k *keyring) verify(ctx context.Context, projectID string, set storage.OAuth2ServerSettings, token string) ([]byte, string, error) {
-	obj, err := jose.ParseSigned(token, []jose.SignatureAlgorithm{jose.RS256})
+	obj, err := jose.ParseSignedCompact(token, []jose.SignatureAlgorithm{jose.RS256})
 	if err != nil || len(obj.Signatures) != 1 {
 		return nil, "", errors.New("oauth2: malformed token")
 	}
