@@ -256,3 +256,24 @@ func TestOAuth2UserCodeRateLimit(t *testing.T) {
 		})
 	}
 }
+
+// Browser apps (public clients) reach the token side cross-origin: the
+// preflight allows Authorization, the answers any origin, no cookies.
+func TestOAuth2CORS(t *testing.T) {
+	eachOAuth2Engine(t, func(t *testing.T, e *oauthEnv) {
+		p := e.project(t)
+		req, _ := http.NewRequest("OPTIONS", p.issuer+"/userinfo", nil)
+		req.Header.Set("Origin", "https://spa.example")
+		req.Header.Set("Access-Control-Request-Method", "GET")
+		req.Header.Set("Access-Control-Request-Headers", "authorization")
+		r := send(t, req)
+		if r.status != 204 || !strings.Contains(r.header.Get("Access-Control-Allow-Headers"), "Authorization") {
+			t.Fatalf("preflight %d %v", r.status, r.header)
+		}
+		r = p.post(t, "/token", url.Values{"grant_type": {"authorization_code"}, "code": {"x"}, "client_id": {"pub"}}, "", "")
+		if r.header.Get("Access-Control-Allow-Origin") != "*" || r.header.Get("Access-Control-Allow-Credentials") != "" ||
+			r.header.Get("Cache-Control") != "no-store" {
+			t.Fatalf("token answer headers %v", r.header)
+		}
+	})
+}
