@@ -195,18 +195,7 @@ func (p *issuerProject) authorize(t *testing.T, b *client, v url.Values) (*url.U
 }
 
 // consentJSON is a JSON call of the consent page, with b's cookies.
-func consentJSON(b *client) *client { return b.sameJar("Accept", "application/json") }
-
-// sameJar is c with one more header, sharing c's cookie jar.
-func (c *client) sameJar(name, value string) *client {
-	n := *c
-	n.headers = map[string]string{}
-	for k, v := range c.headers {
-		n.headers[k] = v
-	}
-	n.headers[name] = value
-	return &n
-}
+func consentJSON(b *client) *client { return b.withJar("Accept", "application/json") }
 
 // code runs the whole front channel for user browser b: authorize, and
 // approve if asked; it returns the code.

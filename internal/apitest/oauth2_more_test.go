@@ -277,3 +277,46 @@ func TestOAuth2CORS(t *testing.T) {
 		}
 	})
 }
+
+// prompt=select_account with several accounts on one device: the consent
+// page lists them and asks again as the one the user picks.
+func TestOAuth2SelectAccount(t *testing.T) {
+	eachOAuth2Engine(t, func(t *testing.T, e *oauthEnv) {
+		p := e.project(t)
+		p.c.setAuth("multi-accounts", map[string]any{"enabled": true})
+		a, bm := email(), email()
+		aid := e.s.client(t, p.id).signUp(a, "correct horse")
+		bid := e.s.client(t, p.id).signUp(bm, "battery staple")
+		browser := e.s.client(t, p.id)
+		browser.signIn(a, "correct horse")
+		browser.signIn(bm, "battery staple") // B is current
+		q := authorizeQuery(map[string]string{"prompt": "select_account"})
+		_, got := p.authorize(t, browser, q)
+		r := consentJSON(browser).do("GET", p.path("/grants/"+got.Get("grant_id")), nil)
+		expect(t, r, 200, "")
+		if r.str(t, "userId") != bid || r.str(t, "prompt") != "select_account" {
+			t.Fatalf("grant %s", r.body)
+		}
+		if acc := deviceAccounts(t, browser); len(acc) != 2 || acc[aid] || !acc[bid] {
+			t.Fatalf("device accounts %v", acc)
+		}
+		// The user picks A: the page asks again as A.
+		asA := consentJSON(browser).withJar("X-Gatehouse-Account", aid)
+		r = asA.do("GET", p.path("/authorize?"+q.Encode()), nil)
+		expect(t, r, 200, "")
+		grant := r.str(t, "grantId")
+		r = asA.do("POST", p.path("/approve"), map[string]any{"grant_id": grant})
+		expect(t, r, 200, "")
+		back, _ := url.Parse(r.str(t, "redirectUrl"))
+		tk := tokensOf(t, p.exchange(t, back.Query().Get("code")))
+		expect(t, p.userinfo(t, tk.AccessToken), 200, "")
+		if sub := p.userinfo(t, tk.AccessToken).str(t, "sub"); sub != aid {
+			t.Fatalf("sub %s, want the picked account %s", sub, aid)
+		}
+		// B's session cannot answer A's grant.
+		_, got = p.authorize(t, browser, q)
+		expect(t, consentJSON(browser).do("GET", p.path("/grants/"+got.Get("grant_id")), nil), 200, "")
+		r = asA.do("GET", p.path("/authorize?"+q.Encode()), nil)
+		expect(t, consentJSON(browser).do("POST", p.path("/approve"), map[string]any{"grant_id": r.str(t, "grantId")}), 404, "oauth2_grant_not_found")
+	})
+}
