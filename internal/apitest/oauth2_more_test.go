@@ -56,6 +56,10 @@ func TestOAuth2Settings(t *testing.T) {
 			m["oAuth2ServerDiscoveryUrl"] != e.s.base+"/v1/oauth2/"+c.project+"/.well-known/openid-configuration" {
 			t.Fatalf("project model %s", r.body)
 		}
+		// Formats before 1.9.5 (the flat Project) do not carry them.
+		if old := e.s.admin(t).do("GET", "/projects/"+c.project, nil); strings.Contains(string(old.body), "oAuth2Server") {
+			t.Fatalf("1.8.0 project model shows the OAuth2 server: %s", old.body)
+		}
 		// Discovery: both documents, the same JSON.
 		a := e.s.client(t, "").do("GET", "/oauth2/"+c.project+"/.well-known/openid-configuration", nil)
 		b := e.s.client(t, "").do("GET", "/oauth2/"+c.project+"/.well-known/oauth-authorization-server", nil)
