@@ -193,6 +193,15 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, store stora
 	if s.geo != nil {
 		deps.GeoIP = s.geo
 	}
+	// The OAuth2 server's clients are the apps, unless a test or a
+	// program embedding the server brings its own source.
+	deps.OAuth2Clients = apps
+	if cfg.OAuth2Clients != nil {
+		deps.OAuth2Clients = cfg.OAuth2Clients
+	}
+	if deps.OAuth2UserCodes, err = secret.NewKeyed(instKey, "oauth2 user codes v1"); err != nil {
+		return nil, err
+	}
 	if cfg.MetricsAddr != "" {
 		reg := prometheus.NewRegistry()
 		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

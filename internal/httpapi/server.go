@@ -20,6 +20,7 @@ import (
 	"github.com/gatehouse-auth/gatehouse/internal/apperr"
 	"github.com/gatehouse-auth/gatehouse/internal/geoip"
 	"github.com/gatehouse-auth/gatehouse/internal/locale"
+	"github.com/gatehouse-auth/gatehouse/internal/oauth2server"
 	"github.com/gatehouse-auth/gatehouse/internal/oauthapps"
 	"github.com/gatehouse-auth/gatehouse/internal/password"
 	"github.com/gatehouse-auth/gatehouse/internal/project"
@@ -52,6 +53,12 @@ type Deps struct {
 	GeoIP geoip.Locator
 	// Apps are the registered OAuth2 clients (/v1/apps).
 	Apps *oauthapps.Service
+	// OAuth2Clients resolves the clients of projects' OAuth2 servers
+	// (registered apps, client ID metadata documents); nil knows none.
+	OAuth2Clients oauth2server.Clients
+	// OAuth2UserCodes hashes device-flow user codes under a key kept out
+	// of the database; nil disables the device flow.
+	OAuth2UserCodes *secret.Keyed
 }
 
 // MailTester sends a test mail through given SMTP settings, or only
@@ -67,6 +74,7 @@ type Server struct {
 	mux       *http.ServeMux
 	handler   http.Handler
 	providers providerCache
+	oauth2    *oauth2server.Service
 }
 
 // New builds the server and its routes.

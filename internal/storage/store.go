@@ -54,6 +54,7 @@ type Store interface {
 	MaintenanceStore
 	VariableStore
 	AppStore
+	OAuth2Store
 
 	Close() error
 	Ping(ctx context.Context) error

@@ -38,6 +38,8 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"Keys", keyTests},
 		{"Variables", variableTests},
 		{"Apps", appTests},
+		{"OAuth2", oauth2Tests},
+		{"OAuth2Merge", oauth2MergeTests},
 		{"Users", userTests},
 		{"UsersByPhone", userPhoneTests},
 		{"ListUsers", listUserTests},
