@@ -240,7 +240,9 @@ const allowHeaders = "Origin, Cookie, Set-Cookie, X-Requested-With, Content-Type
 	"Cache-Control, Expires, Pragma, X-Forwarded-For, X-Forwarded-User-Agent, X-Appwrite-Session, X-Fallback-Cookies, X-Gatehouse-Account, " +
 	// Appwrite 1.9's additions.
 	"X-Appwrite-Organization, X-Appwrite-Platform, X-Appwrite-Impersonate-User-Id, X-Appwrite-Impersonate-User-Email, " +
-	"X-Appwrite-Impersonate-User-Phone, X-SDK-Profile"
+	"X-Appwrite-Impersonate-User-Phone, X-SDK-Profile, " +
+	// Appwrite 2.0's OAuth2 access tokens (setBearer).
+	"Authorization"
 
 // sameSite reports whether the browser origin shares the API's registrable
 // domain; only then are cookies first-party and the fallback header

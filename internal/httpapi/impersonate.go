@@ -54,7 +54,7 @@ func errImpersonating() error {
 // impersonate switches the caller to the user it impersonates, once the
 // operator passed its own checks (blocked, password reset, factors).
 func (s *Server) impersonate(c *call, rt route) error {
-	if c.key != nil || c.caller == nil || !c.caller.User.Impersonator || serviceOf(c.r.Pattern) != "account" {
+	if c.key != nil || c.bearer != nil || c.caller == nil || !c.caller.User.Impersonator || serviceOf(c.r.Pattern) != "account" {
 		return nil
 	}
 	im := impersonationOf(c.r)
@@ -94,7 +94,7 @@ func (c *call) operator() *storage.User {
 // it blank, both as the user it impersonates and through the Users API it
 // reads with its session.
 func (c *call) providerAccess(sealed, owner string) string {
-	if c.key != nil || c.admin || c.caller != nil && !c.impersonating() && c.caller.User.ID == owner {
+	if c.key != nil || c.admin || c.caller != nil && c.bearer == nil && !c.impersonating() && c.caller.User.ID == owner {
 		return c.s.Accounts.Unseal(sealed)
 	}
 	return ""

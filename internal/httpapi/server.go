@@ -154,6 +154,8 @@ type call struct {
 	own     bool            // the route acts on c.project itself
 	client  *storage.Client
 	naming  *locale.Names // the caller's language for names, once chosen
+	// bearer is the OAuth2 access token the caller came with (bearer.go).
+	bearer *oauth2server.AccessToken
 }
 
 func (s *Server) handle(pattern string, rt route, h handlerFunc) {
@@ -215,6 +217,13 @@ func (s *Server) pipeline(c *call, rt route) error {
 	if err := s.authenticate(c, keyHeader, rt.lite); err != nil {
 		return err
 	}
+	// Only here: the issuer's own routes (consent, authorize) never take
+	// an access token as the user's presence.
+	if tok := bearerToken(r); tok != "" {
+		if err := s.authenticateBearer(c, tok); err != nil {
+			return err
+		}
+	}
 	if rt.guestOnly && c.caller != nil && c.key == nil && c.multiAccounts() {
 		// Another account signs in next to the current one; the sign-in
 		// does not act as the current account.
@@ -240,6 +249,9 @@ func (s *Server) pipeline(c *call, rt route) error {
 		}
 		if !rt.mfaExempt && needsMoreFactors(c.caller) {
 			return apperr.New(apperr.UserMoreFactorsRequired)
+		}
+		if c.bearer != nil && !bearerAllowed(r.Pattern, rt) {
+			return errBearerRoute()
 		}
 		if err := s.impersonate(c, rt); err != nil {
 			return err
@@ -333,6 +345,9 @@ func (c *call) hasScope(scope string) bool {
 	switch {
 	case c.key != nil:
 		return scope == "public" || project.HasScope(c.key, scope)
+	case c.bearer != nil:
+		// Only user-role scopes, and only those the token names.
+		return scope == "public" || userScopes[scope] && c.bearer.HasScope(scope)
 	case c.caller != nil:
 		// An impersonator may list and search users with its session,
 		// to choose whom to impersonate.
