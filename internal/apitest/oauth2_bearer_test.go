@@ -65,7 +65,7 @@ func TestBearerRefusals(t *testing.T) {
 		p, b, _, tk := bearerProject(t, e, "openid account")
 		bearer := "Bearer " + tk.AccessToken
 
-		expect(t, b.sameJar("Authorization", bearer).do("GET", "/account", nil), 403, "user_jwt_and_cookie_set")
+		expect(t, b.withJar("Authorization", bearer).do("GET", "/account", nil), 403, "user_jwt_and_cookie_set")
 		key := p.c.key("users.read")
 		expect(t, e.s.client(t, p.id).with("X-Appwrite-Key", key).with("Authorization", bearer).do("GET", "/users", nil),
 			403, "user_key_and_session_set")
@@ -118,5 +118,18 @@ func TestBearerCannotApprove(t *testing.T) {
 		expect(t, app.do("GET", p.path("/grants/"+grant), nil), 401, "user_unauthorized")
 		// The user still can.
 		expect(t, consentJSON(b).do("POST", p.path("/approve"), map[string]any{"grant_id": grant}), 200, "")
+	})
+}
+
+// A project that turns its OAuth2 server off turns its tokens off too.
+func TestBearerServerTurnedOff(t *testing.T) {
+	eachOAuth2Engine(t, func(t *testing.T, e *oauthEnv) {
+		p, _, _, tk := bearerProject(t, e, "openid account")
+		api := e.s.client(t, p.id).with("Authorization", "Bearer "+tk.AccessToken)
+		expect(t, api.do("GET", "/account", nil), 200, "")
+		expect(t, e.s.admin(t).do("PATCH", "/projects/"+p.id+"/oauth2-server", map[string]any{
+			"enabled": false, "authorizationUrl": consentPage,
+		}), 200, "")
+		expect(t, api.do("GET", "/account", nil), 401, "oauth2_invalid_token")
 	})
 }

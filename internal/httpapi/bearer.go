@@ -46,8 +46,12 @@ func (s *Server) authenticateBearer(c *call, tok string) error {
 	if c.caller != nil {
 		return apperr.Newf(apperr.UserJWTAndCookieSet, "Send one credential: a session, a JWT or an OAuth2 access token.")
 	}
-	at, err := s.oauth2.Verify(c.ctx(), c.project.Project, tok)
+	at, err := s.oauth2.VerifyIn(c.ctx(), c.project.Project, tok)
 	if err != nil {
+		if apperr.Is(err, apperr.OAuth2ServerDisabled) {
+			// The project turned its server off: its tokens are dead.
+			return apperr.New(apperr.OAuth2InvalidToken)
+		}
 		return err
 	}
 	u, err := s.Store.GetUser(c.ctx(), c.project.ID, at.UserID)
