@@ -27,6 +27,7 @@ func (s *Server) appRoutes() {
 	s.handle("GET /v1/apps/{appId}", read, s.getApp)
 	s.handle("PUT /v1/apps/{appId}", write, s.updateApp)
 	s.handle("DELETE /v1/apps/{appId}", write, s.deleteApp)
+	s.handle("DELETE /v1/apps/{appId}/tokens", write, s.revokeAppTokens)
 	s.handle("PUT /v1/apps/{appId}/labels", route{scope: "apps.write", keyOnly: true}, s.updateAppLabels)
 
 	for _, kind := range []struct{ path, kind, param string }{
@@ -190,6 +191,13 @@ func (s *Server) updateApp(c *call) error {
 
 func (s *Server) deleteApp(c *call) error {
 	if err := s.Apps.Delete(c.ctx(), c.project.ID, appActor(c), c.r.PathValue("appId")); err != nil {
+		return err
+	}
+	return c.noContent()
+}
+
+func (s *Server) revokeAppTokens(c *call) error {
+	if err := s.Apps.RevokeTokens(c.ctx(), c.project.ID, appActor(c), c.r.PathValue("appId")); err != nil {
 		return err
 	}
 	return c.noContent()

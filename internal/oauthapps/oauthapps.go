@@ -35,14 +35,21 @@ type Projects interface {
 
 // Service manages apps and resolves OAuth2 clients.
 type Service struct {
-	store    storage.AppStore
+	store    Store
 	projects Projects
 	now      func() time.Time
 	docs     *fetcher
 }
 
+// Store is what the apps keep: the apps themselves, and the one call into
+// the OAuth2 server's state that revokes an app's tokens.
+type Store interface {
+	storage.AppStore
+	DeleteOAuth2ClientFamilies(ctx context.Context, projectID, clientID string) (int, error)
+}
+
 // New returns the apps service. now is the clock (nil: the wall clock).
-func New(store storage.AppStore, projects Projects, now func() time.Time) *Service {
+func New(store Store, projects Projects, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
@@ -217,7 +224,8 @@ func (s *Service) SetLabels(ctx context.Context, projectID string, by Actor, id 
 	return s.update(ctx, projectID, by, id, func(a *storage.App) { a.Labels = labels })
 }
 
-// Delete removes an app the actor may change, with its secrets and keys.
+// Delete removes an app the actor may change, with its secrets and keys,
+// and its consents and tokens at the OAuth2 server.
 func (s *Service) Delete(ctx context.Context, projectID string, by Actor, id string) error {
 	if _, err := s.app(ctx, projectID, by, id); err != nil {
 		return err
@@ -226,6 +234,17 @@ func (s *Service) Delete(ctx context.Context, projectID string, by Actor, id str
 	if errors.Is(err, storage.ErrNotFound) {
 		return apperr.New(apperr.AppNotFound)
 	}
+	return err
+}
+
+// RevokeTokens ends every token family the OAuth2 server issued to an app
+// the actor may change (DELETE /apps/{appId}/tokens); the users' consents
+// stay, so the app may ask for tokens again without a consent screen.
+func (s *Service) RevokeTokens(ctx context.Context, projectID string, by Actor, id string) error {
+	if _, err := s.app(ctx, projectID, by, id); err != nil {
+		return err
+	}
+	_, err := s.store.DeleteOAuth2ClientFamilies(ctx, projectID, id)
 	return err
 }
 

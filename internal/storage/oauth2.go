@@ -209,6 +209,9 @@ type OAuth2Store interface {
 	// first.
 	ListOAuth2Families(ctx context.Context, projectID, consentID string, page Page) ([]*OAuth2Family, int, error)
 	DeleteOAuth2Family(ctx context.Context, projectID, id string) error
+	// DeleteOAuth2ClientFamilies revokes every token family issued to a
+	// client in the project, its consents staying; it returns how many.
+	DeleteOAuth2ClientFamilies(ctx context.Context, projectID, clientID string) (int, error)
 
 	CreateOAuth2Device(ctx context.Context, d *OAuth2Device) error
 	OAuth2DeviceByUserCode(ctx context.Context, projectID, userCodeHash string, now time.Time) (*OAuth2Device, error)

@@ -140,6 +140,14 @@ func (s *Store) DeleteApp(ctx context.Context, projectID, id string) error {
 		if _, err := q.ExecContext(ctx, `DELETE FROM app_credentials WHERE project_id = $1 AND app_id = $2`, projectID, id); err != nil {
 			return fmt.Errorf("delete app credentials: %w", err)
 		}
+		// What the app holds at the OAuth2 server goes with it: its
+		// consents (their token families by cascade) and its requests in
+		// flight, so no token of a deleted app lives on.
+		for _, table := range []string{"oauth2_consents", "oauth2_grants", "oauth2_pars", "oauth2_codes", "oauth2_devices"} {
+			if _, err := q.ExecContext(ctx, `DELETE FROM `+table+` WHERE project_id = $1 AND client_id = $2`, projectID, id); err != nil {
+				return fmt.Errorf("delete app's %s: %w", table, err)
+			}
+		}
 		res, err := q.ExecContext(ctx, `DELETE FROM apps WHERE project_id = $1 AND id = $2`, projectID, id)
 		if err != nil {
 			return fmt.Errorf("delete app: %w", err)

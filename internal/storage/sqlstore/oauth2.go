@@ -581,3 +581,13 @@ func (s *Store) PollOAuth2Device(ctx context.Context, projectID, deviceHash stri
 	}
 	return out, verdict
 }
+
+func (s *Store) DeleteOAuth2ClientFamilies(ctx context.Context, projectID, clientID string) (int, error) {
+	// Their used refresh hashes go by ON DELETE CASCADE.
+	res, err := s.exec(ctx, `DELETE FROM oauth2_families WHERE project_id = $1 AND client_id = $2`, projectID, clientID)
+	if err != nil {
+		return 0, fmt.Errorf("delete oauth2 client families: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
