@@ -64,6 +64,7 @@ type Store interface {
 
 	CreateProject(ctx context.Context, p *Project) error
 	GetProject(ctx context.Context, id string) (*Project, error)
+	// ListProjects leaves out ConsoleProject.
 	ListProjects(ctx context.Context, search string, page Page) ([]*Project, int, error)
 	UpdateProject(ctx context.Context, id string, fn func(*Project) error) (*Project, error)
 	DeleteProject(ctx context.Context, id string) error
