@@ -28,6 +28,7 @@ func (s *Server) routes() {
 	s.userRoutes()
 	s.jobRoutes()
 	s.consoleAdminRoutes()
+	s.consoleUIRoutes()
 	// Anything else under any method is Appwrite's route-not-found.
 	// It still answers CORS, so a browser app sees the 404 rather than a
 	// network error.
