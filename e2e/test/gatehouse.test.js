@@ -33,6 +33,7 @@ const allSuites = {
   passwordless: require('../suites/passwordless'),
   mfa: require('../suites/mfa'),
   linkpage: require('../suites/linkpage'),
+  'console-ui': require('../suites/console-ui'),
   locale: require('../suites/locale'),
   oauth: require('../suites/oauth'),
   emailpolicy: require('../suites/emailpolicy'),

@@ -12,7 +12,7 @@ export async function projectsView() {
       h('a', { href: '#/p/' + encodeURIComponent(p.$id) }, p.name), p.$id, when(p.$createdAt)])),
     form('Create a project', [
       field('Name', { name: 'name', required: true, maxlength: 128 }),
-      field('Project ID (empty: generated)', { name: 'projectId', pattern: '[a-zA-Z0-9][a-zA-Z0-9._-]{0,35}' }),
+      field('Project ID (empty: generated)', { name: 'projectId', pattern: '[a-zA-Z0-9][\\w.\\-]{0,35}' }),
     ], 'Create project', async (v) => {
       const p = await post('/projects', { projectId: v.projectId || 'unique()', name: v.name });
       go('#/p/' + encodeURIComponent(p.$id));

@@ -1,0 +1,175 @@
+'use strict';
+// The Gatehouse console (/console) in headless Chromium: an administrator
+// made with `gatehouse admins create` opens its one-time link, sets a
+// password, signs in, creates a project, adds a web platform and an API
+// key, opens a user made through the API, blocks it and revokes its
+// session. Every page must log no CSP violation or other console error,
+// and every form control must have a label. Screenshots go to output/.
+
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const { execFile } = require('node:child_process');
+const { promisify } = require('node:util');
+const { describe, test, before } = require('node:test');
+const { email, uniqueId } = require('../lib/sdk');
+const { buildOnce } = require('../lib/server');
+const chromium = require('../lib/chromium');
+
+const PASSWORD = 'console passphrase 42';
+const WAIT = 15000;
+
+module.exports = function consoleUISuite(env) {
+  const why = chromium.missing();
+  const skip = why && !process.env.CI ? why : false;
+
+  describe('the console in Chromium', { skip }, () => {
+    let server;
+    before(() => {
+      assert.equal(why, null, why || '');
+      server = env.server;
+    });
+
+    // api calls the server as a script would (no Origin).
+    const api = async (method, p, { project = 'console', key, session, body } = {}) => {
+      const headers = { 'X-Appwrite-Project': project, 'content-type': 'application/json' };
+      if (key) headers['X-Appwrite-Key'] = key;
+      if (session) headers['X-Appwrite-Session'] = session;
+      const res = await fetch(server.endpoint + p, { method, headers, body: body && JSON.stringify(body) });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
+    };
+
+    test('admin link, sign in, project, platform, key, block a user, revoke its session', { timeout: 180000 }, async (t) => {
+      // 1. The CLI makes the administrator and prints its link.
+      const adminMail = email('admin');
+      const bin = await buildOnce();
+      const { stdout } = await promisify(execFile)(bin, ['admins', 'create', '--database', env.db.url, '--email', adminMail,
+        '--name', 'Ada Admin', '--public-url', server.url]);
+      const link = stdout.match(/https?:\/\/\S+\/console\/#\/welcome\?\S+/);
+      assert.ok(link, `no link in: ${stdout}`);
+
+      const browser = await chromium.launch();
+      t.after(() => browser.close());
+      const page = await browser.newPage();
+      page.setDefaultTimeout(WAIT);
+      const problems = [];
+      page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`); });
+      page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+      await page.addInitScript(() => {
+        document.addEventListener('securitypolicyviolation', (e) => {
+          window.__csp = (window.__csp || []).concat(`${e.violatedDirective} ${e.blockedURI}`);
+        });
+      });
+      const shots = [];
+      const check = async (what) => {
+        const csp = await page.evaluate(() => window.__csp || []);
+        assert.deepEqual(csp, [], `${what}: CSP violations`);
+        const unlabelled = await page.evaluate(() => [...document.querySelectorAll('input, select, textarea')]
+          .filter((el) => el.type !== 'hidden' && !(el.labels && el.labels.length) && !el.getAttribute('aria-label'))
+          .map((el) => el.outerHTML));
+        assert.deepEqual(unlabelled, [], `${what}: form controls without a label`);
+        assert.deepEqual(problems, [], `${what}: browser console`);
+        fs.mkdirSync(chromium.outputDir, { recursive: true });
+        const shot = path.join(chromium.outputDir, `console-${what}-${env.engine || 'db'}.png`);
+        await page.screenshot({ path: shot, fullPage: true });
+        shots.push(path.relative(path.resolve(__dirname, '..'), shot));
+      };
+      const submit = (formSel) => page.click(`${formSel} button[type=submit]`);
+
+      // 2. The one-time link: set the password.
+      await page.goto(link[0]);
+      await page.waitForSelector('h1:text("Set your password")');
+      await check('welcome');
+      await page.getByLabel('New password').fill(PASSWORD);
+      await page.getByLabel('Repeat it').fill(PASSWORD);
+      await submit('main form');
+      await page.waitForSelector('#status:text("Password set")');
+      assert.ok(!page.url().includes('secret='), 'the secret leaves the address bar');
+
+      // 3. Sign in.
+      await page.waitForSelector('h1:text("Sign in to the console")');
+      await check('signin');
+      await page.getByLabel('Email').fill(adminMail);
+      await page.getByLabel('Password').fill(PASSWORD);
+      await submit('main form');
+      await page.waitForSelector('h1:text("Projects")');
+      const cookies = await browser.cookies(server.url);
+      const sessionCookie = cookies.find((c) => c.name === 'a_session_console');
+      assert.ok(sessionCookie && sessionCookie.httpOnly, 'the console session is an HttpOnly cookie');
+
+      // 4. Create a project.
+      const projectId = uniqueId('c');
+      await page.fill('#create-project [name=name]', 'Console e2e');
+      await page.fill('#create-project [name=projectId]', projectId);
+      await submit('#create-project');
+      await page.waitForSelector('h1:text("Console e2e")');
+      await check('project');
+
+      // 5. A web platform and an API key.
+      await page.click('nav.tabs a:text("Platforms")');
+      await page.fill('#add-platform [name=name]', 'web app');
+      await page.fill('#add-platform [name=hostname]', 'app.example.com');
+      await submit('#add-platform');
+      await page.waitForSelector('td:text("app.example.com")');
+      await check('platforms');
+      await page.click('nav.tabs a:text("API keys")');
+      await page.fill('#create-key [name=name]', 'backend');
+      await page.check('#create-key [name="scope:users.read"]');
+      await page.check('#create-key [name="scope:users.write"]');
+      await submit('#create-key');
+      const secret = await page.locator('#new-key-secret').inputValue();
+      assert.match(secret, /^standard_[0-9a-f]+$/);
+      await check('keys');
+      // The key the console showed works, with its scopes.
+      const userMail = email('member');
+      const made = await api('POST', '/users', { project: projectId, key: secret,
+        body: { userId: 'unique()', email: userMail, password: PASSWORD, name: 'Mo Member' } });
+      assert.equal(made.status, 201, JSON.stringify(made.body));
+      const userId = made.body.$id;
+      const signIn = await api('POST', '/account/sessions/email', { project: projectId, body: { email: userMail, password: PASSWORD } });
+      assert.equal(signIn.status, 201, JSON.stringify(signIn.body));
+      const userSession = JSON.parse(signIn.headers.get('x-fallback-cookies'))[`a_session_${projectId}`];
+      assert.equal((await api('GET', '/account', { project: projectId, session: userSession })).status, 200);
+
+      // 6. Find the user and open its page.
+      await page.click('nav.tabs a:text("Users")');
+      await page.getByLabel('Search (name, email, phone, id)').fill(userMail);
+      await submit('form.filters');
+      await page.click(`a:text("Mo Member")`);
+      await page.waitForSelector('h1:text("Mo Member")');
+      assert.equal(await page.locator('#sessions tbody tr').count(), 1, 'the user holds one session');
+      await check('user');
+
+      // 7. Block it: its session stops working at once.
+      await page.click('#toggle-status');
+      await page.waitForSelector('dd[data-fact="Status"]:text("blocked")');
+      const blocked = await api('GET', '/account', { project: projectId, session: userSession });
+      assert.equal(blocked.status, 403);
+      assert.equal(blocked.body.type, 'user_blocked');
+
+      // 8. Revoke its session: gone from the page and from the server.
+      await page.click('#sessions button:text("Revoke")');
+      await page.waitForSelector('#sessions td:text("Nothing yet.")');
+      const left = await api('GET', `/users/${userId}/sessions`, { project: projectId, key: secret });
+      assert.equal(left.status, 200);
+      assert.equal(left.body.total, 0);
+      await check('user-revoked');
+
+      // 9. The administrator's own log names what it did.
+      const logs = await api('GET', '/account/logs', { session: decodeURIComponent(sessionCookie.value) });
+      assert.equal(logs.status, 200, JSON.stringify(logs.body));
+      const events = logs.body.logs.map((l) => l.event);
+      for (const ev of ['projects.create', `projects.${projectId}.platforms.create`, `projects.${projectId}.keys.create`,
+        `projects.${projectId}.users.${userId}.status.update`, `projects.${projectId}.users.${userId}.sessions.${signIn.body.$id}.delete`]) {
+        assert.ok(events.includes(ev), `admin log lacks ${ev}: ${events.join(', ')}`);
+      }
+
+      // 10. Sign out: the session ends.
+      await page.click('#signout');
+      await page.waitForSelector('h1:text("Sign in to the console")');
+      assert.equal((await api('GET', '/projects', { session: decodeURIComponent(sessionCookie.value) })).status, 401);
+      t.diagnostic(`screenshots: ${shots.join(', ')}`);
+    });
+  });
+};
