@@ -313,3 +313,44 @@ func TestConsoleSignInRateLimited(t *testing.T) {
 		})
 	}
 }
+
+// TestConsoleLinking: in admin mode an administrator previews and merges
+// two users and unlinks one again; the link's log entries name the
+// administrator.
+func TestConsoleLinking(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *server) {
+		a := newConsoleAdmin(t, s)
+		p := s.newProject(t)
+		am := a.adminMode(s, p.project)
+		mk := func(name string) (id, mail string) {
+			mail = email()
+			r := am.do("POST", "/users", map[string]any{"userId": "unique()", "email": mail, "name": name, "password": "linked password 1"})
+			expect(t, r, 201, "")
+			return r.str(t, "$id"), mail
+		}
+		prim, _ := mk("Prim")
+		sec, secMail := mk("Sec")
+		pv := am.do("GET", "/users/"+prim+"/identities/preview?userId="+sec, nil)
+		expect(t, pv, 200, "")
+		if !strings.Contains(string(pv.body), `"providerUid":"`+secMail+`"`) {
+			t.Fatalf("preview %s", pv.body)
+		}
+		expect(t, am.do("GET", "/users/"+sec, nil), 200, "") // the preview changed nothing
+		expect(t, am.do("POST", "/users/"+prim+"/identities", map[string]any{"userId": sec}), 200, "")
+		expect(t, am.do("GET", "/users/"+sec, nil), 404, "user_not_found")
+		logs := am.do("GET", "/users/"+prim+"/logs", nil)
+		expect(t, logs, 200, "")
+		found := false
+		for _, l := range logs.obj(t)["logs"].([]any) {
+			e := l.(map[string]any)
+			if e["event"] == "user.link" {
+				found = e["mode"] == "admin" && e["userId"] == a.id && e["userEmail"] == a.email
+			}
+		}
+		if !found {
+			t.Fatalf("user.link does not name the administrator: %s", logs.body)
+		}
+		expect(t, am.do("DELETE", "/users/"+prim+"/identities/email/"+secMail, nil), 200, "")
+		expect(t, am.do("GET", "/users/"+sec, nil), 200, "")
+	})
+}

@@ -53,6 +53,7 @@ type Store interface {
 	JobStore
 	MaintenanceStore
 	VariableStore
+	StatsStore
 
 	Close() error
 	Ping(ctx context.Context) error

@@ -46,7 +46,7 @@ export async function usersView(pid, state = {}) {
 export async function userView(pid, uid) {
   const u0 = '/users/' + encodeURIComponent(uid);
   const [u, sessions, logs, factors, idents] = await Promise.all([
-    get(u0, pid), get(u0 + '/sessions', pid), get(u0 + '/logs' + q([{ method: 'limit', values: [25] }]), pid),
+    get(u0, pid), get(u0 + '/sessions', pid), get(u0 + '/logs' + q([{ method: 'limit', values: [100] }]), pid),
     get(u0 + '/mfa/factors', pid),
     get('/users/identities' + q([{ method: 'equal', attribute: 'userId', values: [uid] }]), pid),
   ]);
@@ -82,9 +82,44 @@ export async function userView(pid, uid) {
       [s.deviceName, s.deviceBrand, s.deviceModel, s.osName].filter(Boolean).join(' ') || '—', [s.clientName, s.clientVersion].filter(Boolean).join(' '),
       s.ip, s.countryName, s.provider, when(s.expire),
       button('Revoke', async () => { await del(u0 + '/sessions/' + s.$id, pid); await again(); }, { 'aria-label': 'Revoke session ' + s.$id })]))),
-    table('Identities', ['Provider', 'Account', 'Email', 'Profile data'], idents.identities.map((i) => [i.provider, i.providerUid, i.providerEmail,
-      h('pre', {}, JSON.stringify(i.profileData || {}, null, 2))])),
+    h('section', { id: 'identities' },
+      table('Identities', ['Provider', 'Account', 'Email', 'Profile data', ''], idents.identities.map((i) => [i.provider, i.providerUid, i.providerEmail,
+        i.profileData ? h('details', {}, h('summary', {}, 'Linked account'), h('pre', {}, JSON.stringify(i.profileData, null, 2))) : '—',
+        button('Unlink', async () => {
+          if (!confirm('Split ' + i.provider + ' ' + i.providerUid + ' out into a user of its own?')) return;
+          await del(u0 + '/identities/' + encodeURIComponent(i.provider) + '/' + encodeURIComponent(i.providerUid), pid);
+          say('Unlinked ' + i.providerUid + '.');
+          await again();
+        }, { 'aria-label': 'Unlink ' + i.provider + ' ' + i.providerUid })])),
+      mergeForm(pid, u, again)),
+    table('Link history', ['Event', 'By', 'Time'], logs.logs.filter((l) => /^user\.(un)?link/.test(l.event)).map((l) => [l.event,
+      (l.userEmail || l.userId) + ' (' + l.mode + ')', when(l.time)])),
     table('Security log', ['Event', 'By', 'IP', 'Country', 'Time'], logs.logs.map((l) => [l.event, (l.userEmail || l.userId) + ' (' + l.mode + ')',
       l.ip, l.countryName, when(l.time)])),
   );
+}
+
+// mergeForm merges another user into u after showing the preview of the
+// result: nothing changes until the administrator confirms.
+function mergeForm(pid, u, again) {
+  const out = h('div', { id: 'merge-preview', 'aria-live': 'polite' });
+  const u0 = '/users/' + encodeURIComponent(u.$id);
+  return h('div', {},
+    form('Merge another user into this one', [field('ID of the user to merge in', { name: 'other', required: true })], 'Preview merge', async (v) => {
+      const other = v.other.trim();
+      const p = await get(u0 + '/identities/preview' + q([], { userId: other }), pid);
+      out.replaceChildren(h('div', { class: 'notice' },
+        h('h3', {}, 'After the merge'),
+        h('p', {}, 'User ', h('strong', {}, p.user.name || p.user.email || p.user.$id), ' (', p.user.$id, ') keeps its id, email, name and prefs; ',
+          other, ' leaves the users list, its sessions end, and these become its ways in:'),
+        table('Identities after the merge', ['Provider', 'Account', 'Email'], p.identities.map((i) => [i.provider, i.providerUid, i.providerEmail])),
+        h('div', { class: 'actions' },
+          button('Confirm merge', async () => {
+            await post(u0 + '/identities', { userId: other }, pid);
+            say('Merged ' + other + ' into ' + u.$id + '.');
+            await again();
+          }, { id: 'confirm-merge' }),
+          button('Cancel', async () => out.replaceChildren()))));
+    }, { id: 'merge' }),
+    out);
 }

@@ -37,6 +37,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"Platforms", platformTests},
 		{"Keys", keyTests},
 		{"Variables", variableTests},
+		{"AuthStats", statsTests},
 		{"Users", userTests},
 		{"UsersByPhone", userPhoneTests},
 		{"ListUsers", listUserTests},
