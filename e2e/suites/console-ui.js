@@ -156,7 +156,62 @@ module.exports = function consoleUISuite(env) {
       assert.equal(left.body.total, 0);
       await check('user-revoked');
 
-      // 9. The administrator's own log names what it did.
+      // 9. Merge two users after the preview, then unlink again.
+      const mk = async (name) => {
+        const mail = email(name.toLowerCase());
+        const r = await api('POST', '/users', { project: projectId, key: secret, body: { userId: 'unique()', email: mail, password: PASSWORD, name } });
+        assert.equal(r.status, 201, JSON.stringify(r.body));
+        return { id: r.body.$id, mail };
+      };
+      const prim = await mk('Primo');
+      const sec = await mk('Secondo');
+      await page.goto(`${server.url}/console/#/p/${projectId}/users/${prim.id}`);
+      await page.waitForSelector('h1:text("Primo")');
+      await page.fill('#merge [name=other]', sec.id);
+      await submit('#merge');
+      await page.waitForSelector(`#merge-preview td:text("${sec.mail}")`);
+      await check('merge-preview');
+      assert.equal((await api('GET', `/users/${sec.id}`, { project: projectId, key: secret })).status, 200, 'the preview changes nothing');
+      await page.click('#confirm-merge');
+      await page.waitForSelector(`#identities td:text("${sec.mail}")`);
+      assert.equal((await api('GET', `/users/${sec.id}`, { project: projectId, key: secret })).status, 404, 'merged away');
+      page.once('dialog', (d) => d.accept());
+      await page.click(`#identities button[aria-label="Unlink email ${sec.mail}"]`);
+      await page.waitForSelector('#status:text("Unlinked")');
+      assert.equal((await api('GET', `/users/${sec.id}`, { project: projectId, key: secret })).status, 200, 'split out again');
+      await page.waitForSelector('td:text("user.unlink")');
+      await check('linking');
+
+      // 10. The other screens load clean.
+      await page.goto(`${server.url}/console/#/p/${projectId}/dashboard`);
+      await page.waitForSelector('svg.chart');
+      assert.equal(await page.locator('#users-total').textContent(), '3');
+      await check('dashboard');
+      await page.goto(`${server.url}/console/#/p/${projectId}/templates`);
+      await submit('main form');
+      await page.waitForSelector('textarea');
+      await check('templates');
+      await page.goto(`${server.url}/console/#/p/${projectId}/oauth`);
+      await page.waitForSelector('summary:text("GitHub")');
+      const callbacks = await page.locator('input[readonly]').evaluateAll((els) => els.map((el) => el.value));
+      assert.ok(callbacks.includes(`${server.url}/v1/account/sessions/oauth2/callback/github/${projectId}`), callbacks.slice(0, 3).join('\n'));
+      await check('oauth');
+      await page.goto(`${server.url}/console/#/p/${projectId}/smtp`);
+      await page.waitForSelector('h3:text("Send a test mail")');
+      await check('smtp');
+      await page.goto(`${server.url}/console/#/admins`);
+      await page.getByLabel('Email').fill(email('second'));
+      await submit('main form');
+      assert.match(await page.locator('#admin-link').inputValue(), /\/console\/#\/welcome\?secret=/);
+      await check('admins');
+      await page.goto(`${server.url}/console/#/jobs`);
+      await page.waitForSelector('h1:text("Background jobs")');
+      await check('jobs');
+      await page.goto(`${server.url}/console/#/account`);
+      await page.waitForSelector('h1:text("Your account")');
+      await check('account');
+
+      // 11. The administrator's own log names what it did.
       const logs = await api('GET', '/account/logs', { session: decodeURIComponent(sessionCookie.value) });
       assert.equal(logs.status, 200, JSON.stringify(logs.body));
       const events = logs.body.logs.map((l) => l.event);
@@ -165,7 +220,7 @@ module.exports = function consoleUISuite(env) {
         assert.ok(events.includes(ev), `admin log lacks ${ev}: ${events.join(', ')}`);
       }
 
-      // 10. Sign out: the session ends.
+      // 12. Sign out: the session ends.
       await page.click('#signout');
       await page.waitForSelector('h1:text("Sign in to the console")');
       assert.equal((await api('GET', '/projects', { session: decodeURIComponent(sessionCookie.value) })).status, 401);

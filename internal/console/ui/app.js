@@ -5,6 +5,7 @@ import { h, field, form, button, mount, say } from './dom.js';
 import { projectsView, projectView } from './projects.js';
 import { usersView, userView } from './users.js';
 import { adminsView, jobsView } from './admin.js';
+import { accountView } from './account.js';
 
 let me = null; // the signed-in administrator
 
@@ -15,6 +16,7 @@ const routes = [
   [/^#\/projects$/, projectsView, true],
   [/^#\/admins$/, adminsView, true],
   [/^#\/jobs$/, jobsView, true],
+  [/^#\/account$/, accountView, true],
   [/^#\/p\/([\w.-]+)\/users$/, usersView, true],
   [/^#\/p\/([\w.-]+)\/users\/([\w.-]+)$/, userView, true],
   [/^#\/p\/([\w.-]+)(?:\/(\w+))?$/, projectView, true],
@@ -74,7 +76,7 @@ function nav() {
     h('a', { href: '#/projects' }, 'Projects'),
     h('a', { href: '#/admins' }, 'Admins'),
     h('a', { href: '#/jobs' }, 'Jobs'),
-    h('span', { class: 'who' }, me.email),
+    h('a', { href: '#/account', class: 'who' }, me.email),
     button('Sign out', async () => {
       await del('/account/sessions/current').catch(() => {});
       me = null;

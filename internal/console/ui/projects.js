@@ -3,6 +3,7 @@
 import { get, post, patch, del, q } from './api.js';
 import { h, field, form, button, mount, say, table, when } from './dom.js';
 import { go } from './app.js';
+import { bars } from './charts.js';
 
 export async function projectsView() {
   const list = await get('/projects' + q([{ method: 'limit', values: [100] }]));
@@ -20,7 +21,8 @@ export async function projectsView() {
   );
 }
 
-const tabs = [['', 'Settings'], ['platforms', 'Platforms'], ['keys', 'API keys'], ['oauth', 'OAuth2 providers'], ['smtp', 'SMTP']];
+const tabs = [['', 'Settings'], ['dashboard', 'Dashboard'], ['platforms', 'Platforms'], ['keys', 'API keys'], ['oauth', 'OAuth2 providers'],
+  ['smtp', 'SMTP'], ['templates', 'Templates']];
 
 export async function projectView(id, tab = '') {
   const p = await get('/projects/' + encodeURIComponent(id));
@@ -28,7 +30,7 @@ export async function projectView(id, tab = '') {
   const menu = h('nav', { class: 'tabs', 'aria-label': 'Project' },
     tabs.map(([t, label]) => h('a', { href: t ? base + '/' + t : base, 'aria-current': t === tab ? 'page' : null }, label)),
     h('a', { href: base + '/users' }, 'Users'));
-  const view = { '': settings, platforms, keys, oauth, smtp }[tab];
+  const view = { '': settings, dashboard, platforms, keys, oauth, smtp, templates }[tab];
   if (!view) return go(base);
   mount(h('h1', {}, p.name), h('p', { class: 'muted' }, 'Project ID ', h('code', {}, p.$id)), menu, await view(p));
 }
@@ -190,3 +192,51 @@ function smtp(p) {
     }));
 }
 
+
+async function dashboard(p) {
+  const st = await get(path(p, '/stats') + q([], { days: 30 }));
+  const dates = st.days.map((d) => d.date);
+  const sum = (k) => st.days.reduce((n, d) => n + d[k], 0);
+  const chart = (title, k, cls) => h('figure', {}, bars(title, dates, st.days.map((d) => d[k]), cls),
+    h('figcaption', {}, `${title}: ${sum(k)} in 30 days, ${st.days[st.days.length - 1][k]} today`));
+  return h('div', {},
+    h('p', { class: 'big' }, h('strong', { id: 'users-total' }, String(st.users)), ' users'),
+    h('div', { class: 'grid' },
+      chart('Sign-ins per day', 'signIns', 'bar-in'),
+      chart('Sign-ups per day', 'signUps', 'bar-up'),
+      chart('Failed sign-ins per day', 'failedSignIns', 'bar-fail')));
+}
+
+const templateKinds = {
+  email: ['verification', 'magicSession', 'recovery', 'invitation', 'mfaChallenge', 'sessionAlert', 'otpSession',
+    'accountLinked', 'accountUnlinked', 'accountClaimed'],
+  sms: ['verification', 'login', 'invitation', 'mfaChallenge'],
+};
+
+function templates(p) {
+  const box = h('div', {});
+  const pick = form('Choose a template', [
+    field('Channel', { name: 'channel', value: 'email' }, 'select', [['email', 'Email'], ['sms', 'SMS']]),
+    field('Kind', { name: 'kind', value: 'verification' }, 'select', [...new Set([...templateKinds.email, ...templateKinds.sms])].map((k) => [k, k])),
+    field('Locale', { name: 'locale', value: 'en' }),
+  ], 'Open', async (v) => {
+    const tp = path(p, `/templates/${v.channel}/${encodeURIComponent(v.kind)}/${encodeURIComponent(v.locale)}`);
+    const t = await get(tp);
+    const email = v.channel === 'email';
+    box.replaceChildren(form(`${v.channel} ${v.kind} (${v.locale})`, [
+      email ? field('Subject', { name: 'subject', value: t.subject, required: true }) : null,
+      email ? field('Sender name', { name: 'senderName', value: t.senderName }) : null,
+      email ? field('Sender email', { name: 'senderEmail', type: 'email', value: t.senderEmail }) : null,
+      email ? field('Reply-to', { name: 'replyTo', type: 'email', value: t.replyTo }) : null,
+      field('Message', { name: 'message', value: t.message, rows: 12, required: true }, 'textarea'),
+    ], 'Save template', async (m) => {
+      await patch(tp, m);
+      say('Template saved.');
+    }), button('Back to the default', async () => {
+      await del(tp);
+      say('Template reset to the default.');
+      pick.requestSubmit();
+    }));
+  });
+  return h('div', {}, pick, box);
+}
