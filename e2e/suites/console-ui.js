@@ -90,9 +90,14 @@ module.exports = function consoleUISuite(env) {
       // 3. Sign in.
       await page.waitForSelector('h1:text("Sign in to the console")');
       await check('signin');
-      await page.getByLabel('Email').fill(adminMail);
-      await page.getByLabel('Password').fill(PASSWORD);
-      await submit('main form');
+      // By keyboard alone: the page puts focus on its content, Tab reaches
+      // the email field, then the password, and Enter signs in.
+      await page.keyboard.press('Tab');
+      assert.equal(await page.evaluate(() => document.activeElement.getAttribute('name')), 'email');
+      await page.keyboard.type(adminMail);
+      await page.keyboard.press('Tab');
+      await page.keyboard.type(PASSWORD);
+      await page.keyboard.press('Enter');
       await page.waitForSelector('h1:text("Projects")');
       const cookies = await browser.cookies(server.url);
       const sessionCookie = cookies.find((c) => c.name === 'a_session_console');
@@ -140,6 +145,13 @@ module.exports = function consoleUISuite(env) {
       await page.waitForSelector('h1:text("Mo Member")');
       assert.equal(await page.locator('#sessions tbody tr').count(), 1, 'the user holds one session');
       await check('user');
+      // On a phone: nothing wider than the screen but the tables, which
+      // scroll in their own boxes.
+      await page.setViewportSize({ width: 390, height: 800 });
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `the page is ${overflow}px wider than a phone`);
+      await check('user-phone');
+      await page.setViewportSize({ width: 1100, height: 900 });
 
       // 7. Block it: its session stops working at once.
       await page.click('#toggle-status');
