@@ -41,6 +41,10 @@ const methods = [['email-password', 'authEmailPassword', 'Email and password'], 
   ['email-otp', 'authEmailOtp', 'Email one-time code'], ['anonymous', 'authAnonymous', 'Anonymous'], ['phone', 'authPhone', 'Phone'],
   ['jwt', 'authJWT', 'JWT'], ['invites', 'authInvites', 'Invites']];
 
+const emailPolicies = [['deny-disposable-email', 'authDisposableEmails', 'Refuse disposable addresses'],
+  ['deny-aliased-email', 'authCanonicalEmails', 'Refuse aliased addresses (plus tags, dots)'],
+  ['deny-free-email', 'authFreeEmails', 'Refuse free mail providers'], ['deny-corporate-email', 'authCorporateEmails', 'Accept company addresses only (refuse non-corporate)']];
+
 function settings(p) {
   const saved = () => say('Saved.');
   return h('div', { class: 'grid' },
@@ -71,6 +75,11 @@ function settings(p) {
       await patch(path(p, '/auth/personal-data'), { enabled: v.personal });
       saved();
     }),
+    form('Email policies (sign-up and email changes)', emailPolicies.map(([, key, label]) => field(label, { type: 'checkbox', name: key, checked: p[key] })),
+      'Save email policies', async (v) => {
+        for (const [id, key] of emailPolicies) if (v[key] !== p[key]) await patch(path(p, '/auth/' + id), { enabled: v[key] });
+        saved();
+      }),
     form('Account linking', [
       field('When a provider sign-in finds the email on another user', { name: 'mode', value: p.authLinkingMode }, 'select',
         [['automatic', 'Link automatically (both verified)'], ['suggested', 'Suggest linking after sign-in'], ['off', 'Refuse']]),
