@@ -185,7 +185,8 @@ module.exports = function consoleUISuite(env) {
       await check('merge-preview');
       assert.equal((await api('GET', `/users/${sec.id}`, { project: projectId, key: secret })).status, 200, 'the preview changes nothing');
       await page.click('#confirm-merge');
-      await page.waitForSelector(`#identities td:text("${sec.mail}")`);
+      await page.waitForSelector('#status:text("Merged")');
+      await page.waitForSelector(`#identities tbody td:text("${sec.mail}")`);
       assert.equal((await api('GET', `/users/${sec.id}`, { project: projectId, key: secret })).status, 404, 'merged away');
       page.once('dialog', (d) => d.accept());
       await page.click(`#identities button[aria-label="Unlink email ${sec.mail}"]`);
@@ -200,6 +201,7 @@ module.exports = function consoleUISuite(env) {
       assert.equal(await page.locator('#users-total').textContent(), '3');
       await check('dashboard');
       await page.goto(`${server.url}/console/#/p/${projectId}/templates`);
+      await page.waitForSelector('h3:text("Choose a template")');
       await submit('main form');
       await page.waitForSelector('textarea');
       await check('templates');
@@ -212,7 +214,8 @@ module.exports = function consoleUISuite(env) {
       await page.waitForSelector('h3:text("Send a test mail")');
       await check('smtp');
       await page.goto(`${server.url}/console/#/admins`);
-      await page.getByLabel('Email').fill(email('second'));
+      await page.waitForSelector('h1:text("Administrators")');
+      await page.getByLabel('Email', { exact: true }).fill(email('second'));
       await submit('main form');
       assert.match(await page.locator('#admin-link').inputValue(), /\/console\/#\/welcome\?secret=/);
       await check('admins');
