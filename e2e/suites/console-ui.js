@@ -12,7 +12,8 @@ const path = require('node:path');
 const { execFile } = require('node:child_process');
 const { promisify } = require('node:util');
 const { describe, test, before } = require('node:test');
-const { email, uniqueId } = require('../lib/sdk');
+const { email, uniqueId, console: consoleSDK } = require('../lib/sdk');
+const { attach, MemoryStorage } = require('../lib/browser');
 const { buildOnce } = require('../lib/server');
 const chromium = require('../lib/chromium');
 
@@ -22,6 +23,51 @@ const WAIT = 15000;
 module.exports = function consoleUISuite(env) {
   const why = chromium.missing();
   const skip = why && !process.env.CI ? why : false;
+
+  // The official console SDK, as Appwrite's console uses it: a session on
+  // project console (kept, as in a cross-site browser, in the fallback
+  // cookie), the Projects service, and a project's Users in admin mode.
+  describe('@appwrite.io/console as an administrator', () => {
+    test('sign in, Projects, Users in admin mode, sign out', async () => {
+      const server = env.server;
+      const headers = { 'X-Appwrite-Project': 'console', 'content-type': 'application/json' };
+      const mail = email('sdkadmin');
+      const made = await fetch(`${server.endpoint}/console/admins`, { method: 'POST',
+        headers: { ...headers, 'X-Appwrite-Key': server.adminKey }, body: JSON.stringify({ email: mail, name: 'SDK Admin' }) });
+      assert.equal(made.status, 201);
+      const { url } = await made.json();
+      const q = new URLSearchParams(url.split('?')[1]);
+      const set = await fetch(`${server.endpoint}/account/recovery`, { method: 'PUT', headers,
+        body: JSON.stringify({ userId: q.get('userId'), secret: q.get('secret'), password: PASSWORD, passwordAgain: PASSWORD }) });
+      assert.equal(set.status, 200, await set.text());
+
+      const browser = new MemoryStorage();
+      const con = new consoleSDK.Client().setEndpoint(server.endpoint).setProject('console');
+      attach(con, browser);
+      const account = new consoleSDK.Account(con);
+      await account.createEmailPasswordSession({ email: mail, password: PASSWORD });
+      assert.equal((await account.get()).email, mail);
+      const projects = new consoleSDK.Projects(con);
+      const projectId = uniqueId('s');
+      await projects.create({ projectId, name: 'By the console SDK', teamId: 'e2e' });
+      assert.ok((await projects.list()).projects.some((p) => p.$id === projectId));
+      assert.ok(!(await projects.list()).projects.some((p) => p.$id === 'console'), 'the console is no project of the list');
+
+      const inProject = new consoleSDK.Client().setEndpoint(server.endpoint).setProject(projectId).setMode('admin');
+      attach(inProject, browser);
+      const users = new consoleSDK.Users(inProject);
+      const u = await users.create({ userId: 'unique()', email: email('sdkuser'), password: PASSWORD, name: 'Via SDK' });
+      assert.equal((await users.list()).total, 1);
+      await users.updateStatus({ userId: u.$id, status: false });
+      assert.equal((await users.get({ userId: u.$id })).status, false);
+      const logs = await users.listLogs({ userId: u.$id });
+      assert.ok(logs.logs.some((l) => l.event === 'user.update' && l.userEmail === mail && l.mode === 'admin'), JSON.stringify(logs.logs));
+
+      await account.deleteSession({ sessionId: 'current' });
+      await assert.rejects(projects.list(), (e) => e.code === 401);
+      await assert.rejects(users.list(), (e) => e.code === 401);
+    });
+  });
 
   describe('the console in Chromium', { skip }, () => {
     let server;
