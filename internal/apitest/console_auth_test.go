@@ -127,6 +127,7 @@ func TestConsoleAdminLifecycle(t *testing.T) {
 			t.Fatalf("projects list shows the console: %s", list.body)
 		}
 		expect(t, a.c.do("GET", "/gatehouse/jobs", nil), 200, "")
+		expect(t, a.c.do("POST", "/gatehouse/jobs/nope/retry", nil), 404, "general_route_not_found")
 
 		// A project's Users API in admin mode.
 		am := a.adminMode(s, pid)
