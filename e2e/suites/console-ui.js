@@ -14,6 +14,7 @@ const { promisify } = require('node:util');
 const { describe, test, before } = require('node:test');
 const { email, uniqueId, console: consoleSDK } = require('../lib/sdk');
 const { attach, MemoryStorage } = require('../lib/browser');
+const OTPAuth = require('otpauth');
 const { buildOnce } = require('../lib/server');
 const chromium = require('../lib/chromium');
 
@@ -108,7 +109,14 @@ module.exports = function consoleUISuite(env) {
         });
       });
       const shots = [];
-      const check = async (what) => {
+      // expected401 lets a step show the browser's note of a 401 it asked
+      // for (the console learns a second factor is due from the API).
+      const check = async (what, { expected401 = false } = {}) => {
+        if (expected401) {
+          const before = problems.length;
+          problems.splice(0, problems.length, ...problems.filter((p) => !/status of 401/.test(p)));
+          assert.ok(problems.length < before, `${what}: the 401 that asks for a second factor`);
+        }
         const csp = await page.evaluate(() => window.__csp || []);
         assert.deepEqual(csp, [], `${what}: CSP violations`);
         const unlabelled = await page.evaluate(() => [...document.querySelectorAll('input, select, textarea')]
@@ -281,10 +289,33 @@ module.exports = function consoleUISuite(env) {
         assert.ok(events.includes(ev), `admin log lacks ${ev}: ${events.join(', ')}`);
       }
 
-      // 12. Sign out: the session ends.
+      // 12. Turn on TOTP from the account page; the next sign-in asks for
+      // a code; sign out: the session ends.
+      await page.goto(`${server.url}/console/#/account`);
+      await page.click('button:text("Set up an authenticator app")');
+      const key = await page.getByLabel('Key', { exact: true }).inputValue();
+      const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(key), algorithm: 'SHA1', digits: 6, period: 30 });
+      const step = Math.floor(Date.now() / 30000);
+      await page.getByLabel('Code from the app').fill(totp.generate({ timestamp: step * 30000 }));
+      await page.click('button:text("Verify and turn on")');
+      await page.waitForSelector('.notice pre');
+      await check('mfa-on');
       await page.click('#signout');
       await page.waitForSelector('h1:text("Sign in to the console")');
-      assert.equal((await api('GET', '/projects', { session: decodeURIComponent(sessionCookie.value) })).status, 401);
+      await page.getByLabel('Email').fill(adminMail);
+      await page.getByLabel('Password').fill(PASSWORD);
+      await submit('main form');
+      await page.waitForSelector('h1:text("Second factor")');
+      await check('mfa-challenge', { expected401: true });
+      // The next step's code: the enrolment spent this one.
+      await page.getByLabel('Code').fill(totp.generate({ timestamp: (step + 1) * 30000 }));
+      await submit('main form');
+      await page.waitForSelector('h1:text("Projects")');
+      const second = (await browser.cookies(server.url)).find((c) => c.name === 'a_session_console');
+      assert.equal((await api('GET', '/projects', { session: decodeURIComponent(second.value) })).status, 200);
+      await page.click('#signout');
+      await page.waitForSelector('h1:text("Sign in to the console")');
+      assert.equal((await api('GET', '/projects', { session: decodeURIComponent(second.value) })).status, 401);
       t.diagnostic(`screenshots: ${shots.join(', ')}`);
     });
   });
