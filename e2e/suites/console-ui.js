@@ -242,6 +242,14 @@ module.exports = function consoleUISuite(env) {
       await page.waitForSelector('#status:text("Merged")');
       await page.waitForSelector(`#identities tbody td:text("${sec.mail}")`);
       assert.equal((await api('GET', `/users/${sec.id}`, { project: projectId, key: secret })).status, 404, 'merged away');
+      // Find users by a provider of their identities.
+      await page.goto(`${server.url}/console/#/p/${projectId}/users`);
+      await page.getByLabel('Signed in with (provider, e.g. github)').fill('email');
+      await submit('form.filters');
+      await page.waitForSelector(`a:text("${prim.id}")`);
+      await check('by-provider');
+      await page.click(`a:text("${prim.id}")`);
+      await page.waitForSelector('h1:text("Primo")');
       page.once('dialog', (d) => d.accept());
       await page.click(`#identities button[aria-label="Unlink email ${sec.mail}"]`);
       await page.waitForSelector('#status:text("Unlinked")');

@@ -7,6 +7,7 @@ import { go } from './app.js';
 const pageSize = 25;
 
 export async function usersView(pid, state = {}) {
+  if (state.provider) return byProvider(pid, state);
   const queries = [{ method: 'limit', values: [pageSize] }, { method: 'orderDesc', attribute: '$createdAt' }];
   if (state.status) queries.push({ method: 'equal', attribute: 'status', values: [state.status === 'active'] });
   if (state.verified) queries.push({ method: 'equal', attribute: 'emailVerification', values: [state.verified === 'yes'] });
@@ -19,12 +20,10 @@ export async function usersView(pid, state = {}) {
     field('Status', { name: 'status', value: state.status || '' }, 'select', [['', 'Any'], ['active', 'Active'], ['blocked', 'Blocked']]),
     field('Email verified', { name: 'verified', value: state.verified || '' }, 'select', [['', 'Any'], ['yes', 'Verified'], ['no', 'Not verified']]),
     field('Label', { name: 'label', value: state.label || '' }),
+    field('Signed in with (provider, e.g. github)', { name: 'provider', value: state.provider || '' }),
   ], 'Search', (v) => usersView(pid, v), { class: 'filters', role: 'search' });
   const last = list.users[list.users.length - 1];
-  mount(
-    h('h1', {}, 'Users of ', pid),
-    h('nav', { class: 'tabs', 'aria-label': 'Project' }, h('a', { href: base }, 'Settings'), h('a', { href: base + '/users', 'aria-current': 'page' }, 'Users')),
-    filters,
+  mount(filtersHead(pid, filters),
     table('Users', ['Name', 'Email', 'Phone', 'Status', 'Verified', 'Labels', 'Created'], list.users.map((u) => [
       h('a', { href: base + '/users/' + encodeURIComponent(u.$id) }, u.name || u.email || u.phone || u.$id), u.email, u.phone,
       u.status ? 'active' : 'blocked', u.emailVerification ? 'yes' : 'no', u.labels.join(', '), when(u.$createdAt)])),
@@ -122,4 +121,30 @@ function mergeForm(pid, u, again) {
           button('Cancel', async () => out.replaceChildren()))));
     }, { id: 'merge' }),
     out);
+}
+
+function filtersHead(pid, filters) {
+  const base = '#/p/' + encodeURIComponent(pid);
+  return [h('h1', {}, 'Users of ', pid),
+    h('nav', { class: 'tabs', 'aria-label': 'Project' }, h('a', { href: base }, 'Settings'), h('a', { href: base + '/users', 'aria-current': 'page' }, 'Users')),
+    filters];
+}
+
+// byProvider lists the users holding an identity of a provider: the
+// project's identities list, filtered, with a link to each user.
+async function byProvider(pid, state) {
+  const queries = [{ method: 'equal', attribute: 'provider', values: [state.provider.trim().toLowerCase()] }, { method: 'limit', values: [pageSize] }];
+  if (state.after) queries.push({ method: 'cursorAfter', values: [state.after] });
+  const list = await get('/users/identities' + q(queries, { total: 'false' }), pid);
+  const base = '#/p/' + encodeURIComponent(pid);
+  const last = list.identities[list.identities.length - 1];
+  mount(filtersHead(pid, form('Find users', [
+    field('Signed in with (provider, e.g. github)', { name: 'provider', value: state.provider }),
+  ], 'Search', (v) => usersView(pid, v), { class: 'filters', role: 'search' })),
+  h('p', {}, h('a', { href: base + '/users' }, 'All users')),
+  table('Users with a ' + state.provider + ' identity', ['User', 'Account at the provider', 'Email there', 'Linked'], list.identities.map((i) => [
+    h('a', { href: base + '/users/' + encodeURIComponent(i.userId) }, i.userId), i.providerUid, i.providerEmail, when(i.$createdAt)])),
+  h('div', { class: 'actions' },
+    state.after ? button('First page', () => byProvider(pid, { ...state, after: '' })) : null,
+    list.identities.length === pageSize ? button('Next page', () => byProvider(pid, { ...state, after: last.$id })) : null));
 }
