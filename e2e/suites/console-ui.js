@@ -21,6 +21,45 @@ const chromium = require('../lib/chromium');
 const PASSWORD = 'console passphrase 42';
 const WAIT = 15000;
 
+// refusingSMTP is an SMTP server that answers 550 to every recipient
+// while refuse is set, and then takes mail, keeping the recipients.
+async function refusingSMTP() {
+  const { SMTPServer } = require('smtp-server');
+  const state = { refuse: true, received: [] };
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onRcptTo(address, session, cb) {
+      if (!state.refuse) return cb();
+      const err = new Error('no such mailbox');
+      err.responseCode = 550;
+      return cb(err);
+    },
+    onData(stream, session, cb) {
+      stream.on('data', () => {});
+      stream.on('end', () => {
+        state.received.push(...session.envelope.rcptTo.map((r) => r.address.toLowerCase()));
+        cb();
+      });
+    },
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  state.port = server.server.address().port;
+  state.close = () => new Promise((resolve) => server.close(resolve));
+  return state;
+}
+
+// waitFor polls fn until it returns something truthy, for up to 20 s.
+async function waitFor(fn, what) {
+  for (let i = 0; i < 200; i++) {
+    const v = await fn();
+    if (v) return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out: ${what}`);
+}
+
 module.exports = function consoleUISuite(env) {
   const why = chromium.missing();
   const skip = why && !process.env.CI ? why : false;
@@ -281,9 +320,31 @@ module.exports = function consoleUISuite(env) {
       await submit('main form');
       assert.match(await page.locator('#admin-link').inputValue(), /\/console\/#\/welcome\?secret=/);
       await check('admins');
+      // A mail the project's SMTP server refuses fails for good; the jobs
+      // screen retries it once the server takes mail again.
+      const smtp = await refusingSMTP();
+      t.after(() => smtp.close());
+      const smtpSet = await api('PATCH', `/projects/${projectId}/smtp`, { key: server.adminKey, body: {
+        enabled: true, senderEmail: 'noreply@example.com', senderName: 'Console e2e', host: '127.0.0.1', port: smtp.port, secure: '' } });
+      assert.equal(smtpSet.status, 200, JSON.stringify(smtpSet.body));
+      const rec = await api('POST', '/account/recovery', { project: projectId, body: { email: prim.mail, url: 'https://app.example.com/reset' } });
+      assert.equal(rec.status, 201, JSON.stringify(rec.body));
+      const failed = await waitFor(async () => {
+        const r = await api('GET', '/gatehouse/jobs?state=failed', { key: server.adminKey });
+        return r.body.jobs.find((j) => j.lastError.includes('refused a recipient'));
+      }, 'the refused mail fails');
       await page.goto(`${server.url}/console/#/jobs`);
       await page.waitForSelector('h1:text("Background jobs")');
+      await page.waitForSelector(`td:text("${failed.lastError}")`);
       await check('jobs');
+      smtp.refuse = false;
+      await page.click(`button[aria-label="Retry job ${failed.$id}"]`);
+      await page.waitForSelector('#status:text("Queued again")');
+      await waitFor(async () => smtp.received.includes(prim.mail.toLowerCase()), 'the retried mail arrives');
+      await waitFor(async () => {
+        const r = await api('GET', '/gatehouse/jobs?state=done', { key: server.adminKey });
+        return r.body.jobs.some((j) => j.$id === failed.$id);
+      }, 'the job is done');
       await page.goto(`${server.url}/console/#/account`);
       await page.waitForSelector('h1:text("Your account")');
       await check('account');
