@@ -3,6 +3,7 @@ package apitest
 import (
 	"io"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -62,4 +63,38 @@ func TestConsoleAssets(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestConsoleInfoCallbackURL: the endpoint GET /v1/console/info gives the
+// console is the base of the OAuth2 callback the server really sends to
+// providers, with and without GATEHOUSE_PUBLIC_URL, so the URL the console
+// shows to register is exact.
+func TestConsoleInfoCallbackURL(t *testing.T) {
+	for _, e := range enginesOnce() {
+		t.Run("db="+e.Name, func(t *testing.T) {
+			for _, public := range []string{"", "https://auth.example.test/"} {
+				s := startServer(t, e, options{publicURL: public})
+				p := s.newProject(t)
+				a := newConsoleAdmin(t, s)
+				info := a.c.do("GET", "/console/info", nil)
+				expect(t, info, 200, "")
+				expect(t, s.client(t, "console").do("GET", "/console/info", nil), 401, "general_unauthorized_scope")
+				expect(t, s.admin(t).do("PATCH", "/projects/"+p.project+"/oauth2", map[string]any{"provider": "github", "appId": "app",
+					"secret": "shh", "enabled": true}), 200, "")
+				res := s.client(t, p.project).get(s.base + "/v1/account/sessions/oauth2/github?project=" + p.project +
+					"&success=" + url.QueryEscape("https://app.example.test/ok"))
+				loc, err := url.Parse(res.Header.Get("Location"))
+				if err != nil || res.StatusCode/100 != 3 {
+					t.Fatalf("start: %d %q", res.StatusCode, res.Header.Get("Location"))
+				}
+				want := info.str(t, "endpoint") + "/account/sessions/oauth2/callback/github/" + p.project
+				if got := loc.Query().Get("redirect_uri"); got != want {
+					t.Fatalf("public %q: the server sends %q, the console would show %q", public, got, want)
+				}
+				if public != "" && !strings.HasPrefix(want, "https://auth.example.test/v1/") {
+					t.Fatalf("endpoint %q ignores the public URL", want)
+				}
+			}
+		})
+	}
 }

@@ -21,6 +21,7 @@ func (s *Server) consoleAdminRoutes() {
 	s.handle("PATCH /v1/console/admins/{adminId}/status", admin, s.withAdmin(s.setAdminStatus))
 	s.handle("POST /v1/console/admins/{adminId}/link", admin, s.withAdmin(s.createAdminLink))
 	s.handle("DELETE /v1/console/admins/{adminId}", admin, s.withAdmin(s.deleteAdmin))
+	s.consoleInfoRoutes()
 }
 
 // adminModel is an administrator on the wire: no password hash, no

@@ -152,11 +152,13 @@ async function keys(p) {
     }, { id: 'create-key' }));
 }
 
-function oauth(p) {
-  const origin = location.origin;
+async function oauth(p) {
+  // The server's own base (GATEHOUSE_PUBLIC_URL), which may differ from
+  // the address this console was opened at.
+  const { endpoint } = await get('/console/info');
   return h('div', {}, h('p', {}, 'Register the callback URL shown with each provider, then enter its app id and secret.'),
     p.oAuthProviders.map((o) => {
-      const cb = origin + '/v1/account/sessions/oauth2/callback/' + o.key + '/' + p.$id;
+      const cb = endpoint + '/account/sessions/oauth2/callback/' + o.key + '/' + p.$id;
       return h('details', { open: o.enabled || null },
         h('summary', {}, o.name, o.enabled ? ' (on)' : ''),
         form('', [
