@@ -167,8 +167,8 @@ func (s *Server) consoleOrigin(r *http.Request) bool {
 // and the server log. The Users API also writes the change to the
 // changed user's log, naming the administrator (account.Actor.Console).
 func (s *Server) auditConsole(c *call) {
-	if c.r.Method == http.MethodGet {
-		return
+	if c.r.Method == http.MethodGet || c.r.Method == http.MethodHead {
+		return // reads change nothing
 	}
 	ev := consoleEvent(c)
 	s.Accounts.Audit(c.ctx(), c.console, ev, account.Actor{Client: *c.clientInfo()})
