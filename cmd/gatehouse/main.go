@@ -31,6 +31,7 @@ Commands:
   keys create           create an API key for a project
   platforms add         register a web platform (hostname) for a project
   users import|export   move users in from Appwrite, Auth0 or Firebase, or out
+  admins create|link|list|delete  manage the console's administrators
   backup                copy a running server's SQLite database to a file
   health                ask a running server's /v1/health (for container health checks)
   version               print the version
@@ -61,6 +62,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = admin(args, stdout, stderr)
 	case "users":
 		err = users(args[1:], stdout, stderr)
+	case "admins":
+		err = adminsCmd(args[1:], stdout, stderr)
 	case "backup":
 		err = backup(args[1:], stdout, stderr)
 	case "health":

@@ -76,6 +76,10 @@ type Actor struct {
 	// Operator is the impersonator acting as the user (see Impersonate);
 	// the security log names it instead of the user.
 	Operator *storage.User
+	// Console is the console administrator acting through the console
+	// (a session of the console project in admin mode); the security log
+	// names it.
+	Console *storage.User
 }
 
 // Caller is an authenticated request's user and, for session callers, the
@@ -224,6 +228,9 @@ func (s *Service) logEntry(u *storage.User, event string, a Actor) *storage.Log 
 		// operator who acted, as Appwrite's audit does.
 		mode, actor = storage.LogModeImpersonated, a.Operator.ID
 		email, name = a.Operator.Email, a.Operator.Name
+	case a.Console != nil:
+		mode, actor = storage.LogModeConsole, a.Console.ID
+		email, name = a.Console.Email, a.Console.Name
 	case mode == "":
 		mode, actor = "default", u.ID
 	}
@@ -238,6 +245,7 @@ func (s *Service) logEntry(u *storage.User, event string, a Actor) *storage.Log 
 // Gatehouse has no account or organization keys and writes no entries
 // for guests or the console, so the other values never occur.
 func LogUserType(l *storage.Log) string {
+	// A console administrator is a user, of the console project.
 	if l.Mode == "admin" {
 		return "keyProject"
 	}

@@ -178,7 +178,7 @@ func (s *Service) resolveOAuthUser(ctx context.Context, p *storage.Project, pi P
 		}
 		return nil, err
 	}
-	s.audit(ctx, u, "user.create", a)
+	s.signedUp(ctx, u, a)
 	return u, nil
 }
 

@@ -295,10 +295,9 @@ func (s *Service) split(ctx context.Context, u *storage.User, sp *splitting, w *
 
 // linkLog is a security log entry written inside a link's transaction.
 func (s *Service) linkLog(u *storage.User, event string, a Actor, at time.Time) *storage.Log {
-	mode, actor := a.Mode, a.Name
-	if mode == "" {
-		mode, actor = "default", u.ID
-	}
-	return &storage.Log{ProjectID: u.ProjectID, ID: secret.ID(), UserID: u.ID, Event: event, Mode: mode, Actor: actor,
-		UserEmail: u.Email, UserName: u.Name, Client: a.Client, Time: at}
+	// The same entry as any other change's (a console administrator
+	// named as such), at the link's own instant.
+	l := s.logEntry(u, event, a)
+	l.Time = at
+	return l
 }

@@ -101,7 +101,7 @@ func (s *Service) userFor(ctx context.Context, p *storage.Project, in TokenReque
 		}
 		return nil, err
 	}
-	s.audit(ctx, u, "user.create", a)
+	s.signedUp(ctx, u, a)
 	return u, nil
 }
 

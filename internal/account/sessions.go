@@ -35,6 +35,7 @@ func (s *Service) SignInEmail(ctx context.Context, p *storage.Project, email, pw
 		s.log.WarnContext(ctx, "verify password", "user", u.ID, "err", err)
 	}
 	if !ok {
+		s.countEvent(ctx, p.ID, storage.StatSignInFailed)
 		return nil, apperr.New(apperr.UserInvalidCredentials)
 	}
 	if !u.Status {
@@ -92,6 +93,7 @@ func (s *Service) signInLinkedEmail(ctx context.Context, p *storage.Project, ema
 		// Spend the same work as a real check so response time does not
 		// tell which emails have accounts.
 		s.hasher.Verify(ctx, "argon2", s.dummyHash(ctx), nil, pw)
+		s.countEvent(ctx, p.ID, storage.StatSignInFailed)
 		return nil, apperr.New(apperr.UserInvalidCredentials)
 	}
 	ok, _, err := s.hasher.Verify(ctx, prof.Hash, prof.Password, prof.HashOptions, pw)
@@ -99,6 +101,7 @@ func (s *Service) signInLinkedEmail(ctx context.Context, p *storage.Project, ema
 		return nil, ctx.Err()
 	}
 	if !ok {
+		s.countEvent(ctx, p.ID, storage.StatSignInFailed)
 		return nil, apperr.New(apperr.UserInvalidCredentials)
 	}
 	if !u.Status {
@@ -125,7 +128,7 @@ func (s *Service) SignInAnonymous(ctx context.Context, p *storage.Project, a Act
 	} else if err != nil {
 		return nil, err
 	}
-	s.audit(ctx, u, "user.create", a)
+	s.signedUp(ctx, u, a)
 	return s.startSession(ctx, p, u, "anonymous", "", []string{"anonymous"}, a)
 }
 
@@ -157,6 +160,9 @@ func (s *Service) startSession(ctx context.Context, p *storage.Project, u *stora
 	}
 	if alert {
 		s.sendSessionAlert(ctx, p, u, a)
+	}
+	if provider != "server" {
+		s.countEvent(ctx, p.ID, storage.StatSignIn)
 	}
 	return &NewSession{Session: sess, User: u, Credential: session.Encode(u.ID, raw)}, nil
 }

@@ -60,7 +60,7 @@ func (s *Service) Create(ctx context.Context, p *storage.Project, in SignUp, a A
 		}
 		return nil, err
 	}
-	s.audit(ctx, u, "user.create", a)
+	s.signedUp(ctx, u, a)
 	return u, nil
 }
 

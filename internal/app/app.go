@@ -158,6 +158,9 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, store stora
 	accounts.SetUndoLifetime(cfg.LinkUndoLifetime)
 	projects := project.New(store, now)
 	projects.SetCacheTTL(cfg.ProjectCacheTTL)
+	if _, err := projects.EnsureConsole(ctx); err != nil {
+		return nil, fmt.Errorf("console project: %w", err)
+	}
 	// Ephemeral API keys are signed with a secret of their own, not the
 	// JWT one, so neither kind of token can pass for the other.
 	ephKey, err := store.InstanceValue(ctx, keyEphemeral, secret.Hex(32))

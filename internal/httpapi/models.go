@@ -232,8 +232,11 @@ type logModel struct {
 // names the operator (Actor) as userId, as Appwrite's does.
 func (c *call) logOf(l *storage.Log) logModel {
 	uid, mode := l.UserID, l.Mode
-	if mode == storage.LogModeImpersonated {
+	switch mode {
+	case storage.LogModeImpersonated:
 		uid, mode = l.Actor, "default"
+	case storage.LogModeConsole:
+		uid, mode = l.Actor, "admin"
 	}
 	return logModel{Event: l.Event, UserID: uid, UserEmail: l.UserEmail, UserName: l.UserName, Mode: mode,
 		UserType: account.LogUserType(l), Time: when(l.Time), clientFields: c.clientOf(l.Client)}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/gatehouse-auth/gatehouse/internal/apperr"
+	"github.com/gatehouse-auth/gatehouse/internal/project"
 	"github.com/gatehouse-auth/gatehouse/internal/query"
 	"github.com/gatehouse-auth/gatehouse/internal/storage"
 	"github.com/gatehouse-auth/gatehouse/internal/validate"
@@ -51,6 +52,11 @@ func (c *call) projectIDParam() (string, error) {
 		return c.project.ID, nil
 	}
 	id := c.r.PathValue("projectId")
+	if strings.EqualFold(id, project.Console) {
+		// The console's settings are fixed (project.ConsoleSettings) and
+		// it holds no keys or platforms: nothing here may change them.
+		return "", apperr.New(apperr.ProjectNotFound)
+	}
 	return id, validate.UID("projectId", id)
 }
 

@@ -29,6 +29,9 @@ func (s *Server) routes() {
 	s.jobRoutes()
 	s.appRoutes()
 	s.oauth2Routes()
+	s.consoleAdminRoutes()
+	s.consoleUIRoutes()
+	s.projectStatsRoutes()
 	// Anything else under any method is Appwrite's route-not-found.
 	// It still answers CORS, so a browser app sees the 404 rather than a
 	// network error.

@@ -151,7 +151,10 @@ type call struct {
 	caller  *account.Caller // nil for guests
 	key     *storage.Key    // set for API-key callers
 	admin   bool            // instance admin on the console project
-	own     bool            // the route acts on c.project itself
+	// console is the console administrator acting, signed in on the
+	// console project (console_auth.go); nil otherwise.
+	console *storage.User
+	own     bool // the route acts on c.project itself
 	client  *storage.Client
 	naming  *locale.Names // the caller's language for names, once chosen
 	// bearer is the OAuth2 access token the caller came with (bearer.go).
@@ -167,6 +170,9 @@ func (s *Server) handle(pattern string, rt route, h handlerFunc) {
 		err := s.pipeline(c, rt)
 		if err == nil {
 			err = h(c)
+		}
+		if err == nil && c.console != nil {
+			s.auditConsole(c)
 		}
 		if err != nil {
 			if rt.htmlErrors {
@@ -192,7 +198,7 @@ func (s *Server) pipeline(c *call, rt route) error {
 		return apperr.New(apperr.ConsoleForbidden)
 	}
 	c.own = rt.own
-	if pid == "" || pid == project.Console || !validate.Plain(pid) {
+	if pid == "" || (pid == project.Console && !consoleAccountRoutes[r.Pattern]) || !validate.Plain(pid) {
 		corsError(c)
 		return apperr.New(apperr.ProjectNotFound)
 	}
@@ -202,8 +208,11 @@ func (s *Server) pipeline(c *call, rt route) error {
 		return err
 	}
 	c.project = snap
-	s.cors(c)
 	keyHeader := r.Header.Get("X-Appwrite-Key")
+	if keyHeader == "" && adminMode(c, pid) {
+		return s.adminModeAuth(c)
+	}
+	s.cors(c)
 	if keyHeader == "" && r.Method != http.MethodGet && !s.originAllowed(c) {
 		return apperr.New(apperr.UnknownOrigin)
 	}
@@ -300,16 +309,19 @@ func projectID(r *http.Request) string {
 	return r.Header.Get("X-Appwrite-Project")
 }
 
-// consoleAuth admits the instance admin key on the console project.
+// consoleAuth admits the instance admin key, or a console
+// administrator's session, on the console project.
 func (s *Server) consoleAuth(c *call, pid string) error {
 	if pid != "" && pid != project.Console {
 		return apperr.Newf(apperr.UnauthorizedScope, "The projects API is served on the console project.")
 	}
 	key := c.r.Header.Get("X-Appwrite-Key")
 	if key == "" {
-		return c.missingScopes("projects.write")
-	}
-	if subtle.ConstantTimeCompare([]byte(secret.Hash(key)), []byte(s.AdminKeyHash)) != 1 {
+		// A console administrator's session (console_auth.go).
+		if err := s.consoleSession(c); err != nil {
+			return err
+		}
+	} else if subtle.ConstantTimeCompare([]byte(secret.Hash(key)), []byte(s.AdminKeyHash)) != 1 {
 		return apperr.Newf(apperr.UserUnauthorized, "The API key is invalid.")
 	}
 	c.admin = true
@@ -507,6 +519,12 @@ func (c *call) actor() account.Actor {
 	}
 	if c.caller != nil {
 		a.Operator = c.caller.Operator
+	}
+	switch {
+	case c.console != nil:
+		a.Console = c.console
+	case c.admin && c.key == nil:
+		a.Mode, a.Name = "admin", "instance admin key"
 	}
 	return a
 }

@@ -20,8 +20,9 @@ import (
 // this time.
 const CacheTTL = time.Second
 
-// Console is the id of the instance's administrative pseudo-project.
-const Console = "console"
+// Console is the id of the instance's own project: its users are the
+// console's administrators (see EnsureConsole).
+const Console = storage.ConsoleProject
 
 // Snapshot is a project with its platforms, as cached for requests.
 type Snapshot struct {

@@ -377,6 +377,16 @@ type Token struct {
 // UserEmail and UserName are the operator's. It is "default" on the wire.
 const LogModeImpersonated = "impersonated"
 
+// LogModeConsole is the mode of an entry written for a console
+// administrator acting through the console: Actor is the administrator's
+// id (a user of ConsoleProject), UserEmail and UserName its own. It is
+// "admin" on the wire, as Appwrite's console actions are.
+const LogModeConsole = "console"
+
+// ConsoleProject is the id of the instance's own project, whose users are
+// the console's administrators. Lists of projects leave it out.
+const ConsoleProject = "console"
+
 // Log is one entry of a user's security log.
 type Log struct {
 	ProjectID string

@@ -55,6 +55,7 @@ type Store interface {
 	VariableStore
 	AppStore
 	OAuth2Store
+	StatsStore
 
 	Close() error
 	Ping(ctx context.Context) error
@@ -66,6 +67,7 @@ type Store interface {
 
 	CreateProject(ctx context.Context, p *Project) error
 	GetProject(ctx context.Context, id string) (*Project, error)
+	// ListProjects leaves out ConsoleProject.
 	ListProjects(ctx context.Context, search string, page Page) ([]*Project, int, error)
 	UpdateProject(ctx context.Context, id string, fn func(*Project) error) (*Project, error)
 	DeleteProject(ctx context.Context, id string) error

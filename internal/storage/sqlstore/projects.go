@@ -63,15 +63,16 @@ func (s *Store) ListProjects(ctx context.Context, search string, page storage.Pa
 	pat := "%" + likeEscape(search) + "%"
 	var total int
 	// LOWER on both sides: LIKE ignores case on SQLite only.
-	row, err := s.queryRow(ctx, `SELECT COUNT(*) FROM projects WHERE LOWER(name) LIKE LOWER($1) ESCAPE '\' OR LOWER(id) LIKE LOWER($1) ESCAPE '\'`, pat)
+	row, err := s.queryRow(ctx, `SELECT COUNT(*) FROM projects WHERE (LOWER(name) LIKE LOWER($1) ESCAPE '\' OR LOWER(id) LIKE LOWER($1) ESCAPE '\') AND id <> $2`,
+		pat, storage.ConsoleProject)
 	if err != nil {
 		return nil, 0, err
 	}
 	if err := row.Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count projects: %w", err)
 	}
-	rows, err := s.query(ctx, `SELECT `+projectCols+` FROM projects WHERE LOWER(name) LIKE LOWER($1) ESCAPE '\' OR LOWER(id) LIKE LOWER($1) ESCAPE '\'
-		ORDER BY created_at, id LIMIT $2 OFFSET $3`, pat, page.Limit, page.Offset)
+	rows, err := s.query(ctx, `SELECT `+projectCols+` FROM projects WHERE (LOWER(name) LIKE LOWER($1) ESCAPE '\' OR LOWER(id) LIKE LOWER($1) ESCAPE '\')
+		AND id <> $4 ORDER BY created_at, id LIMIT $2 OFFSET $3`, pat, page.Limit, page.Offset, storage.ConsoleProject)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list projects: %w", err)
 	}

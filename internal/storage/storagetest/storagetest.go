@@ -40,6 +40,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"Apps", appTests},
 		{"OAuth2", oauth2Tests},
 		{"OAuth2Merge", oauth2MergeTests},
+		{"AuthStats", statsTests},
 		{"Users", userTests},
 		{"UsersByPhone", userPhoneTests},
 		{"ListUsers", listUserTests},
