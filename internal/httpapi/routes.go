@@ -26,6 +26,7 @@ func (s *Server) routes() {
 	s.linkRoutes()
 	s.deviceRoutes()
 	s.userRoutes()
+	s.passkeyRoutes()
 	s.jobRoutes()
 	// Anything else under any method is Appwrite's route-not-found.
 	// It still answers CORS, so a browser app sees the 404 rather than a

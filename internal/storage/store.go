@@ -53,6 +53,7 @@ type Store interface {
 	JobStore
 	MaintenanceStore
 	VariableStore
+	PasskeyStore
 
 	Close() error
 	Ping(ctx context.Context) error
