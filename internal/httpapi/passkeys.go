@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 
-
 	"github.com/gatehouse-auth/gatehouse/internal/apperr"
 	"github.com/gatehouse-auth/gatehouse/internal/passkey"
 	"github.com/gatehouse-auth/gatehouse/internal/ratelimit"
@@ -310,4 +309,3 @@ type passkeyChallengeModel struct {
 	challengeModel
 	PublicKey json.RawMessage `json:"publicKey"`
 }
-
