@@ -177,7 +177,7 @@ func (s *Service) BeginPasskeySignIn(ctx context.Context, p *storage.Project, em
 		// The ceremony is bound to no user and names no real passkey: no
 		// answer can complete it, and it looks like one that could.
 		fake := s.codeKey.Hash("passkey-decoy\x00" + p.ID + "\x00" + email)
-		return s.passkeys.BeginSignIn(ctx, p.ID, passkey.KindSignIn, "", "\x00none", nil, []byte(fake)[:32])
+		return s.passkeys.BeginSignIn(ctx, p.ID, passkey.KindSignIn, "", "~nobody", nil, []byte(fake)[:32])
 	}
 	return s.passkeys.BeginSignIn(ctx, p.ID, passkey.KindSignIn, "", u.ID, list, nil)
 }
