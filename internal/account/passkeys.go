@@ -64,6 +64,12 @@ func (s *Service) FinishPasskeyRegistration(ctx context.Context, p *storage.Proj
 }
 
 func (s *Service) savePasskey(ctx context.Context, p *storage.Project, userID, name string, reg *passkey.Registered) (*storage.Passkey, error) {
+	i, pk := s.newPasskey(p, userID, name, reg)
+	return pk, passkeyErr(s.store.AddPasskey(ctx, i, pk))
+}
+
+// newPasskey makes the identity and passkey records of a registration.
+func (s *Service) newPasskey(p *storage.Project, userID, name string, reg *passkey.Registered) (*storage.Identity, *storage.Passkey) {
 	now := s.nowUTC()
 	if name == "" {
 		name = "Passkey"
@@ -73,18 +79,19 @@ func (s *Service) savePasskey(ctx context.Context, p *storage.Project, userID, n
 		CreatedAt: now, UpdatedAt: now}
 	pk := &storage.Passkey{ProjectID: p.ID, ID: id, UserID: userID, Name: name, AuthenticatorType: reg.AuthenticatorType,
 		UserHandle: reg.UserHandle, Credential: reg.Credential, CreatedAt: now, UpdatedAt: now}
-	err := s.store.AddPasskey(ctx, i, pk)
+	return i, pk
+}
+
+func passkeyErr(err error) error {
 	switch {
 	case errors.Is(err, storage.ErrConflict):
-		return nil, apperr.New(apperr.PasskeyExists)
+		return apperr.New(apperr.PasskeyExists)
 	case errors.Is(err, storage.ErrBlocked):
-		return nil, apperr.New(apperr.UserBlocked)
+		return apperr.New(apperr.UserBlocked)
 	case errors.Is(err, storage.ErrNotFound), errors.Is(err, storage.ErrDeletionPending):
-		return nil, apperr.New(apperr.UserNotFound)
-	case err != nil:
-		return nil, err
+		return apperr.New(apperr.UserNotFound)
 	}
-	return pk, nil
+	return err
 }
 
 // userPasskey returns passkey id of userID.
@@ -265,27 +272,22 @@ func (s *Service) SignUpPasskey(ctx context.Context, p *storage.Project, name st
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.store.IdentityByProvider(ctx, p.ID, passkey.Provider, reg.CredentialID); err == nil {
-		return nil, apperr.New(apperr.PasskeyExists)
-	}
 	now := s.nowUTC()
 	u := &storage.User{ProjectID: p.ID, ID: reg.UserID, Name: reg.Name, Email: reg.Email, Hash: "argon2", HashOptions: s.hasher.Options(),
 		Registration: now, Status: true, Prefs: []byte("{}"), AccessedAt: now, CreatedAt: now, UpdatedAt: now}
 	stampEmail(u)
-	if err := s.store.CreateUserWithin(ctx, u, p.Settings.Auth.Limit); err != nil {
+	i, pk := s.newPasskey(p, u.ID, name, reg)
+	// One transaction: the user never exists without its way in.
+	if err := s.store.CreateUserWithPasskey(ctx, u, p.Settings.Auth.Limit, i, pk); err != nil {
 		if errors.Is(err, storage.ErrLimit) {
 			return nil, apperr.New(apperr.UserCountExceeded)
 		}
+		// A taken user id or email, or a credential already registered.
 		if errors.Is(err, storage.ErrConflict) {
+			if _, ierr := s.store.IdentityByProvider(ctx, p.ID, passkey.Provider, reg.CredentialID); ierr == nil {
+				return nil, apperr.New(apperr.PasskeyExists)
+			}
 			return nil, apperr.New(apperr.UserAlreadyExists)
-		}
-		return nil, err
-	}
-	pk, err := s.savePasskey(ctx, p, u.ID, name, reg)
-	if err != nil {
-		// The user would have no way in: take it back.
-		if derr := s.store.DeleteUser(ctx, p.ID, u.ID); derr != nil {
-			s.log.ErrorContext(ctx, "remove user of failed passkey sign-up", "user", u.ID, "err", derr)
 		}
 		return nil, err
 	}

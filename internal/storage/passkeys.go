@@ -49,6 +49,10 @@ type PasskeyStore interface {
 	// deleted, ErrConflict when the credential is already an identity in
 	// the project.
 	AddPasskey(ctx context.Context, i *Identity, p *Passkey) error
+	// CreateUserWithPasskey is CreateUserWithin and AddPasskey in one
+	// transaction: a sign-up whose one way in is the passkey. It fails
+	// as either does.
+	CreateUserWithPasskey(ctx context.Context, u *User, limit int, i *Identity, p *Passkey) error
 	// GetPasskey returns a passkey with its identity's user.
 	GetPasskey(ctx context.Context, projectID, id string) (*Passkey, error)
 	// ListPasskeys lists a user's passkeys, oldest first.

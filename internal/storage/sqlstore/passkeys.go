@@ -32,18 +32,32 @@ func (s *Store) AddPasskey(ctx context.Context, i *storage.Identity, p *storage.
 		if err := s.lockForLink(ctx, q, i.ProjectID, i.UserID, true); err != nil {
 			return err
 		}
-		if _, err := q.ExecContext(ctx, `INSERT INTO identities (`+identityCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-			identityArgs(i)...); err != nil {
-			return fmt.Errorf("insert identity: %w", err)
-		}
-		if _, err := q.ExecContext(ctx, `INSERT INTO passkeys (project_id, identity_id, name, authenticator_type, user_handle, credential,
-			last_used_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-			p.ProjectID, p.ID, p.Name, p.AuthenticatorType, p.UserHandle, string(p.Credential), micros(p.LastUsedAt),
-			micros(p.CreatedAt), micros(p.UpdatedAt)); err != nil {
-			return fmt.Errorf("insert passkey: %w", err)
-		}
-		return nil
+		return insertPasskey(ctx, q, i, p)
 	})
+}
+
+func (s *Store) CreateUserWithPasskey(ctx context.Context, u *storage.User, limit int, i *storage.Identity, p *storage.Passkey) error {
+	setTargets(u)
+	return s.inTx(ctx, func(q querier) error {
+		if err := s.insertNewUser(ctx, q, u, limit); err != nil {
+			return err
+		}
+		return insertPasskey(ctx, q, i, p)
+	})
+}
+
+func insertPasskey(ctx context.Context, q querier, i *storage.Identity, p *storage.Passkey) error {
+	if _, err := q.ExecContext(ctx, `INSERT INTO identities (`+identityCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+		identityArgs(i)...); err != nil {
+		return fmt.Errorf("insert identity: %w", err)
+	}
+	if _, err := q.ExecContext(ctx, `INSERT INTO passkeys (project_id, identity_id, name, authenticator_type, user_handle, credential,
+		last_used_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		p.ProjectID, p.ID, p.Name, p.AuthenticatorType, p.UserHandle, string(p.Credential), micros(p.LastUsedAt),
+		micros(p.CreatedAt), micros(p.UpdatedAt)); err != nil {
+		return fmt.Errorf("insert passkey: %w", err)
+	}
+	return nil
 }
 
 func (s *Store) GetPasskey(ctx context.Context, projectID, id string) (*storage.Passkey, error) {
