@@ -1,6 +1,9 @@
 package apitest
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // TestPasskeySettings: the relying party comes from the web platforms
 // unless set; user verification and attestation are set on the console
@@ -70,4 +73,23 @@ func TestPasskeySettings(t *testing.T) {
 		expect(t, admin.do("POST", "/projects", map[string]any{"projectId": p2, "name": "bare"}), 201, "")
 		expect(t, s.client(t, p2).do("POST", "/account/sessions/passkey/options", nil), 400, "project_passkey_rp_missing")
 	})
+}
+
+// TestPasskeysModule: the browser module at its stable path, with a
+// strict type, caching and CORS for module scripts.
+func TestPasskeysModule(t *testing.T) {
+	s := startServer(t, enginesOnce()[0], options{})
+	c := s.client(t, "")
+	r := c.do("GET", "/passkeys.js", nil)
+	expect(t, r, 200, "")
+	h := r.header
+	if h.Get("Content-Type") != "text/javascript; charset=utf-8" || h.Get("X-Content-Type-Options") != "nosniff" ||
+		h.Get("Access-Control-Allow-Origin") != "*" || h.Get("ETag") == "" || h.Get("Cache-Control") != "public, max-age=3600" {
+		t.Fatalf("headers %v", h)
+	}
+	if !strings.Contains(string(r.body), "export class Passkeys") {
+		t.Fatalf("body %.200s", r.body)
+	}
+	again := c.with("If-None-Match", h.Get("ETag")).do("GET", "/passkeys.js", nil)
+	expect(t, again, 304, "")
 }

@@ -39,6 +39,9 @@ func (s *Server) passkeyRoutes() {
 	s.handle("PUT /v1/account/passkeys/signup", route{scope: "sessions.write", guestOnly: true, method: methodPasskey,
 		limits: []ratelimit.Rule{perHour(10, "url:{url},ip:{ip}")}}, s.finishPasskeySignUp)
 
+	// The browser module, for apps that load it from Gatehouse itself.
+	s.handle("GET /v1/passkeys.js", route{noProject: true}, s.servePasskeysJS)
+
 	read, write := route{scope: "users.read"}, route{scope: "users.write"}
 	s.handle("GET /v1/users/{userId}/passkeys", read, s.withUser(s.listUserPasskeys))
 	s.handle("DELETE /v1/users/{userId}/passkeys/{passkeyId}", write, s.withUser(s.deleteUserPasskey))
