@@ -33,6 +33,7 @@ const allSuites = {
   passwordless: require('../suites/passwordless'),
   mfa: require('../suites/mfa'),
   linkpage: require('../suites/linkpage'),
+  passkeys: require('../suites/passkeys'),
   locale: require('../suites/locale'),
   oauth: require('../suites/oauth'),
   emailpolicy: require('../suites/emailpolicy'),
