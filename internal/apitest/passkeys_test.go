@@ -349,3 +349,33 @@ func TestPasskeyLinking(t *testing.T) {
 		}
 	})
 }
+
+// TestPasskeyPreAccountHijack: someone signs up with a passkey and an
+// email that is not theirs. When the owner proves the address (an email
+// code), the squatter's passkey stops opening the account.
+func TestPasskeyPreAccountHijack(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *server) {
+		c := s.newProject(t)
+		victim := email()
+		squatter := newSoftAuthenticator(t, passkeyOrigin)
+		o := c.do("POST", "/account/passkeys/signup", map[string]any{"email": victim})
+		expect(t, o, 200, "")
+		in := c.do("PUT", "/account/passkeys/signup", map[string]any{"credential": squatter.create(publicKeyOf(t, o))})
+		expect(t, in, 201, "")
+		uid := in.str(t, "userId")
+		// The address is taken for other sign-ups, as with a password.
+		expect(t, s.client(t, c.project).do("POST", "/account/passkeys/signup", map[string]any{"email": victim}), 409, "user_already_exists")
+
+		owner := s.client(t, c.project)
+		tr := owner.do("POST", "/account/tokens/email", map[string]any{"userId": "unique()", "email": victim})
+		expect(t, tr, 201, "")
+		code := codeIn(t, s.mailWith(t, victim, subjectOTP).Text)
+		expect(t, owner.do("POST", "/account/sessions/token", map[string]any{"userId": uid, "secret": code}), 201, "")
+		// The squatter's session ended and the passkey is gone.
+		expect(t, c.do("GET", "/account", nil), 401, "general_unauthorized_scope")
+		expect(t, passkeySignIn(t, s.client(t, c.project), squatter, nil), 401, "user_passkey_invalid")
+		if n := owner.do("GET", "/account/passkeys", nil).obj(t)["total"]; n != float64(0) {
+			t.Fatalf("passkeys after the claim: %v", n)
+		}
+	})
+}
