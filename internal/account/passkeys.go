@@ -2,6 +2,7 @@ package account
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"strings"
 
@@ -183,8 +184,11 @@ func (s *Service) BeginPasskeySignIn(ctx context.Context, p *storage.Project, em
 	if len(list) == 0 {
 		// The ceremony is bound to no user and names no real passkey: no
 		// answer can complete it, and it looks like one that could.
-		fake := s.codeKey.Hash("passkey-decoy\x00" + p.ID + "\x00" + email)
-		return s.passkeys.BeginSignIn(ctx, p.ID, passkey.KindSignIn, "", "~nobody", nil, []byte(fake)[:32])
+		fake, err := hex.DecodeString(s.codeKey.Hash("passkey-decoy\x00" + p.ID + "\x00" + email))
+		if err != nil {
+			return nil, err
+		}
+		return s.passkeys.BeginSignIn(ctx, p.ID, passkey.KindSignIn, "", "~nobody", nil, fake)
 	}
 	return s.passkeys.BeginSignIn(ctx, p.ID, passkey.KindSignIn, "", u.ID, list, nil)
 }

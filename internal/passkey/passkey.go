@@ -286,7 +286,8 @@ func (s *Service) BeginSignIn(ctx context.Context, projectID, kind, id, userID s
 	if len(fake) > 0 {
 		// An email with no passkeys gets a credential that exists
 		// nowhere, so the answer does not tell who has passkeys.
-		allow = append(allow, protocol.CredentialDescriptor{Type: protocol.PublicKeyCredentialType, CredentialID: fake})
+		allow = append(allow, protocol.CredentialDescriptor{Type: protocol.PublicKeyCredentialType, CredentialID: fake,
+			Transport: []protocol.AuthenticatorTransport{protocol.Internal, protocol.Hybrid}})
 	}
 	if len(allow) > 0 {
 		opts = append(opts, webauthn.WithAllowedCredentials(allow))
