@@ -93,3 +93,20 @@ func TestPasskeysModule(t *testing.T) {
 	again := c.with("If-None-Match", h.Get("ETag")).do("GET", "/passkeys.js", nil)
 	expect(t, again, 304, "")
 }
+
+// TestPasskeyRateLimits: passkey sign-in answers are counted per address
+// like the other sign-in routes, right or wrong.
+func TestPasskeyRateLimits(t *testing.T) {
+	s := startServer(t, enginesOnce()[0], options{rateLimits: true})
+	c := s.newProject(t)
+	for range 30 {
+		expect(t, s.client(t, c.project).do("POST", "/account/sessions/passkey", map[string]any{"credential": map[string]any{"id": "x"}}),
+			401, "user_passkey_invalid")
+	}
+	expect(t, s.client(t, c.project).do("POST", "/account/sessions/passkey", map[string]any{"credential": map[string]any{"id": "x"}}),
+		429, "general_rate_limit_exceeded")
+	for range 10 {
+		expect(t, s.client(t, c.project).do("POST", "/account/passkeys/signup", nil), 200, "")
+	}
+	expect(t, s.client(t, c.project).do("POST", "/account/passkeys/signup", nil), 429, "general_rate_limit_exceeded")
+}
