@@ -202,6 +202,10 @@ func (s *Service) SignInPasskey(ctx context.Context, p *storage.Project, body []
 		return nil, err
 	}
 	u, err := s.User(ctx, p, v.Passkey.UserID)
+	if apperr.Is(err, apperr.UserNotFound) {
+		// Deleted, its passkeys not yet purged: they open nothing.
+		return nil, apperr.Newf(apperr.PasskeyInvalid, "This passkey is not registered in this project (it may have been deleted).")
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -310,6 +310,11 @@ func TestPasskeyUsersAPI(t *testing.T) {
 		if !found {
 			t.Fatalf("no admin deletion in the log: %s", logs.body)
 		}
+		// A deleted user's passkeys open nothing, purged or not yet.
+		b := newSoftAuthenticator(t, passkeyOrigin)
+		addPasskey(t, c, b, "Other")
+		expect(t, k.do("DELETE", "/users/"+uid, nil), 204, "")
+		expect(t, passkeySignIn(t, s.client(t, c.project), b, nil), 401, "user_passkey_invalid")
 	})
 }
 
