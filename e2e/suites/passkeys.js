@@ -5,7 +5,8 @@
 // password and adds a passkey, signs out and back in with the passkey
 // alone, turns MFA on and uses the passkey as the second factor of a
 // password sign-in; Bob adds a passkey of his own, is linked into Ann
-// (his passkey moves with him) and unlinked again (it comes back).
+// (his passkey moves with him) and unlinked again (it comes back); last,
+// a sign-in through autofill (conditional mediation).
 //
 // WebAuthn needs a secure context: the page is served on
 // http://localhost:<port> (a secure context), which is also the
@@ -177,6 +178,13 @@ module.exports = function passkeysSuite(env) {
       await act("Bob's passkey opens Bob", () => page.click('#passkey-sign-in'));
       assert.equal(await currentId(), bobId);
       assert.deepEqual(await passkeyNames(), ['Bob key']);
+
+      // 7. Autofill (conditional mediation): the browser offers the site's
+      //    passkeys in the email field; the virtual authenticator picks one.
+      await act('sign out', () => page.click('#sign-out-all'));
+      assert.equal(await page.isVisible('#passkey-autofill'), true, 'Chromium offers passkeys in autofill');
+      await act('sign in from autofill', () => page.click('#passkey-autofill'));
+      assert.ok([annId, bobId].includes(await currentId()), 'a passkey from autofill signed someone in');
 
       assert.deepEqual(pageErrors, []);
     });

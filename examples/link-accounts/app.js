@@ -22,6 +22,9 @@ const $ = (id) => document.getElementById(id);
 const client = new Appwrite.Client();
 let account = null;
 let passkeys = null; // a Passkeys of the browser module, once loaded
+// A sign-in waiting in the email field's autofill (conditional
+// mediation): its AbortController and its promise.
+let autofill = null;
 
 // One round of state, as last read from the server.
 let state = { me: null, device: [], identities: [], passkeys: [], mfaPending: false };
@@ -70,6 +73,9 @@ function explain(err) {
 
 // busy runs one user action: buttons off, errors shown, state re-read.
 async function busy(action) {
+  // A browser runs one WebAuthn request at a time: a waiting autofill
+  // sign-in ends before anything else starts.
+  await stopAutofill();
   const buttons = [...document.querySelectorAll('button')];
   buttons.forEach((b) => { b.disabled = true; });
   document.body.setAttribute('aria-busy', 'true');
@@ -260,6 +266,15 @@ function button(text, action, onClick) {
   return b;
 }
 
+// stopAutofill ends a waiting autofill sign-in, and waits until it has.
+async function stopAutofill() {
+  const pending = autofill;
+  autofill = null;
+  if (!pending) return;
+  pending.ac.abort();
+  await pending.done.catch(() => {});
+}
+
 function wire() {
   $('sign-in-form').addEventListener('submit', (ev) => {
     ev.preventDefault();
@@ -291,6 +306,21 @@ function wire() {
     $('sign-in-form').reset();
     return 'Signed in with a passkey.';
   }));
+  // Autofill: the browser offers the site's passkeys among the email
+  // field's suggestions (autocomplete="username webauthn") until one is
+  // picked or another action starts.
+  $('passkey-autofill').addEventListener('click', async () => {
+    await stopAutofill();
+    const entry = { ac: new AbortController() };
+    const finish = () => { if (autofill === entry) autofill = null; };
+    // The callbacks do not wait for busy(): busy() waits for this one.
+    entry.done = passkeys.signIn({ mediation: 'conditional', signal: entry.ac.signal }).then(
+      () => { finish(); busy(async () => 'Signed in with a passkey from autofill.'); },
+      (err) => { finish(); if (!entry.ac.signal.aborted) busy(async () => { throw err; }); });
+    autofill = entry;
+    say('Pick a passkey among the email field\'s suggestions.');
+    $('sign-in-form').elements.email.focus();
+  });
   $('passkey-sign-up').addEventListener('click', () => busy(async () => {
     const form = $('sign-in-form').elements;
     const name = form.name.value.trim();
@@ -365,6 +395,7 @@ async function main() {
     console.warn('passkeys unavailable:', err);
   }
   for (const id of ['passkey-sign-in', 'passkey-sign-up', 'add-passkey']) $(id).hidden = !passkeys;
+  $('passkey-autofill').hidden = !passkeys || !(await passkeys.constructor.conditionalAvailable());
   try {
     await refresh();
   } catch (err) {
