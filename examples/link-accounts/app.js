@@ -394,7 +394,7 @@ async function main() {
   } catch (err) {
     console.warn('passkeys unavailable:', err);
   }
-  for (const id of ['passkey-sign-in', 'passkey-sign-up', 'add-passkey']) $(id).hidden = !passkeys;
+  for (const id of ['passkey-sign-in', 'passkey-sign-up', 'passkey-form']) $(id).hidden = !passkeys;
   $('passkey-autofill').hidden = !passkeys || !(await passkeys.constructor.conditionalAvailable());
   try {
     await refresh();
