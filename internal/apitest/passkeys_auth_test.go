@@ -24,6 +24,7 @@ type softAuthenticator struct {
 	origin  string // the origin the "browser" reports
 	rpID    string // "" takes the options' rp id
 	uv      bool   // the authenticator verifies its user
+	be, bs  bool   // backup eligible, backed up (a synced passkey)
 }
 
 func newSoftAuthenticator(t testing.TB, origin string) *softAuthenticator {
@@ -42,6 +43,12 @@ func (a *softAuthenticator) flags(attested bool) byte {
 	f := byte(0x01) // user present
 	if a.uv {
 		f |= 0x04
+	}
+	if a.be {
+		f |= 0x08
+	}
+	if a.bs {
+		f |= 0x10
 	}
 	if attested {
 		f |= 0x40

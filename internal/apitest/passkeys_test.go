@@ -384,3 +384,29 @@ func TestPasskeyPreAccountHijack(t *testing.T) {
 		}
 	})
 }
+
+// TestPasskeyBackupFlags: the backup flags are kept and shown; a backup
+// state that comes on later is recorded, an eligibility that changes is
+// refused (the library's rule: it cannot change for one credential).
+func TestPasskeyBackupFlags(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *server) {
+		c := s.newProject(t)
+		mail := email()
+		c.signUp(mail, "correct horse")
+		c.signIn(mail, "correct horse")
+		a := newSoftAuthenticator(t, passkeyOrigin)
+		a.be = true
+		p := addPasskey(t, c, a, "Synced")
+		if p["backupEligible"] != true || p["backedUp"] != false {
+			t.Fatalf("passkey %v", p)
+		}
+		a.bs = true
+		expect(t, passkeySignIn(t, s.client(t, c.project), a, nil), 201, "")
+		got := c.do("GET", "/account/passkeys", nil).obj(t)["passkeys"].([]any)[0].(map[string]any)
+		if got["backedUp"] != true || got["lastUsedAt"] == "" {
+			t.Fatalf("after a backed-up sign-in %v", got)
+		}
+		a.be, a.bs = false, false
+		expect(t, passkeySignIn(t, s.client(t, c.project), a, nil), 401, "user_passkey_invalid")
+	})
+}
