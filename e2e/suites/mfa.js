@@ -75,7 +75,8 @@ module.exports = function mfaSuite(env) {
         st.user = await account.call('create', { userId: sdk.ID.unique(), email: st.email, password: PASSWORD, name: 'Two Factor' });
         await account.call('createEmailPasswordSession', { email: st.email, password: PASSWORD });
         assert.deepEqual(plain(await account.call('listMfaFactors')),
-          { totp: false, phone: false, email: false, recoveryCode: false });
+          // passkey: Gatehouse's own factor (docs/passkeys.md).
+          { totp: false, phone: false, email: false, recoveryCode: false, passkey: false });
 
         // MFA needs a verified factor first.
         await rejects(account.call('updateMFA', { mfa: true }), sdk, 400, 'general_argument_invalid');
@@ -116,7 +117,7 @@ module.exports = function mfaSuite(env) {
         // The enrolling session keeps working: its factors were counted.
         assert.equal((await account.call('get')).mfa, true);
         assert.deepEqual(plain(await account.call('listMfaFactors')),
-          { totp: true, phone: false, email: false, recoveryCode: true });
+          { totp: true, phone: false, email: false, recoveryCode: true, passkey: false });
         const current = await account.call('getSession', { sessionId: 'current' });
         assert.deepEqual([...current.factors].sort(), ['password', 'totp']);
       });
@@ -125,7 +126,7 @@ module.exports = function mfaSuite(env) {
         assert.ok(st.totp, 'enrolment ran');
         const account = await passwordOnly();
         assert.deepEqual(plain(await account.call('listMfaFactors')),
-          { totp: true, phone: false, email: false, recoveryCode: true });
+          { totp: true, phone: false, email: false, recoveryCode: true, passkey: false });
 
         const challenge = await account.call('createMfaChallenge', { factor: sdk.AuthenticationFactor.Totp });
         assert.ok(challenge.$id);

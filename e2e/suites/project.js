@@ -39,7 +39,9 @@ module.exports = function projectSuite(env) {
       assert.equal(p.smtpPassword, '');
       assert.deepEqual(p.labels, []);
       assert.equal(byId(p.authMethods)['email-password'], true);
-      assert.equal(p.authMethods.length, 7);
+      // Appwrite's seven and Gatehouse's passkey (docs/passkeys.md).
+      assert.equal(p.authMethods.length, 8);
+      assert.equal(byId(p.authMethods).passkey, true);
       assert.equal(byId(p.services).users, true);
       assert.deepEqual(p.protocols.map((x) => x.$id), ['rest', 'graphql', 'websocket']);
       assert.equal(p.authEmailPassword, undefined);

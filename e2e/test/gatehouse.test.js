@@ -37,6 +37,7 @@ const allSuites = {
   mfa: require('../suites/mfa'),
   linkpage: require('../suites/linkpage'),
   'console-ui': require('../suites/console-ui'),
+  passkeys: require('../suites/passkeys'),
   locale: require('../suites/locale'),
   oauth: require('../suites/oauth'),
   emailpolicy: require('../suites/emailpolicy'),

@@ -5,6 +5,10 @@
 // Gatehouse's endpoints beyond Appwrite (the device's accounts, linking and
 // unlinking) go through the SDK's client.call(), so they use the same
 // session, cookies or X-Fallback-Cookies, as every other request.
+//
+// Passkeys come from Gatehouse's browser module, loaded from the server
+// itself (GET /v1/passkeys.js): it wraps navigator.credentials and calls
+// the passkey routes through the same SDK client.
 'use strict';
 
 const params = new URLSearchParams(location.search);
@@ -17,9 +21,13 @@ const $ = (id) => document.getElementById(id);
 
 const client = new Appwrite.Client();
 let account = null;
+let passkeys = null; // a Passkeys of the browser module, once loaded
+// A sign-in waiting in the email field's autofill (conditional
+// mediation): its AbortController and its promise.
+let autofill = null;
 
 // One round of state, as last read from the server.
-let state = { me: null, device: [], identities: [] };
+let state = { me: null, device: [], identities: [], passkeys: [], mfaPending: false };
 
 // api calls a Gatehouse endpoint through the SDK's client. as names the
 // device account to act as (X-Gatehouse-Account) instead of the current one.
@@ -65,6 +73,9 @@ function explain(err) {
 
 // busy runs one user action: buttons off, errors shown, state re-read.
 async function busy(action) {
+  // A browser runs one WebAuthn request at a time: a waiting autofill
+  // sign-in ends before anything else starts.
+  await stopAutofill();
   const buttons = [...document.querySelectorAll('button')];
   buttons.forEach((b) => { b.disabled = true; });
   document.body.setAttribute('aria-busy', 'true');
@@ -88,14 +99,17 @@ const label = (a) => a.name || a.email || `anonymous ${a.userId || a.$id}`;
 
 async function refresh() {
   let me = null;
+  let mfaPending = false;
   try {
     me = await account.get();
   } catch (err) {
     if (err.code !== 401) throw err;
+    // Signed in, but the second factor is still owed.
+    mfaPending = err.type === 'user_more_factors_required';
   }
   // The device list is read even with no current account: when the current
   // account's session ended elsewhere, the others are still here to switch to.
-  const [deviceAccounts, identities] = await Promise.all([
+  const [deviceAccounts, identities, keys] = await Promise.all([
     device.list().then((r) => r.accounts, (err) => {
       // A server without Gatehouse's device accounts (Appwrite itself, or
       // an older Gatehouse): the one signed-in account is all there is.
@@ -103,8 +117,9 @@ async function refresh() {
       return me ? [{ userId: me.$id, name: me.name, email: me.email, current: true }] : [];
     }),
     me ? account.listIdentities().then((r) => r.identities) : [],
+    me && passkeys ? passkeys.list().then((r) => r.passkeys) : [],
   ]);
-  state = { me, device: deviceAccounts, identities };
+  state = { me, device: deviceAccounts, identities, passkeys: keys, mfaPending };
   render();
 }
 
@@ -112,6 +127,30 @@ function render() {
   const { me, device: accounts, identities } = state;
 
   $('current-account').hidden = !me;
+  $('mfa').hidden = !state.mfaPending;
+  if (me) {
+    $('mfa-state').textContent = me.mfa ? 'on' : 'off';
+    $('mfa-toggle').textContent = me.mfa ? 'Turn MFA off' : 'Turn MFA on';
+    $('mfa-toggle').dataset.on = String(!!me.mfa);
+  }
+  // The passkeys, each with its own delete button.
+  $('passkeys').replaceChildren(...state.passkeys.map((k) => {
+    const li = document.createElement('li');
+    li.dataset.passkeyId = k.$id;
+    const who = document.createElement('span');
+    who.className = 'who';
+    who.textContent = `${k.name} `;
+    const small = document.createElement('small');
+    small.className = 'muted';
+    small.textContent = `${k.authenticatorType || 'authenticator'}, added ${new Date(k.$createdAt).toLocaleString()}`;
+    who.append(small);
+    li.append(who, button('Delete', 'delete-passkey', () => busy(async () => {
+      await passkeys.delete(k.$id);
+      return `Deleted the passkey ${k.name}.`;
+    })));
+    return li;
+  }));
+  $('passkeys-empty').hidden = state.passkeys.length > 0;
   $('sign-in-title').textContent = me ? 'Add another account' : 'Sign in';
   if (me) {
     $('current-name').textContent = me.name || (me.email ? '' : 'Anonymous');
@@ -176,7 +215,9 @@ function render() {
     const tr = document.createElement('tr');
     tr.dataset.provider = i.provider;
     tr.dataset.providerUid = i.providerUid;
-    tr.append(cell(i.provider), cell(i.providerUid), profileCell(i.profileData));
+    // A passkey identity carries its passkey's name and authenticator type.
+    const provider = i.passkey ? `passkey: ${i.passkey.name} (${i.passkey.authenticatorType || '?'})` : i.provider;
+    tr.append(cell(provider), cell(i.providerUid), profileCell(i.profileData));
     const td = document.createElement('td');
     if (i.profileData) {
       td.append(button('Unlink', 'unlink', () => busy(async () => {
@@ -225,6 +266,15 @@ function button(text, action, onClick) {
   return b;
 }
 
+// stopAutofill ends a waiting autofill sign-in, and waits until it has.
+async function stopAutofill() {
+  const pending = autofill;
+  autofill = null;
+  if (!pending) return;
+  pending.ac.abort();
+  await pending.done.catch(() => {});
+}
+
 function wire() {
   $('sign-in-form').addEventListener('submit', (ev) => {
     ev.preventDefault();
@@ -246,6 +296,56 @@ function wire() {
   $('anonymous-button').addEventListener('click', () => busy(async () => {
     await account.createAnonymousSession();
     return 'Signed in anonymously.';
+  }));
+
+  // Passkeys. The email field, when filled, asks for that account's
+  // passkeys (the usernamed flow); empty, the browser offers its own.
+  $('passkey-sign-in').addEventListener('click', () => busy(async () => {
+    const email = $('sign-in-form').elements.email.value.trim();
+    await passkeys.signIn(email ? { email } : {});
+    $('sign-in-form').reset();
+    return 'Signed in with a passkey.';
+  }));
+  // Autofill: the browser offers the site's passkeys among the email
+  // field's suggestions (autocomplete="username webauthn") until one is
+  // picked or another action starts.
+  $('passkey-autofill').addEventListener('click', async () => {
+    await stopAutofill();
+    const entry = { ac: new AbortController() };
+    const finish = () => { if (autofill === entry) autofill = null; };
+    // The callbacks do not wait for busy(): busy() waits for this one.
+    entry.done = passkeys.signIn({ mediation: 'conditional', signal: entry.ac.signal }).then(
+      () => { finish(); busy(async () => 'Signed in with a passkey from autofill.'); },
+      (err) => { finish(); if (!entry.ac.signal.aborted) busy(async () => { throw err; }); });
+    autofill = entry;
+    say('Pick a passkey among the email field\'s suggestions.');
+    $('sign-in-form').elements.email.focus();
+  });
+  $('passkey-sign-up').addEventListener('click', () => busy(async () => {
+    const form = $('sign-in-form').elements;
+    const name = form.name.value.trim();
+    const email = form.email.value.trim();
+    await passkeys.signUp({ name: name || undefined, email: email || undefined, passkeyName: 'First passkey' });
+    $('sign-in-form').reset();
+    return `Welcome${name ? `, ${name}` : ''}: your passkey is your way in.`;
+  }));
+  $('passkey-form').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const name = $('passkey-name').value.trim();
+    busy(async () => {
+      const k = await passkeys.register({ name: name || undefined });
+      ev.target.reset();
+      return `Added the passkey ${k.name}.`;
+    });
+  });
+  $('mfa-toggle').addEventListener('click', () => busy(async () => {
+    const on = $('mfa-toggle').dataset.on !== 'true';
+    await account.updateMFA({ mfa: on });
+    return on ? 'MFA is on.' : 'MFA is off.';
+  }));
+  $('mfa-passkey').addEventListener('click', () => busy(async () => {
+    await passkeys.verifyMfa();
+    return 'Second factor done.';
   }));
 
   $('link-form').addEventListener('submit', (ev) => {
@@ -288,6 +388,14 @@ async function main() {
   }
   client.setEndpoint(config.endpoint).setProject(config.project);
   account = new Appwrite.Account(client);
+  try {
+    const { Passkeys } = await import(`${config.endpoint}/passkeys.js`);
+    if (Passkeys.isSupported()) passkeys = new Passkeys(client);
+  } catch (err) {
+    console.warn('passkeys unavailable:', err);
+  }
+  for (const id of ['passkey-sign-in', 'passkey-sign-up', 'passkey-form']) $(id).hidden = !passkeys;
+  $('passkey-autofill').hidden = !passkeys || !(await passkeys.constructor.conditionalAvailable());
   try {
     await refresh();
   } catch (err) {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gatehouse-auth/gatehouse/internal/apperr"
 	"github.com/gatehouse-auth/gatehouse/internal/outbox"
+	"github.com/gatehouse-auth/gatehouse/internal/passkey"
 	"github.com/gatehouse-auth/gatehouse/internal/password"
 	"github.com/gatehouse-auth/gatehouse/internal/seal"
 	"github.com/gatehouse-auth/gatehouse/internal/secret"
@@ -43,6 +44,8 @@ type Service struct {
 	codeKey *secret.Keyed // see SetInstanceKey
 
 	undoTTL time.Duration // see SetUndoLifetime
+
+	passkeys *passkey.Service // see SetPasskeys
 }
 
 // SetSeal gives the service the box that seals MFA secrets.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gatehouse-auth/gatehouse/internal/apperr"
 	"github.com/gatehouse-auth/gatehouse/internal/outbox"
+	"github.com/gatehouse-auth/gatehouse/internal/passkey"
 	"github.com/gatehouse-auth/gatehouse/internal/storage"
 )
 
@@ -251,6 +252,8 @@ func describeWay(i *storage.Identity) string {
 		return "the linked account " + i.ProviderUID
 	case WayAnonymous:
 		return "a linked guest account"
+	case passkey.Provider:
+		return "a passkey"
 	}
 	if i.ProviderEmail != "" {
 		return "sign-in with " + i.Provider + " (" + i.ProviderEmail + ")"

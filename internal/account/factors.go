@@ -70,7 +70,7 @@ func mfaSatisfiable(u *storage.User, f Factors) bool {
 	for _, x := range []struct {
 		on     bool
 		factor string
-	}{{f.TOTP, "totp"}, {f.Email, "email"}, {f.Phone, "phone"}} {
+	}{{f.TOTP, "totp"}, {f.Email, "email"}, {f.Phone, "phone"}, {f.Passkey, FactorPasskey}} {
 		if x.on {
 			kinds = append(kinds, x.factor)
 		}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gatehouse-auth/gatehouse/internal/apperr"
 	"github.com/gatehouse-auth/gatehouse/internal/outbox"
+	"github.com/gatehouse-auth/gatehouse/internal/passkey"
 	"github.com/gatehouse-auth/gatehouse/internal/secret"
 	"github.com/gatehouse-auth/gatehouse/internal/storage"
 )
@@ -149,13 +150,14 @@ func (s *Service) addFactor(ctx context.Context, c *Caller, factor string) error
 
 // Factors reports which second factors the user can use.
 type Factors struct {
-	TOTP, Phone, Email, RecoveryCode bool
+	TOTP, Phone, Email, RecoveryCode, Passkey bool
 }
 
 // ListFactors is GET /account/mfa/factors.
-func (s *Service) ListFactors(u *storage.User) Factors {
+func (s *Service) ListFactors(ctx context.Context, u *storage.User) (Factors, error) {
+	has, err := s.HasPasskey(ctx, u)
 	return Factors{TOTP: u.TOTP, Phone: u.Phone != "" && u.PhoneVerification, Email: u.Email != "" && u.EmailVerification,
-		RecoveryCode: u.RecoveryCodes != ""}
+		RecoveryCode: u.RecoveryCodes != "", Passkey: has}, err
 }
 
 // SetMFA is PATCH /account/mfa. Turning it on needs a verified factor
@@ -163,12 +165,15 @@ func (s *Service) ListFactors(u *storage.User) Factors {
 // user has as done on the current session, so it does not lock itself out.
 func (s *Service) SetMFA(ctx context.Context, c *Caller, on bool, a Actor) (*storage.User, error) {
 	u := c.User
-	f := s.ListFactors(u)
-	if on && !f.TOTP && !f.Email && !f.Phone {
-		return nil, apperr.Newf(apperr.ArgumentInvalid, "Turning on MFA needs a verified factor first: a verified email or phone, or an authenticator app.")
+	f, err := s.ListFactors(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	if on && !f.TOTP && !f.Email && !f.Phone && !f.Passkey {
+		return nil, apperr.Newf(apperr.ArgumentInvalid, "Turning on MFA needs a verified factor first: a verified email or phone, an authenticator app or a passkey.")
 	}
 	if on && !mfaSatisfiable(u, f) {
-		return nil, apperr.Newf(apperr.ArgumentInvalid, "Turning on MFA needs two kinds of factor to sign in with (a password, an authenticator app, a verified email or phone); add one first.")
+		return nil, apperr.Newf(apperr.ArgumentInvalid, "Turning on MFA needs two kinds of factor to sign in with (a password, an authenticator app, a passkey, a verified email or phone); add one first.")
 	}
 	out, err := s.update(ctx, u, "user.update", a, func(cur *storage.User) error {
 		cur.MFA = on
@@ -180,7 +185,7 @@ func (s *Service) SetMFA(ctx context.Context, c *Caller, on bool, a Actor) (*sto
 	for _, name := range []struct {
 		on     bool
 		factor string
-	}{{f.TOTP, "totp"}, {f.Email, "email"}, {f.Phone, "phone"}} {
+	}{{f.TOTP, "totp"}, {f.Email, "email"}, {f.Phone, "phone"}, {f.Passkey, FactorPasskey}} {
 		if name.on {
 			if err := s.enrolFactor(ctx, c, name.factor); err != nil {
 				return nil, err
@@ -260,17 +265,43 @@ func normalFactor(f string) (string, bool) {
 		return "phone", true
 	case "recoverycode":
 		return "recoverycode", true
+	case "passkey":
+		return FactorPasskey, true
 	}
 	return "", false
 }
 
 // CreateChallenge starts a second-factor check; email and phone get a
 // code sent.
-func (s *Service) CreateChallenge(ctx context.Context, p *storage.Project, u *storage.User, factor string, a Actor) (*storage.Challenge, error) {
+func (s *Service) CreateChallenge(ctx context.Context, p *storage.Project, u *storage.User, factor string, a Actor) (*storage.Challenge, *passkey.Options, error) {
 	f, ok := normalFactor(factor)
 	if !ok {
-		return nil, apperr.Invalid("factor", "Value must be one of (email, phone, totp, recoverycode)")
+		return nil, nil, apperr.Invalid("factor", "Value must be one of (email, phone, totp, recoverycode, passkey)")
 	}
+	if f == FactorPasskey {
+		return s.createPasskeyChallenge(ctx, p, u)
+	}
+	ch, err := s.createChallenge(ctx, p, u, f, a)
+	return ch, nil, err
+}
+
+// createPasskeyChallenge is an MFA challenge of factor passkey: its
+// WebAuthn ceremony shares its id and its lifetime.
+func (s *Service) createPasskeyChallenge(ctx context.Context, p *storage.Project, u *storage.User) (*storage.Challenge, *passkey.Options, error) {
+	now := s.nowUTC()
+	ch := &storage.Challenge{ProjectID: p.ID, ID: secret.ID(), UserID: u.ID, Type: FactorPasskey, Expire: now.Add(passkey.Lifetime), CreatedAt: now}
+	opts, err := s.beginPasskeyChallenge(ctx, p, u, ch.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	ch.Expire = opts.Expire
+	if err := s.store.CreateChallenge(ctx, ch); err != nil {
+		return nil, nil, err
+	}
+	return ch, opts, nil
+}
+
+func (s *Service) createChallenge(ctx context.Context, p *storage.Project, u *storage.User, f string, a Actor) (*storage.Challenge, error) {
 	var code, to string
 	switch f {
 	case "email":
@@ -376,6 +407,8 @@ func (s *Service) answer(ctx context.Context, u *storage.User, ch *storage.Chall
 			return bad
 		}
 		return err
+	case FactorPasskey:
+		return s.answerPasskey(ctx, u, ch, answer, a)
 	case "recoverycode":
 		_, err := s.update(ctx, u, "user.mfa.recovery.use", a, func(cur *storage.User) error {
 			codes, err := s.readCodes(cur)

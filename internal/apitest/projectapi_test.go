@@ -114,7 +114,8 @@ func TestProjectAPIModel(t *testing.T) {
 				t.Fatalf("format %q: status %v, smtpPassword %v", f, m["status"], m["smtpPassword"])
 			}
 			methods := toggles(t, m, "authMethods")
-			if len(methods) != 7 || !methods["email-password"] || !methods["jwt"] {
+			// Appwrite's seven, and Gatehouse's passkey (docs/passkeys.md).
+			if len(methods) != 8 || !methods["email-password"] || !methods["jwt"] || !methods["passkey"] {
 				t.Fatalf("authMethods %v", methods)
 			}
 			if sv := toggles(t, m, "services"); len(sv) != 18 || !sv["account"] || !sv["users"] {

@@ -24,6 +24,7 @@ import (
 	"github.com/gatehouse-auth/gatehouse/internal/maintenance"
 	"github.com/gatehouse-auth/gatehouse/internal/oauthapps"
 	"github.com/gatehouse-auth/gatehouse/internal/outbox"
+	"github.com/gatehouse-auth/gatehouse/internal/passkey"
 	"github.com/gatehouse-auth/gatehouse/internal/password"
 	"github.com/gatehouse-auth/gatehouse/internal/project"
 	"github.com/gatehouse-auth/gatehouse/internal/ratelimit"
@@ -161,6 +162,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, store stora
 	if _, err := projects.EnsureConsole(ctx); err != nil {
 		return nil, fmt.Errorf("console project: %w", err)
 	}
+	accounts.SetPasskeys(passkey.New(store, projects, now, log))
 	// Ephemeral API keys are signed with a secret of their own, not the
 	// JWT one, so neither kind of token can pass for the other.
 	ephKey, err := store.InstanceValue(ctx, keyEphemeral, secret.Hex(32))

@@ -103,3 +103,21 @@ var (
 	ResourceLocked     = kind("general_resource_locked", 409, "The resource is locked and cannot be changed now.")
 	FeatureUnsupported = kind("general_feature_unsupported", 400, "The requested feature is not supported by this server.")
 )
+
+// Passkeys (Gatehouse's; Appwrite has none).
+var (
+	PasskeyNotFound = kind("user_passkey_not_found", 404, "The passkey could not be found.")
+	// The response did not verify: a bad signature, an unknown or spent
+	// challenge, a wrong relying party, a passkey not the user's.
+	PasskeyInvalid = kind("user_passkey_invalid", 401, "The passkey could not be verified. Start again.")
+	// The browser ran the ceremony on an origin the project does not
+	// list as a web platform, or outside the relying party's domain.
+	PasskeyOriginInvalid = kind("user_passkey_origin_invalid", 401, "The passkey was used on an origin that is not one of the project's web platforms.")
+	// The signature counter did not move forward: two copies of the
+	// credential exist, one of them a clone.
+	PasskeyCloned = kind("user_passkey_cloned", 401, "The passkey's signature counter went backwards, so the authenticator may have been cloned. The sign-in was refused; sign in another way and replace this passkey.")
+	PasskeyExists = kind("user_passkey_already_exists", 409, "This passkey is already registered in this project.")
+	// The project has no relying-party id: none set, and no web platform
+	// with a hostname to derive one from.
+	PasskeyRPMissing = kind("project_passkey_rp_missing", 400, "Passkeys need a relying-party id: add a web platform with a hostname to the project, or set the passkey relying-party id.")
+)

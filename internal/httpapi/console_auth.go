@@ -74,7 +74,7 @@ func (s *Server) consoleCaller(c *call) (*account.Caller, error) {
 		return nil, apperr.New(apperr.UserBlocked)
 	case u.Reset:
 		return nil, apperr.New(apperr.UserPasswordReset)
-	case needsMoreFactors(caller):
+	case s.needsMoreFactors(c.ctx(), caller):
 		return nil, apperr.New(apperr.UserMoreFactorsRequired)
 	}
 	return caller, nil

@@ -32,7 +32,7 @@ func (s *Server) deviceSecondary(c *call, id string) (*storage.User, error) {
 		}
 		// The same rule as a JWT of that account (linkWith): a session
 		// still owing its second factor proves nothing yet.
-		if needsMoreFactors(who[0]) {
+		if s.needsMoreFactors(c.ctx(), who[0]) {
 			return nil, apperr.Newf(apperr.UserMoreFactorsRequired,
 				"The account to link has not completed its second factor on this device.")
 		}

@@ -40,10 +40,11 @@ type factorsModel struct {
 	Phone        bool `json:"phone"`
 	Email        bool `json:"email"`
 	RecoveryCode bool `json:"recoveryCode"`
+	Passkey      bool `json:"passkey"` // Gatehouse's
 }
 
 func factorsOf(f account.Factors) factorsModel {
-	return factorsModel{TOTP: f.TOTP, Phone: f.Phone, Email: f.Email, RecoveryCode: f.RecoveryCode}
+	return factorsModel{TOTP: f.TOTP, Phone: f.Phone, Email: f.Email, RecoveryCode: f.RecoveryCode, Passkey: f.Passkey}
 }
 
 type codesModel struct {
@@ -77,7 +78,11 @@ func (s *Server) updateMFA(c *call) error {
 }
 
 func (s *Server) listFactors(c *call) error {
-	return c.json(http.StatusOK, factorsOf(s.Accounts.ListFactors(c.user())))
+	f, err := s.Accounts.ListFactors(c.ctx(), c.user())
+	if err != nil {
+		return err
+	}
+	return c.json(http.StatusOK, factorsOf(f))
 }
 
 type mfaTypeModel struct {
@@ -165,11 +170,15 @@ func (s *Server) createChallenge(c *call) error {
 	if err := s.Accounts.ChallengeCounts(c.me(), f); err != nil {
 		return err
 	}
-	ch, err := s.Accounts.CreateChallenge(c.ctx(), c.project.Project, c.user(), f, c.actor())
+	ch, opts, err := s.Accounts.CreateChallenge(c.ctx(), c.project.Project, c.user(), f, c.actor())
 	if err != nil {
 		return err
 	}
-	return c.json(http.StatusOK, challengeModel{ID: ch.ID, CreatedAt: when(ch.CreatedAt), UserID: ch.UserID, Expire: when(ch.Expire)})
+	m := challengeModel{ID: ch.ID, CreatedAt: when(ch.CreatedAt), UserID: ch.UserID, Expire: when(ch.Expire)}
+	if opts != nil {
+		return c.json(http.StatusOK, passkeyChallengeModel{challengeModel: m, PublicKey: opts.PublicKey})
+	}
+	return c.json(http.StatusOK, m)
 }
 
 func (s *Server) completeChallenge(c *call) error {
@@ -184,7 +193,8 @@ func (s *Server) completeChallenge(c *call) error {
 	if err != nil {
 		return err
 	}
-	if err := validate.Text("otp", code, 1, 256); err != nil {
+	// A passkey's answer is its credential's JSON.
+	if err := validate.Text("otp", code, 1, maxCredential); err != nil {
 		return err
 	}
 	sess, err := s.Accounts.CompleteChallenge(c.ctx(), c.me(), id, code, c.actor())
@@ -195,7 +205,10 @@ func (s *Server) completeChallenge(c *call) error {
 }
 
 func (s *Server) userFactors(c *call, u *storage.User) error {
-	f := s.Accounts.ListFactors(u)
+	f, err := s.Accounts.ListFactors(c.ctx(), u)
+	if err != nil {
+		return err
+	}
 	f.RecoveryCode = false // as Appwrite's Users API reports it
 	return c.json(http.StatusOK, factorsOf(f))
 }

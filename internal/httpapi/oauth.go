@@ -355,6 +355,8 @@ type identityModel struct {
 	// ProfileData is the linked account's profile (Gatehouse's linking);
 	// null for identities that were never merged in.
 	ProfileData json.RawMessage `json:"profileData"`
+	// Passkey is a passkey identity's name and authenticator type.
+	Passkey *identityPasskeyModel `json:"passkey,omitempty"`
 }
 
 // identityOf renders an identity. Its provider refresh token is a
@@ -368,6 +370,7 @@ func (c *call) identityOf(id *storage.Identity) identityModel {
 	if m.ProfileData == nil {
 		m.ProfileData = json.RawMessage("null")
 	}
+	m.Passkey = c.passkeyOfIdentity(id)
 	return m
 }
 

@@ -95,7 +95,7 @@ func (s *Server) issuerPipeline(c *call, rt issuerRoute) error {
 		}
 		// A blocked user, or a session still owing its second factor,
 		// is not signed in as far as the issuer is concerned.
-		if c.caller != nil && (!c.caller.User.Status || needsMoreFactors(c.caller)) {
+		if c.caller != nil && (!c.caller.User.Status || s.needsMoreFactors(c.ctx(), c.caller)) {
 			c.caller = nil
 		}
 	}

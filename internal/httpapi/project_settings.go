@@ -14,6 +14,7 @@ func (s *Server) projectSettingsRoutes() {
 	s.projectSMTPRoutes()
 	s.projectTemplateRoutes()
 	s.variableRoutes()
+	s.projectPasskeyRoutes()
 }
 
 // projectHandle registers a Project API route: the project is the

@@ -15,6 +15,7 @@ var authMethods = map[string]string{
 	"invites":        "invites",
 	"jwt":            "JWT",
 	"phone":          "phone",
+	"passkey":        "passkey",
 }
 
 func (s *Server) authSettingRoutes(admin route) {
@@ -58,6 +59,7 @@ func (s *Server) authSettingRoutes(admin route) {
 	s.handle("PATCH /v1/projects/{projectId}/auth/memberships-privacy", admin, s.updateMembershipsPrivacy)
 	s.handle("PATCH /v1/projects/{projectId}/auth/mock-numbers", admin, s.updateMockNumbers)
 	s.handle("PATCH /v1/projects/{projectId}/auth/linking", admin, s.updateLinking)
+	s.handle("PATCH /v1/projects/{projectId}/auth/passkeys", admin, s.updatePasskeySettingsConsole)
 	// Not an Appwrite console route: the console sets the policy through
 	// the Project API; Gatehouse's console has only these routes.
 	s.handle("PATCH /v1/projects/{projectId}/auth/password-strength", admin, func(c *call) error {
@@ -101,7 +103,7 @@ func (s *Server) updateAuthMethod(c *call) error {
 }
 
 func methodNames() string {
-	return "email-password, magic-url, email-otp, anonymous, invites, jwt, phone"
+	return "email-password, magic-url, email-otp, anonymous, invites, jwt, phone, passkey"
 }
 
 func (s *Server) updateMembershipsPrivacy(c *call) error {

@@ -126,7 +126,7 @@ func (o *jsonObject) MarshalJSON() ([]byte, error) {
 
 // authMethodIDs are the auth methods of the Project model, in Appwrite's
 // order; authMethods (projects_auth.go) maps them to settings keys.
-var authMethodIDs = []string{"email-password", "magic-url", "email-otp", "anonymous", "invites", "jwt", "phone"}
+var authMethodIDs = []string{"email-password", "magic-url", "email-otp", "anonymous", "invites", "jwt", "phone", "passkey"}
 
 // projectServices are the services a project can switch off, in
 // Appwrite's order. Gatehouse serves account, users, avatars and locale
@@ -187,7 +187,8 @@ func (s *Server) projectModelOf(c *call, p *storage.Project) (any, error) {
 	o.set("authMethods", methods).set("services", services).set("protocols", protos).
 		set("blocks", []any{}).set("consoleAccessedAt", "").set("wafEnabled", false).
 		// Gatehouse's own settings (docs/linking.md).
-		set("authLinkingMode", linkingMode(a)).set("authMultiAccounts", a.MultiAccounts)
+		set("authLinkingMode", linkingMode(a)).set("authMultiAccounts", a.MultiAccounts).
+		set("authPasskeys", s.passkeySettingsOf(c, p))
 	if !c.formatBefore("1.9.5") {
 		s.oauth2ServerFields(o, p)
 		return o, nil

@@ -26,6 +26,7 @@ func (s *Server) routes() {
 	s.linkRoutes()
 	s.deviceRoutes()
 	s.userRoutes()
+	s.passkeyRoutes()
 	s.jobRoutes()
 	s.appRoutes()
 	s.oauth2Routes()

@@ -162,6 +162,23 @@ type AuthSettings struct {
 	CanonicalEmails  bool `json:"canonicalEmails,omitempty"`  // deny aliased (non-canonical)
 	FreeEmails       bool `json:"freeEmails,omitempty"`       // deny free providers
 	CorporateEmails  bool `json:"corporateEmails,omitempty"`  // deny non-corporate
+
+	// Passkeys are the WebAuthn settings; passkeys themselves are on or
+	// off as the auth method "passkey" in Methods.
+	Passkeys PasskeySettings `json:"passkeys"`
+}
+
+// PasskeySettings are a project's WebAuthn relying-party settings. Empty
+// values mean the defaults.
+type PasskeySettings struct {
+	// RPID is the relying-party id; "" derives it from the project's
+	// first web platform with a hostname.
+	RPID string `json:"rpId,omitempty"`
+	// UserVerification is "required" or "preferred" (the default).
+	UserVerification string `json:"userVerification,omitempty"`
+	// Attestation is the conveyance asked for: "none" (the default),
+	// "indirect" or "direct".
+	Attestation string `json:"attestation,omitempty"`
 }
 
 // PasswordStrength is the password-strength policy. Min below 8 (a

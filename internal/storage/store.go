@@ -56,6 +56,7 @@ type Store interface {
 	AppStore
 	OAuth2Store
 	StatsStore
+	PasskeyStore
 
 	Close() error
 	Ping(ctx context.Context) error

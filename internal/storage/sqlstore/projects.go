@@ -116,7 +116,7 @@ func (s *Store) UpdateProject(ctx context.Context, id string, fn func(*storage.P
 func (s *Store) DeleteProject(ctx context.Context, id string) error {
 	// Children without a cascade from projects go first, in one transaction.
 	return s.inTx(ctx, func(q querier) error {
-		for _, t := range []string{"logs", "sessions", "oauth_states", "users", "api_keys", "platforms", "variables"} {
+		for _, t := range []string{"logs", "sessions", "oauth_states", "users", "api_keys", "platforms", "variables", "passkey_ceremonies"} {
 			if _, err := q.ExecContext(ctx, `DELETE FROM `+t+` WHERE project_id = $1`, id); err != nil {
 				return fmt.Errorf("delete project %s: %w", t, err)
 			}

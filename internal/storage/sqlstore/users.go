@@ -154,6 +154,12 @@ func (s *Store) CreateUser(ctx context.Context, u *storage.User) error {
 }
 
 func (s *Store) CreateUserWithin(ctx context.Context, u *storage.User, limit int) error {
+	setTargets(u)
+	return s.inTx(ctx, func(q querier) error { return s.insertNewUser(ctx, q, u, limit) })
+}
+
+// setTargets gives a new user the email and sms targets of its address.
+func setTargets(u *storage.User) {
 	u.Targets = nil
 	for _, t := range []struct{ kind, id string }{{"email", u.Email}, {"sms", u.Phone}} {
 		if t.id != "" {
@@ -161,20 +167,22 @@ func (s *Store) CreateUserWithin(ctx context.Context, u *storage.User, limit int
 				ProviderType: t.kind, Identifier: t.id, CreatedAt: u.CreatedAt, UpdatedAt: u.CreatedAt})
 		}
 	}
-	return s.inTx(ctx, func(q querier) error {
-		if err := s.admitUser(ctx, q, u, limit); err != nil {
+}
+
+// insertNewUser is CreateUserWithin inside the caller's transaction.
+func (s *Store) insertNewUser(ctx context.Context, q querier, u *storage.User, limit int) error {
+	if err := s.admitUser(ctx, q, u, limit); err != nil {
+		return err
+	}
+	if _, err := q.ExecContext(ctx, `INSERT INTO users (`+userCols+`) VALUES (`+userValues+`)`, userArgs(u)...); err != nil {
+		return fmt.Errorf("insert user: %w", err)
+	}
+	for i := range u.Targets {
+		if err := insertTarget(ctx, q, &u.Targets[i]); err != nil {
 			return err
 		}
-		if _, err := q.ExecContext(ctx, `INSERT INTO users (`+userCols+`) VALUES (`+userValues+`)`, userArgs(u)...); err != nil {
-			return fmt.Errorf("insert user: %w", err)
-		}
-		for i := range u.Targets {
-			if err := insertTarget(ctx, q, &u.Targets[i]); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	}
+	return nil
 }
 
 func (s *Store) GetUser(ctx context.Context, projectID, id string) (*storage.User, error) {

@@ -62,6 +62,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"Identities", identityTests},
 		{"Authenticators", authenticatorTests},
 		{"Challenges", challengeTests},
+		{"Passkeys", passkeyTests},
 		{"Admission", admitTests},
 		{"Sweep", sweepTests},
 	}
