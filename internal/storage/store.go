@@ -53,6 +53,8 @@ type Store interface {
 	JobStore
 	MaintenanceStore
 	VariableStore
+	OAuth2Store
+	AppStore
 
 	Close() error
 	Ping(ctx context.Context) error

@@ -37,6 +37,8 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"Platforms", platformTests},
 		{"Keys", keyTests},
 		{"Variables", variableTests},
+		{"OAuth2", oauth2Tests},
+		{"Apps", appTests},
 		{"Users", userTests},
 		{"UsersByPhone", userPhoneTests},
 		{"ListUsers", listUserTests},
