@@ -30,7 +30,7 @@ const {
 
 const PASSWORD = 'correct horse battery';
 const KEY_SCOPES = ['project.read', 'project.write', 'platforms.read', 'platforms.write', 'users.read', 'users.write',
-  'sessions.write', 'apps.read', 'apps.write'];
+  'sessions.write'];
 const web27 = web.find((w) => w.version === '27.0.0').sdk;
 
 // refused asserts that an SDK call fails with one of the HTTP statuses
@@ -121,7 +121,6 @@ module.exports = function oauth2serverSuite(env) {
       p.key = key.secret;
       p.users = new node.Users(nodeClient(p).setKey(p.key));
       p.project = new node.Project(nodeClient(p).setKey(p.key));
-      p.apps = new node.Apps(nodeClient(p).setKey(p.key));
       for (const hostname of ['127.0.0.1', 'localhost']) {
         await p.project.createWebPlatform({ platformId: node.ID.unique(), name: hostname, hostname });
       }
@@ -129,12 +128,17 @@ module.exports = function oauth2serverSuite(env) {
       p.consentUrl = `${app.origin}/consent/${p.id}/`;
     };
 
-    before(async () => {
-      oc = await import('openid-client');
-      app = await startAppServer({ apiOrigin: env.server.url });
-      await Promise.all([setUpProject(A, 'oauth2 server'), setUpProject(B, 'oauth2 server for MCP')]);
+    // once memoizes a set-up step, so a step the server cannot do yet
+    // fails the tests that need it, not the whole suite.
+    const once = (fn) => {
+      let p;
+      return () => { p = p || fn(); return p; };
+    };
 
-      // Project A: the OAuth2 server through node-appwrite 27.1's Project.
+    // setUpA: the OAuth2 server of project A through node-appwrite 27.1's
+    // Project, two apps through its Apps service, a user, and
+    // openid-client configurations of both apps.
+    const setUpA = once(async () => {
       A.settings = await A.project.updateOAuth2Server({
         enabled: true,
         authorizationUrl: A.consentUrl,
@@ -142,6 +146,9 @@ module.exports = function oauth2serverSuite(env) {
         verificationUrl: `${app.origin}/device`,
         userCodeLength: 8,
       });
+      const { projects } = consoleClient(env.server);
+      const key = await projects.createKey({ projectId: A.id, name: 'apps', scopes: ['apps.read', 'apps.write'] });
+      A.apps = new node.Apps(nodeClient(A).setKey(key.secret));
       A.pub = await A.apps.create({
         appId: uniqueId('pub'), name: 'Public notes app', type: 'public', deviceFlow: true,
         redirectUris: [`${app.origin}/cb`], postLogoutRedirectUris: [`${app.origin}/bye`],
@@ -155,17 +162,13 @@ module.exports = function oauth2serverSuite(env) {
       A.pubConfig = await oc.discovery(new URL(A.issuer), A.pub.$id, undefined, oc.None(), insecure());
       A.confConfig = await oc.discovery(new URL(A.issuer), A.conf.$id, A.secret.secret,
         oc.ClientSecretBasic(A.secret.secret), insecure());
+    });
 
-      // Project B: node-appwrite has no parameter for cimdAllowLoopback
-      // (a Gatehouse setting), so the same route is called directly.
-      cimd = await startMetadataServer((url) => ({
-        client_id: url,
-        client_name: 'gatehouse e2e MCP client',
-        redirect_uris: [`${app.origin}/mcp-cb`],
-        grant_types: ['authorization_code', 'refresh_token'],
-        response_types: ['code'],
-        token_endpoint_auth_method: 'none',
-      }));
+    // setUpB: project B's OAuth2 server for the MCP server, which allows
+    // client ID metadata documents on loopback. node-appwrite has no
+    // parameter for cimdAllowLoopback (a Gatehouse setting), so the same
+    // route is called directly.
+    const setUpB = once(async () => {
       const res = await fetch(`${env.server.endpoint}/project/oauth2-server`, {
         method: 'PUT',
         headers: { 'content-type': 'application/json', 'x-appwrite-project': B.id, 'x-appwrite-key': B.key },
@@ -176,6 +179,20 @@ module.exports = function oauth2serverSuite(env) {
       assert.equal(res.status, 200, `PUT /v1/project/oauth2-server: ${text}`);
       B.user = await newUser(B, 'mcp');
       mcp = await startMcpServer({ issuer: B.issuer, scope: 'mcp:tools' });
+    });
+
+    before(async () => {
+      oc = await import('openid-client');
+      app = await startAppServer({ apiOrigin: env.server.url });
+      cimd = await startMetadataServer((url) => ({
+        client_id: url,
+        client_name: 'gatehouse e2e MCP client',
+        redirect_uris: [`${app.origin}/mcp-cb`],
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'none',
+      }));
+      await Promise.all([setUpProject(A, 'oauth2 server'), setUpProject(B, 'oauth2 server for MCP')]);
     }, { timeout: 60000 });
 
     after(async () => {
@@ -183,6 +200,7 @@ module.exports = function oauth2serverSuite(env) {
     });
 
     test('set-up: updateOAuth2Server, Apps.create and a secret shown once', { timeout: 30000 }, async () => {
+      await setUpA();
       const p = plain(A.settings);
       assert.equal(p.oAuth2ServerEnabled, true, JSON.stringify(p));
       assert.equal(p.oAuth2ServerAuthorizationUrl, A.consentUrl);
@@ -206,6 +224,7 @@ module.exports = function oauth2serverSuite(env) {
     });
 
     test('discovery and JWKS through openid-client', { timeout: 30000 }, async () => {
+      await Promise.all([setUpA(), setUpB()]);
       const m = A.pubConfig.serverMetadata();
       assert.equal(m.issuer, A.issuer);
       for (const [k, path] of Object.entries({
@@ -235,6 +254,7 @@ module.exports = function oauth2serverSuite(env) {
     });
 
     test('openid-client: code + PKCE for the public app, ID token with nonce, userinfo, code replay', { timeout: 30000 }, async () => {
+      await setUpA();
       const { tokens, landed, nonce } = await codeFlow(A.pubConfig, A.user);
       const claims = tokens.claims();
       assert.equal(claims.sub, A.user.id);
@@ -261,6 +281,7 @@ module.exports = function oauth2serverSuite(env) {
     });
 
     test('openid-client: refresh rotates; the old refresh token kills the family', { timeout: 30000 }, async () => {
+      await setUpA();
       const { tokens } = await codeFlow(A.pubConfig, A.user);
       const first = tokens.refresh_token;
       const next = await oc.refreshTokenGrant(A.pubConfig, first);
@@ -275,6 +296,7 @@ module.exports = function oauth2serverSuite(env) {
     });
 
     test('openid-client: confidential app with client_secret_basic, introspection, revocation', { timeout: 30000 }, async () => {
+      await setUpA();
       const { tokens } = await codeFlow(A.confConfig, A.user);
       assert.equal(tokens.claims().aud, A.conf.$id);
       const intro = await oc.tokenIntrospection(A.confConfig, tokens.access_token);
@@ -300,6 +322,7 @@ module.exports = function oauth2serverSuite(env) {
     });
 
     test('openid-client: RP-initiated logout goes to a registered post-logout URI only', { timeout: 30000 }, async () => {
+      await setUpA();
       const { tokens } = await codeFlow(A.confConfig, A.user);
       const state = oc.randomState();
       const url = oc.buildEndSessionUrl(A.confConfig, {
@@ -323,6 +346,7 @@ module.exports = function oauth2serverSuite(env) {
     });
 
     test('openid-client: device authorization grant, approved with createGrant + approve', { timeout: 60000 }, async () => {
+      await setUpA();
       const da = await oc.initiateDeviceAuthorization(A.pubConfig, { scope: 'openid notes.read' });
       assert.match(da.user_code, /^[A-Z0-9-]{8,9}$/);
       assert.equal(da.verification_uri, `${app.origin}/device`);
@@ -343,6 +367,7 @@ module.exports = function oauth2serverSuite(env) {
     });
 
     test('node-appwrite Oauth2: authorize (JSON), getGrant, approve narrowed, reject, createToken, revoke', { timeout: 30000 }, async () => {
+      await setUpA();
       const user = await newUser(A, 'nia');
       const verifier = oc.randomPKCECodeVerifier();
       const challenge = await oc.calculatePKCECodeChallenge(verifier);
@@ -390,6 +415,7 @@ module.exports = function oauth2serverSuite(env) {
     });
 
     test('node-appwrite Oauth2: createPAR, then authorize with only client_id and request_uri', { timeout: 30000 }, async () => {
+      await setUpA();
       const user = await newUser(A, 'par');
       const verifier = oc.randomPKCECodeVerifier();
       const par = await user.oauth2.createPAR({
@@ -419,6 +445,7 @@ module.exports = function oauth2serverSuite(env) {
     });
 
     test('appwrite 27 Account consents: list, get, tokens; deleting kills the tokens at once', { timeout: 30000 }, async () => {
+      await setUpA();
       const user = await newUser(A, 'con');
       const one = await codeFlow(A.pubConfig, user); // consent + family 1
       const two = await codeFlow(A.pubConfig, user); // family 2, no new consent
@@ -461,6 +488,7 @@ module.exports = function oauth2serverSuite(env) {
     });
 
     test('refused: unregistered redirect_uri, PKCE mismatch, a token at another project', { timeout: 30000 }, async () => {
+      await Promise.all([setUpA(), setUpB()]);
       // An unregistered redirect URI: the issuer never sends the browser there.
       const url = oc.buildAuthorizationUrl(A.pubConfig, {
         redirect_uri: 'https://evil.example/cb', scope: 'openid', state: 's',
@@ -497,6 +525,7 @@ module.exports = function oauth2serverSuite(env) {
     });
 
     test('MCP SDK: discovery through the resource, a client ID metadata document, resource in aud', { timeout: 60000 }, async () => {
+      await setUpB();
       const { Client } = require('@modelcontextprotocol/sdk/client/index.js');
       const { StreamableHTTPClientTransport } = require('@modelcontextprotocol/sdk/client/streamableHttp.js');
       const { UnauthorizedError } = require('@modelcontextprotocol/sdk/client/auth.js');
@@ -561,8 +590,8 @@ module.exports = function oauth2serverSuite(env) {
       assert.deepEqual([consents.consents[0].appId, consents.consents[0].cimdUrl], ['', cimd.url]);
       assert.deepEqual([...consents.consents[0].resources], [mcp.resource]);
 
-      // A token of the same issuer without this resource is refused by the
-      // MCP server's own check.
+      // A token of another issuer is refused by the MCP server's own check.
+      await setUpA();
       const { tokens: foreign } = await codeFlow(A.pubConfig, A.user);
       const res = await fetch(mcp.url, {
         method: 'POST', headers: { authorization: `Bearer ${foreign.access_token}`, 'content-type': 'application/json' }, body: '{}',
@@ -581,7 +610,12 @@ module.exports = function oauth2serverSuite(env) {
         page.setDefaultTimeout(WAIT);
         const errors = [];
         page.on('pageerror', (e) => errors.push(e.message));
-        page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+        // A 401 the page expects (account.get() signed out) is logged by
+        // Chromium as "Failed to load resource"; the page shows any error
+        // it did not expect in #error, which the tests look at.
+        page.on('console', (m) => {
+          if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
+        });
         t.after(() => assert.deepEqual(errors, [], 'errors in the page'));
         return page;
       };
@@ -598,16 +632,21 @@ module.exports = function oauth2serverSuite(env) {
       };
 
       const signIn = async (page, user) => {
-        assert.equal(await page.isVisible('#signin'), true, 'signed out: the page asks to sign in');
+        assert.equal(await page.isVisible('#signin'), true, `signed out: the page asks to sign in (${await pageError(page)})`);
         await page.fill('#email', user.email);
         await page.fill('#password', PASSWORD);
         await page.click('#signin-button');
-        await page.waitForSelector('#consent:not([hidden])');
+        await page.waitForSelector('#consent:not([hidden]), #error:not([hidden])');
+        assert.equal(await page.isVisible('#consent'), true, `the consent after signing in (${await pageError(page)})`);
       };
+
+      // pageError is what the page showed in #error, if anything.
+      const pageError = async (page) => (await page.isVisible('#error') ? page.textContent('#error') : 'no error shown');
 
       const shownScopes = (page) => page.$$eval('#scopes li', (lis) => lis.map((li) => li.dataset.scope).sort());
 
       test('sign in on the page, approve, back at the app with a code openid-client exchanges', { timeout: 60000 }, async (t) => {
+        await setUpA();
         const user = await newUser(A, 'chr');
         const page = await open(t);
         const flow = await authorizeIn(page, 'openid email notes.read');
@@ -633,6 +672,7 @@ module.exports = function oauth2serverSuite(env) {
       });
 
       test('reject on the page: access_denied at the app', { timeout: 60000 }, async (t) => {
+        await setUpA();
         const user = await newUser(A, 'rej');
         const page = await open(t);
         const flow = await authorizeIn(page, 'openid notes.read');
