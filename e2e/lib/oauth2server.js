@@ -245,11 +245,15 @@ async function oauthError(promise) {
     err = e;
   }
   assert.ok(err, 'expected an OAuth error, but the call succeeded');
-  if (err.error) return { error: err.error, status: err.status, description: err.error_description };
-  if (Array.isArray(err.cause) && err.cause[0] && err.cause[0].parameters) {
-    return { error: err.cause[0].parameters.error, status: err.status };
+  // ResponseBodyError and AuthorizationResponseError carry error;
+  // WWWAuthenticateChallengeError the challenges' parameters.
+  const challenge = Array.isArray(err.cause) && err.cause[0] && err.cause[0].parameters;
+  if (err.error || challenge) {
+    return { error: err.error || challenge.error, status: err.status, description: err.error_description };
   }
-  assert.fail(`not an OAuth error: ${err.name}: ${err.message} ${JSON.stringify(err.cause && err.cause.body)}`);
+  // Any other answer of the wrong status: openid-client keeps the Response.
+  if (err.cause instanceof Response) return { error: undefined, status: err.cause.status };
+  assert.fail(`not an OAuth error: ${err.name}: ${err.message}`);
 }
 
 /** decodeJwt reads a JWT's header and payload without checking it. */
