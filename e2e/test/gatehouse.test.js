@@ -42,6 +42,7 @@ const allSuites = {
   account19: require('../suites/account19'),
   sdkmatrix: require('../suites/sdkmatrix'),
   oauth2server: require('../suites/oauth2server'),
+  apps: require('../suites/apps'),
   appwrite: require('../appwrite'),
 };
 

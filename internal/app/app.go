@@ -22,6 +22,7 @@ import (
 	"github.com/gatehouse-auth/gatehouse/internal/httpapi"
 	"github.com/gatehouse-auth/gatehouse/internal/jobs"
 	"github.com/gatehouse-auth/gatehouse/internal/maintenance"
+	"github.com/gatehouse-auth/gatehouse/internal/oauthapps"
 	"github.com/gatehouse-auth/gatehouse/internal/outbox"
 	"github.com/gatehouse-auth/gatehouse/internal/password"
 	"github.com/gatehouse-auth/gatehouse/internal/project"
@@ -184,9 +185,15 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, store stora
 		OAuthClient:    &http.Client{Timeout: 15 * time.Second},
 		PublicURL:      cfg.PublicURL,
 		TrustedProxies: cfg.TrustedProxies,
+		Apps:           oauthapps.New(store, projects, now),
 	}
 	if s.geo != nil {
 		deps.GeoIP = s.geo
+	}
+	// Nil-safe: with no clients source every OAuth2 client is unknown.
+	deps.OAuth2Clients = cfg.OAuth2Clients
+	if deps.OAuth2UserCodes, err = secret.NewKeyed(instKey, "oauth2 user codes v1"); err != nil {
+		return nil, err
 	}
 	if cfg.MetricsAddr != "" {
 		reg := prometheus.NewRegistry()

@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"github.com/gatehouse-auth/gatehouse/internal/clientinfo"
+	"github.com/gatehouse-auth/gatehouse/internal/oauth2server"
 	"net"
 	"net/url"
 	"os"
@@ -83,6 +84,10 @@ type Config struct {
 	// windows); nil is the wall clock. No flag sets it: it is for tests
 	// and programs embedding the server.
 	Now func() time.Time
+	// OAuth2Clients, when set, resolves the clients of the projects'
+	// OAuth2 servers in place of the built-in source. No flag sets it:
+	// it is for tests and programs embedding the server.
+	OAuth2Clients oauth2server.Clients
 }
 
 // Defaults returns the configuration used when nothing is set.

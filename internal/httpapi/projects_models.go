@@ -189,6 +189,7 @@ func (s *Server) projectModelOf(c *call, p *storage.Project) (any, error) {
 		// Gatehouse's own settings (docs/linking.md).
 		set("authLinkingMode", linkingMode(a)).set("authMultiAccounts", a.MultiAccounts)
 	if !c.formatBefore("1.9.5") {
+		s.oauth2ServerFields(o, p)
 		return o, nil
 	}
 	return o, s.projectFlat(c, p, o)

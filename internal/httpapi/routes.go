@@ -27,6 +27,8 @@ func (s *Server) routes() {
 	s.deviceRoutes()
 	s.userRoutes()
 	s.jobRoutes()
+	s.oauth2Routes()
+	s.appRoutes()
 	// Anything else under any method is Appwrite's route-not-found.
 	// It still answers CORS, so a browser app sees the 404 rather than a
 	// network error.

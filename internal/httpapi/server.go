@@ -20,6 +20,8 @@ import (
 	"github.com/gatehouse-auth/gatehouse/internal/apperr"
 	"github.com/gatehouse-auth/gatehouse/internal/geoip"
 	"github.com/gatehouse-auth/gatehouse/internal/locale"
+	"github.com/gatehouse-auth/gatehouse/internal/oauth2server"
+	"github.com/gatehouse-auth/gatehouse/internal/oauthapps"
 	"github.com/gatehouse-auth/gatehouse/internal/password"
 	"github.com/gatehouse-auth/gatehouse/internal/project"
 	"github.com/gatehouse-auth/gatehouse/internal/ratelimit"
@@ -49,6 +51,14 @@ type Deps struct {
 	TrustedProxies clientinfo.Proxies
 	// GeoIP finds the country of the client's address; nil knows none.
 	GeoIP geoip.Locator
+	// OAuth2Clients resolves the clients of projects' OAuth2 servers
+	// (registered apps, client ID metadata documents); nil knows none.
+	OAuth2Clients oauth2server.Clients
+	// OAuth2UserCodes hashes device-flow user codes under a key kept out
+	// of the database; nil disables the device flow.
+	OAuth2UserCodes *secret.Keyed
+	// Apps are the registered OAuth2 clients (/v1/apps).
+	Apps *oauthapps.Service
 }
 
 // MailTester sends a test mail through given SMTP settings, or only
@@ -64,6 +74,7 @@ type Server struct {
 	mux       *http.ServeMux
 	handler   http.Handler
 	providers providerCache
+	oauth2    *oauth2server.Service
 }
 
 // New builds the server and its routes.
@@ -316,7 +327,7 @@ func serviceOf(pattern string) string {
 
 var guestScopes = map[string]bool{"public": true, "sessions.write": true, "avatars.read": true, "locale.read": true}
 var userScopes = map[string]bool{"public": true, "sessions.write": true, "account": true, "targets.read": true, "targets.write": true,
-	"avatars.read": true, "locale.read": true}
+	"avatars.read": true, "locale.read": true, "apps.read": true, "apps.write": true}
 
 func (c *call) hasScope(scope string) bool {
 	switch {

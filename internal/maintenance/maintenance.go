@@ -123,6 +123,13 @@ func (s *Sweeper) Cutoffs(now time.Time) map[storage.SweepKind]time.Time {
 		storage.SweepLinkUndos:   now.Add(-storage.LinkUndoKeep),
 		storage.SweepRateWindows: now.Add(-ratelimit.MaxWindow),
 		storage.SweepDoneJobs:    now.Add(-s.opts.KeepDone),
+
+		storage.SweepOAuth2Grants:   now,
+		storage.SweepOAuth2PARs:     now,
+		storage.SweepOAuth2Codes:    now,
+		storage.SweepOAuth2Devices:  now,
+		storage.SweepOAuth2Families: now,
+		storage.SweepOAuth2Keys:     now,
 	}
 	if s.opts.LogRetention > 0 {
 		c[storage.SweepLogs] = now.Add(-s.opts.LogRetention)

@@ -163,6 +163,7 @@ var KnownScopes = map[string]bool{
 	"project.policies.read": true, "project.policies.write": true, "policies.read": true,
 	"policies.write": true, "project.oauth2.read": true, "project.oauth2.write": true,
 	"templates.read": true, "templates.write": true, "webhooks.read": true, "webhooks.write": true,
+	"apps.read": true, "apps.write": true, // Appwrite 2.0's Apps API
 }
 
 // CreateKey makes an API key and returns it with its secret, which is

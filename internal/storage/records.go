@@ -77,7 +77,8 @@ type OAuth2ServerSettings struct {
 	InstallationScopes []string `json:"installationScopes,omitempty"`
 
 	// CIMDAllowLoopback lets client ID metadata documents be fetched from
-	// loopback and private addresses, for development only.
+	// loopback addresses (and from http:// loopback URLs), for
+	// development only; private addresses stay refused (oauthapps).
 	CIMDAllowLoopback bool `json:"cimdAllowLoopback,omitempty"`
 	// DynamicRegistration opens POST <issuer>/register (RFC 7591) to
 	// anyone, for public PKCE clients only. Off by default.

@@ -21,12 +21,23 @@ const (
 	SweepDoneJobs    SweepKind = "doneJobs"    // jobs done, by when they finished; failed jobs stay
 	SweepLogs        SweepKind = "logs"        // security log entries, by their time
 	SweepLinkedLogs  SweepKind = "linkedLogs"  // log entries of merged accounts set aside, by their time
+
+	// The OAuth2 server's rows, each by its expiry: grants, PAR handles,
+	// codes and device requests; token families by their refresh
+	// token's expiry; signing keys once every token they signed expired.
+	SweepOAuth2Grants   SweepKind = "oauth2Grants"
+	SweepOAuth2PARs     SweepKind = "oauth2Pars"
+	SweepOAuth2Codes    SweepKind = "oauth2Codes"
+	SweepOAuth2Devices  SweepKind = "oauth2Devices"
+	SweepOAuth2Families SweepKind = "oauth2Families"
+	SweepOAuth2Keys     SweepKind = "oauth2Keys"
 )
 
 // SweepKinds lists every SweepKind, in the order a sweep takes them.
 var SweepKinds = []SweepKind{
 	SweepSessions, SweepTokens, SweepOAuthStates, SweepChallenges, SweepLinkUndos,
 	SweepRateWindows, SweepDoneJobs, SweepLogs, SweepLinkedLogs,
+	SweepOAuth2Grants, SweepOAuth2PARs, SweepOAuth2Codes, SweepOAuth2Devices, SweepOAuth2Families, SweepOAuth2Keys,
 }
 
 // LinkUndoKeep is how long spent and expired undo tokens stay after their

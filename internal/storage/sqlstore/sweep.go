@@ -35,6 +35,13 @@ var sweepTables = map[storage.SweepKind]sweepTable{
 	storage.SweepDoneJobs:    {table: "jobs", key: "id", date: "updated_at", extra: " AND state = 'done'"},
 	storage.SweepLogs:        {table: "logs", key: "project_id, id", date: "time"},
 	storage.SweepLinkedLogs:  {table: "linked_logs", key: "project_id, id", date: "time"},
+
+	storage.SweepOAuth2Grants:   {table: "oauth2_grants", key: "project_id, id", date: "expires_at"},
+	storage.SweepOAuth2PARs:     {table: "oauth2_pars", key: "project_id, handle_hash", date: "expires_at"},
+	storage.SweepOAuth2Codes:    {table: "oauth2_codes", key: "project_id, code_hash", date: "expires_at"},
+	storage.SweepOAuth2Devices:  {table: "oauth2_devices", key: "project_id, id", date: "expires_at"},
+	storage.SweepOAuth2Families: {table: "oauth2_families", key: "project_id, id", date: "refresh_expires_at"},
+	storage.SweepOAuth2Keys:     {table: "oauth2_keys", key: "project_id, generation", date: "expires_at", extra: " AND expires_at > 0"},
 }
 
 // sweepQuery is the batch DELETE of t. Both engines take a row value on

@@ -90,6 +90,13 @@ var sweepIndexes = map[storage.SweepKind]string{
 	storage.SweepDoneJobs:    "jobs_state_updated",
 	storage.SweepLogs:        "logs_time",
 	storage.SweepLinkedLogs:  "linked_logs_time",
+
+	storage.SweepOAuth2Grants:   "oauth2_grants_expires",
+	storage.SweepOAuth2PARs:     "oauth2_pars_expires",
+	storage.SweepOAuth2Codes:    "oauth2_codes_expires",
+	storage.SweepOAuth2Devices:  "oauth2_devices_expires",
+	storage.SweepOAuth2Families: "oauth2_families_expires",
+	storage.SweepOAuth2Keys:     "oauth2_keys_expires",
 }
 
 func toString(v any) string {

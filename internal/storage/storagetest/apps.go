@@ -94,7 +94,9 @@ var appTests = []test{
 				t.Errorf("ListApps total %d, want %d", n, total)
 			}
 		}
-		f := func(method, attr string, v ...any) query.Query { return query.Query{Method: method, Attribute: attr, Values: v} }
+		f := func(method, attr string, v ...any) query.Query {
+			return query.Query{Method: method, Attribute: attr, Values: v}
+		}
 		find("", storage.ListQuery{}, []string{"a1", "a2", "a3", "a4"}, 4)
 		find("u1", storage.ListQuery{}, []string{"a1", "a3"}, 2)
 		find("u1", storage.ListQuery{Filters: []query.Query{f("equal", "userId", "u2")}}, nil, 0)

@@ -257,3 +257,36 @@ var oauth2Tests = []test{
 		isErr(t, err, storage.ErrNotFound, "device code used twice")
 	}},
 }
+
+// oauth2SweepRows stores, for each OAuth2 sweep kind, one row expired at
+// old and one live until live (user prim of project pid); a signing key
+// without an expiry stays too.
+func oauth2SweepRows(t *testing.T, s storage.Store, pid string, old, live time.Time) {
+	ctx := t.Context()
+	mustConsent(t, s, pid, "consent", "prim")
+	for name, exp := range map[string]time.Time{"old": old, "live": live} {
+		noErr(t, s.CreateOAuth2Grant(ctx, &storage.OAuth2Grant{ProjectID: pid, ID: "g-" + name, UserID: "prim", ClientID: "app",
+			Request: "{}", CreatedAt: t0, UpdatedAt: t0, ExpiresAt: exp}), "CreateOAuth2Grant")
+		noErr(t, s.CreateOAuth2PAR(ctx, &storage.OAuth2PAR{ProjectID: pid, HandleHash: "p-" + name, ClientID: "app", Request: "{}",
+			CreatedAt: t0, ExpiresAt: exp}), "CreateOAuth2PAR")
+		noErr(t, s.CreateOAuth2Code(ctx, &storage.OAuth2Code{ProjectID: pid, CodeHash: "c-" + name, ClientID: "app", UserID: "prim",
+			ConsentID: "consent", RedirectURI: "https://app/cb", CreatedAt: t0, ExpiresAt: exp}), "CreateOAuth2Code")
+		noErr(t, s.CreateOAuth2Device(ctx, &storage.OAuth2Device{ProjectID: pid, ID: "d-" + name, DeviceHash: "dh-" + name,
+			UserCodeHash: "uh-" + name, ClientID: "app", Status: storage.OAuth2DevicePending, Interval: 5, CreatedAt: t0, ExpiresAt: exp}), "CreateOAuth2Device")
+		code := &storage.OAuth2Code{ProjectID: pid, CodeHash: "mint-" + name, ClientID: "app", UserID: "prim", ConsentID: "consent",
+			RedirectURI: "https://app/cb", CreatedAt: t0, ExpiresAt: live}
+		noErr(t, s.CreateOAuth2Code(ctx, code), "CreateOAuth2Code")
+		_, err := s.RedeemOAuth2Code(ctx, pid, code.CodeHash, t0, func(*storage.OAuth2Code) (*storage.OAuth2Family, error) {
+			f := newFamily(pid, "f-"+name, "consent", "prim", "r-"+name, "j-"+name)
+			f.RefreshExpiresAt = exp
+			return f, nil
+		})
+		noErr(t, err, "RedeemOAuth2Code")
+	}
+	noErr(t, s.AddOAuth2Key(ctx, &storage.OAuth2Key{ProjectID: pid, Generation: 1, KID: "k1", PrivateKey: "x", CreatedAt: t0,
+		ActivatesAt: t0, ExpiresAt: old}, time.Time{}), "AddOAuth2Key")
+	noErr(t, s.AddOAuth2Key(ctx, &storage.OAuth2Key{ProjectID: pid, Generation: 2, KID: "k2", PrivateKey: "x", CreatedAt: t0,
+		ActivatesAt: t0, ExpiresAt: live}, time.Time{}), "AddOAuth2Key")
+	noErr(t, s.AddOAuth2Key(ctx, &storage.OAuth2Key{ProjectID: pid, Generation: 3, KID: "k3", PrivateKey: "x", CreatedAt: t0,
+		ActivatesAt: t0}, time.Time{}), "AddOAuth2Key")
+}

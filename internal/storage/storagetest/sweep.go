@@ -53,6 +53,8 @@ var sweepTests = []test{
 		w := &storage.LinkWork{Now: old, Undo: []*storage.LinkUndo{undoToken("u-old", "c1", old), undoToken("u-live", "c1", live)}}
 		noErr(t, s.MergeUser(ctx, pid, "prim", "sec", []byte(`{"userId":"sec"}`), []*storage.Identity{wayIn("i-way", "prim", "sec@example.com")}, w), "MergeUser")
 
+		oauth2SweepRows(t, s, pid, old, live)
+
 		removed := map[storage.SweepKind]int{}
 		for _, kind := range storage.SweepKinds {
 			if kind == storage.SweepDoneJobs {
@@ -70,6 +72,8 @@ var sweepTests = []test{
 		same(t, "removed", removed, map[storage.SweepKind]int{
 			storage.SweepSessions: 1, storage.SweepTokens: 1, storage.SweepOAuthStates: 2, storage.SweepChallenges: 1,
 			storage.SweepLinkUndos: 1, storage.SweepRateWindows: 1, storage.SweepLogs: 1, storage.SweepLinkedLogs: 1,
+			storage.SweepOAuth2Grants: 1, storage.SweepOAuth2PARs: 1, storage.SweepOAuth2Codes: 1, storage.SweepOAuth2Devices: 1,
+			storage.SweepOAuth2Families: 1, storage.SweepOAuth2Keys: 1,
 		})
 
 		list, err := s.ListSessions(ctx, pid, "prim")
