@@ -247,9 +247,16 @@ async function oauthError(promise) {
   assert.ok(err, 'expected an OAuth error, but the call succeeded');
   // ResponseBodyError and AuthorizationResponseError carry error;
   // WWWAuthenticateChallengeError the challenges' parameters.
+  // A 401 invalid_client comes with a Basic challenge (RFC 6749 5.2),
+  // which names no error: then the body does.
   const challenge = Array.isArray(err.cause) && err.cause[0] && err.cause[0].parameters;
-  if (err.error || challenge) {
-    return { error: err.error || challenge.error, status: err.status, description: err.error_description };
+  if (err.error) return { error: err.error, status: err.status, description: err.error_description };
+  if (challenge) {
+    let error = challenge.error;
+    if (!error && err.response && !err.response.bodyUsed) {
+      error = await err.response.json().then((b) => b.error, () => undefined);
+    }
+    return { error, status: err.status, scheme: err.cause[0].scheme };
   }
   // Any other answer of the wrong status: openid-client keeps the Response.
   if (err.cause instanceof Response) return { error: undefined, status: err.cause.status };

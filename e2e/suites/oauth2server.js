@@ -316,8 +316,7 @@ module.exports = function oauth2serverSuite(env) {
       // A wrong secret is invalid_client.
       const wrong = await oc.discovery(new URL(A.issuer), A.conf.$id, 'not-the-secret', oc.ClientSecretBasic('not-the-secret'), insecure());
       const bad = await oauthError(oc.tokenIntrospection(wrong, tokens.access_token));
-      assert.equal(bad.error, 'invalid_client');
-      assert.equal(bad.status, 401);
+      assert.deepEqual([bad.error, bad.status], ['invalid_client', 401], JSON.stringify(bad));
     });
 
     test('openid-client: RP-initiated logout goes to a registered post-logout URI only', { timeout: 30000 }, async () => {
