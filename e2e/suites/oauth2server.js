@@ -165,14 +165,17 @@ module.exports = function oauth2serverSuite(env) {
     });
 
     // setUpB: project B's OAuth2 server for the MCP server, which allows
-    // client ID metadata documents on loopback. node-appwrite has no
-    // parameter for cimdAllowLoopback (a Gatehouse setting), so the same
-    // route is called directly.
+    // client ID metadata documents on loopback and dynamic registration.
+    // node-appwrite has no parameter for cimdAllowLoopback or
+    // dynamicRegistration (Gatehouse settings), so the same route is
+    // called directly.
     const setUpB = once(async () => {
       const res = await fetch(`${env.server.endpoint}/project/oauth2-server`, {
         method: 'PUT',
         headers: { 'content-type': 'application/json', 'x-appwrite-project': B.id, 'x-appwrite-key': B.key },
-        body: JSON.stringify({ enabled: true, authorizationUrl: B.consentUrl, scopes: ['mcp:tools'], cimdAllowLoopback: true }),
+        body: JSON.stringify({
+          enabled: true, authorizationUrl: B.consentUrl, scopes: ['mcp:tools'], cimdAllowLoopback: true, dynamicRegistration: true,
+        }),
         signal: AbortSignal.timeout(WAIT),
       });
       const text = await res.text();
@@ -313,6 +316,12 @@ module.exports = function oauth2serverSuite(env) {
       await oc.tokenRevocation(A.confConfig, tokens.refresh_token, { token_type_hint: 'refresh_token' });
       assert.equal((await oauthError(oc.refreshTokenGrant(A.confConfig, tokens.refresh_token))).error, 'invalid_grant');
 
+      // client_secret_post works as well as Basic.
+      const post = await oc.discovery(new URL(A.issuer), A.conf.$id, A.secret.secret, oc.ClientSecretPost(A.secret.secret), insecure());
+      const viaPost = await codeFlow(post, A.user);
+      assert.equal(viaPost.tokens.claims().aud, A.conf.$id);
+      assert.equal((await oc.tokenIntrospection(post, viaPost.tokens.access_token)).active, true);
+
       // A wrong secret is invalid_client.
       const wrong = await oc.discovery(new URL(A.issuer), A.conf.$id, 'not-the-secret', oc.ClientSecretBasic('not-the-secret'), insecure());
       const bad = await oauthError(oc.tokenIntrospection(wrong, tokens.access_token));
@@ -364,6 +373,44 @@ module.exports = function oauth2serverSuite(env) {
       assert.equal(info.sub, A.user.id);
 
       await rejects(A.user.oauth2.createGrant({ userCode: 'ZZZZ-ZZZZ' }), node, 400, 'oauth2_invalid_user_code');
+      // A user code works once.
+      await rejects(A.user.oauth2.createGrant({ userCode: da.user_code }), node, 400, 'oauth2_invalid_user_code');
+
+      // The user says no: the device hears access_denied.
+      const no = await oc.initiateDeviceAuthorization(A.pubConfig, { scope: 'openid' });
+      const refused = oauthError(oc.pollDeviceAuthorizationGrant(A.pubConfig, no, undefined, { signal: AbortSignal.timeout(45000) }));
+      const g = await A.user.oauth2.createGrant({ userCode: no.user_code });
+      await A.user.oauth2.reject({ grantId: g.$id });
+      assert.equal((await refused).error, 'access_denied');
+    });
+
+    test('openid-client: prompt=none answers login_required or consent_required at the client', { timeout: 30000 }, async () => {
+      await setUpA();
+      const ask = async (cookie) => {
+        const verifier = oc.randomPKCECodeVerifier();
+        const state = oc.randomState();
+        const url = oc.buildAuthorizationUrl(A.pubConfig, {
+          redirect_uri: `${app.origin}/cb`, scope: 'openid notes.write', state, prompt: 'none',
+          code_challenge: await oc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+        });
+        const { landed } = await browse(url, { appOrigin: app.origin, cookie });
+        assert.equal(`${landed.origin}${landed.pathname}`, `${app.origin}/cb`, 'no consent page under prompt=none');
+        assert.equal(landed.searchParams.get('state'), state);
+        return (await oauthError(oc.authorizationCodeGrant(A.pubConfig, landed, { pkceCodeVerifier: verifier, expectedState: state }))).error;
+      };
+      assert.equal(await ask(undefined), 'login_required', 'nobody signed in');
+      const user = await newUser(A, 'none');
+      assert.equal(await ask(user.cookie), 'consent_required', 'signed in, never asked');
+    });
+
+    test('a blocked user: tokens die at userinfo and refresh', { timeout: 30000 }, async () => {
+      await setUpA();
+      const user = await newUser(A, 'blk');
+      const { tokens } = await codeFlow(A.pubConfig, user);
+      assert.equal(await userinfoStatus(A, tokens.access_token), 200);
+      await A.users.updateStatus({ userId: user.id, status: false });
+      assert.equal(await userinfoStatus(A, tokens.access_token), 401, 'the access token of a blocked user');
+      assert.equal((await oauthError(oc.refreshTokenGrant(A.pubConfig, tokens.refresh_token))).error, 'invalid_grant');
     });
 
     test('node-appwrite Oauth2: authorize (JSON), getGrant, approve narrowed, reject, createToken, revoke', { timeout: 30000 }, async () => {
@@ -602,6 +649,60 @@ module.exports = function oauth2serverSuite(env) {
       });
       await res.arrayBuffer();
       assert.equal(res.status, 401);
+    });
+
+    test('MCP SDK: dynamic client registration when the client has no metadata document', { timeout: 60000 }, async () => {
+      await setUpB();
+      const { Client } = require('@modelcontextprotocol/sdk/client/index.js');
+      const { StreamableHTTPClientTransport } = require('@modelcontextprotocol/sdk/client/streamableHttp.js');
+      const { UnauthorizedError } = require('@modelcontextprotocol/sdk/client/auth.js');
+      const saved = {};
+      const provider = {
+        get redirectUrl() { return `${app.origin}/mcp-cb`; },
+        get clientMetadata() {
+          return {
+            client_name: 'gatehouse e2e MCP client (registered)', redirect_uris: [`${app.origin}/mcp-cb`],
+            grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'none',
+          };
+        },
+        state: () => 'dcr-state',
+        clientInformation: () => saved.client,
+        saveClientInformation: (c) => { saved.client = c; },
+        tokens: () => saved.tokens,
+        saveTokens: (t) => { saved.tokens = t; },
+        redirectToAuthorization: (u) => { saved.authorizationUrl = u; },
+        saveCodeVerifier: (v) => { saved.verifier = v; },
+        codeVerifier: () => saved.verifier,
+      };
+      const first = new StreamableHTTPClientTransport(new URL(mcp.url), { authProvider: provider });
+      await assert.rejects(new Client({ name: 'gatehouse-e2e', version: '1.0.0' }).connect(first), UnauthorizedError);
+      assert.ok(saved.client && saved.client.client_id, 'the SDK registered a client');
+      assert.equal(saved.client.client_secret, undefined, 'a public client: no secret');
+      assert.equal(saved.authorizationUrl.searchParams.get('client_id'), saved.client.client_id);
+
+      const { landed } = await browse(saved.authorizationUrl, asUser(B.user));
+      assert.equal(landed.pathname, '/mcp-cb', `landed at ${landed}`);
+      await first.finishAuth(landed.searchParams.get('code'));
+      const client = new Client({ name: 'gatehouse-e2e', version: '1.0.0' });
+      await client.connect(new StreamableHTTPClientTransport(new URL(mcp.url), { authProvider: provider }));
+      try {
+        const claims = JSON.parse((await client.callTool({ name: 'whoami', arguments: {} })).content[0].text);
+        assert.equal(claims.sub, B.user.id);
+        assert.equal(claims.client_id, saved.client.client_id);
+      } finally {
+        await client.close();
+      }
+
+      // Project A did not open registration.
+      await setUpA();
+      const res = await fetch(`${A.issuer}/register`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(provider.clientMetadata),
+        signal: AbortSignal.timeout(WAIT),
+      });
+      const body = await res.json();
+      assert.ok(res.status >= 400 && res.status < 500, `registration closed: ${res.status} ${JSON.stringify(body)}`);
+      assert.equal(body.client_id, undefined);
+      assert.equal(A.pubConfig.serverMetadata().registration_endpoint, undefined, 'closed: not advertised');
     });
 
     describe('the consent page in headless Chromium', { skip: chromium.missing() && !process.env.CI ? chromium.missing() : false }, () => {
