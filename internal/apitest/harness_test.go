@@ -19,6 +19,7 @@ import (
 	"github.com/gatehouse-auth/gatehouse/internal/config"
 	"github.com/gatehouse-auth/gatehouse/internal/delivery/smtptest"
 	"github.com/gatehouse-auth/gatehouse/internal/geoip/mmdbtest"
+	"github.com/gatehouse-auth/gatehouse/internal/oauth2server"
 	"github.com/gatehouse-auth/gatehouse/internal/secret"
 	"github.com/gatehouse-auth/gatehouse/internal/testdb"
 )
@@ -68,6 +69,8 @@ type options struct {
 	// keepLogs keeps the security log for ever (GATEHOUSE_LOG_RETENTION=0);
 	// otherwise it is kept for the default retention.
 	keepLogs bool
+	// oauth2Clients are the OAuth2 server's clients (oauth2_test.go).
+	oauth2Clients oauth2server.Clients
 }
 
 // startServer starts Gatehouse on a fresh database of engine, stopped when
@@ -124,6 +127,7 @@ func startServer(t testing.TB, engine testdb.Engine, o options) *server {
 	if o.clock != nil {
 		cfg.Now = o.clock.now
 	}
+	cfg.OAuth2Clients = o.oauth2Clients
 	if !o.noGeoIP {
 		cfg.GeoIPDB = filepath.Join(t.TempDir(), "countries.mmdb")
 		if err := mmdbtest.WriteFile(cfg.GeoIPDB, mmdbtest.Networks); err != nil {

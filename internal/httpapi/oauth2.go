@@ -334,30 +334,37 @@ func (s *Server) oauth2DeviceAuthorization(c *call) error {
 func (s *Server) oauth2Logout(c *call) error {
 	v := oauthValues(c)
 	clientID := v.Get("client_id")
+	sub := ""
 	if hint := v.Get("id_token_hint"); hint != "" {
-		sub, aud, err := s.oauth2.IDTokenHint(c.ctx(), c.project.Project, hint)
-		if err != nil {
+		var aud string
+		var err error
+		if sub, aud, err = s.oauth2.IDTokenHint(c.ctx(), c.project.Project, hint); err != nil {
 			return err
 		}
 		if clientID != "" && clientID != aud {
 			return apperr.Newf(apperr.OAuth2InvalidRequest, "client_id does not match the id_token_hint.")
 		}
 		clientID = aud
-		if c.caller != nil && c.caller.Session != nil && !c.caller.ByJWT && c.caller.User.ID == sub {
-			if _, err := s.Accounts.DeleteSession(c.ctx(), c.caller, "current", c.actor()); err != nil {
-				return err
-			}
-			c.clearSessionCookies()
-		}
 	}
+	// The way back is checked before anything ends: a refused logout
+	// changes nothing.
+	to := ""
 	if u := v.Get("post_logout_redirect_uri"); u != "" {
 		if clientID == "" {
 			return apperr.Newf(apperr.OAuth2InvalidRequest, "post_logout_redirect_uri needs id_token_hint or client_id.")
 		}
-		to, err := s.oauth2.LogoutRedirect(c.ctx(), c.project.Project, clientID, u, v.Get("state"))
-		if err != nil {
+		var err error
+		if to, err = s.oauth2.LogoutRedirect(c.ctx(), c.project.Project, clientID, u, v.Get("state")); err != nil {
 			return err
 		}
+	}
+	if sub != "" && c.caller != nil && c.caller.Session != nil && !c.caller.ByJWT && c.caller.User.ID == sub {
+		if _, err := s.Accounts.DeleteSession(c.ctx(), c.caller, "current", c.actor()); err != nil {
+			return err
+		}
+		c.clearSessionCookies()
+	}
+	if to != "" {
 		return c.redirectTo(to)
 	}
 	return c.noContent()

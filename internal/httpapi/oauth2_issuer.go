@@ -51,8 +51,9 @@ func (s *Server) issuerHandle(pattern string, rt issuerRoute, h handlerFunc) {
 			s.writeError(w, r, err)
 		}
 	})
-	if rt.rfc {
-		_, path, _ := strings.Cut(pattern, " ")
+	_, path, _ := strings.Cut(pattern, " ")
+	if rt.rfc && !strings.HasSuffix(path, "/userinfo") || strings.HasPrefix(pattern, "GET ") && strings.HasSuffix(path, "/userinfo") {
+		// One preflight per path (userinfo takes GET and POST).
 		s.mux.HandleFunc("OPTIONS "+path, func(w http.ResponseWriter, r *http.Request) {
 			openCORS(w)
 			w.Header().Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")

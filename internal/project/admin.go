@@ -164,6 +164,9 @@ var KnownScopes = map[string]bool{
 	"policies.write": true, "project.oauth2.read": true, "project.oauth2.write": true,
 	"templates.read": true, "templates.write": true, "webhooks.read": true, "webhooks.write": true,
 	"apps.read": true, "apps.write": true, // Appwrite 2.0's Apps API
+	// The OAuth2 server (Appwrite 2.0): reading grants for a consent page
+	// run by the project's server, and introspecting public clients' tokens.
+	"oauth2.read": true, "oauth2.write": true, "oauth2.introspect": true,
 }
 
 // CreateKey makes an API key and returns it with its secret, which is
