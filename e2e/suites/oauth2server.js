@@ -75,8 +75,9 @@ module.exports = function oauth2serverSuite(env) {
       };
     };
 
-    // consentPage follows url as user's browser; on the consent page the
-    // user approves (with scope, when given, narrowing the request).
+    // asUser are browse's options for user's browser: the session cookie,
+    // and on the consent page the user approves (with scope, when given,
+    // narrowing the request).
     const asUser = (user, scope) => ({
       appOrigin: app.origin,
       cookie: user.cookie,
