@@ -195,18 +195,7 @@ func (p *issuerProject) authorize(t *testing.T, b *client, v url.Values) (*url.U
 }
 
 // consentJSON is a JSON call of the consent page, with b's cookies.
-func consentJSON(b *client) *client { return b.sameJar("Accept", "application/json") }
-
-// sameJar is c with one more header, sharing c's cookie jar.
-func (c *client) sameJar(name, value string) *client {
-	n := *c
-	n.headers = map[string]string{}
-	for k, v := range c.headers {
-		n.headers[k] = v
-	}
-	n.headers[name] = value
-	return &n
-}
+func consentJSON(b *client) *client { return b.withJar("Accept", "application/json") }
 
 // code runs the whole front channel for user browser b: authorize, and
 // approve if asked; it returns the code.
@@ -338,7 +327,7 @@ func (p *issuerProject) accessClaims(t *testing.T, token, aud string) map[string
 	if err != nil {
 		t.Fatalf("access token does not verify: %v", err)
 	}
-	obj, err := jose.ParseSigned(token, []jose.SignatureAlgorithm{jose.RS256})
+	obj, err := jose.ParseSignedCompact(token, []jose.SignatureAlgorithm{jose.RS256})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -354,7 +343,7 @@ func (p *issuerProject) accessClaims(t *testing.T, token, aud string) map[string
 
 func kidOf(t *testing.T, token string) string {
 	t.Helper()
-	obj, err := jose.ParseSigned(token, []jose.SignatureAlgorithm{jose.RS256})
+	obj, err := jose.ParseSignedCompact(token, []jose.SignatureAlgorithm{jose.RS256})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -210,6 +210,9 @@ func TestOAuth2DeviceFlow(t *testing.T) {
 		expect(t, consentJSON(b).do("POST", p.path("/grants"), map[string]any{"user_code": "WRONG-CODE"}), 400, "oauth2_invalid_user_code")
 		r := consentJSON(b).do("POST", p.path("/grants"), map[string]any{"user_code": strings.ToLower(user)})
 		expect(t, r, 201, "")
+		// The first user holds the code: another cannot answer for the device.
+		other, _ := p.user(t)
+		expect(t, consentJSON(other).do("POST", p.path("/grants"), map[string]any{"user_code": user}), 400, "oauth2_invalid_user_code")
 		if r.str(t, "userId") != uid || r.str(t, "appId") != "pub" {
 			t.Fatalf("device grant %s", r.body)
 		}
@@ -235,5 +238,85 @@ func TestOAuth2DeviceFlow(t *testing.T) {
 		e.clients.add(&oauth2server.Client{ID: "pub2", ProjectID: p.id, Public: true, DeviceFlow: true, RedirectURIs: []string{publicRedir}}, "")
 		oauthErr(t, p.post(t, "/token", url.Values{"grant_type": {oauth2server.DeviceGrant}, "device_code": {device}, "client_id": {"pub2"}}, "", ""), 400, "invalid_grant")
 		_ = http.StatusOK
+	})
+}
+
+// Guessing user codes is rate limited (10 a minute per address and user).
+func TestOAuth2UserCodeRateLimit(t *testing.T) {
+	for _, eng := range enginesOnce() {
+		t.Run("db="+eng.Name, func(t *testing.T) {
+			mc := newMemClients()
+			e := &oauthEnv{s: startServer(t, eng, options{oauth2Clients: mc, rateLimits: true}), clients: mc}
+			p := e.project(t)
+			b, _ := p.user(t)
+			for i := 0; i < 10; i++ {
+				expect(t, consentJSON(b).do("POST", p.path("/grants"), map[string]any{"user_code": "BAD" + strings.Repeat("X", i)}), 400, "oauth2_invalid_user_code")
+			}
+			expect(t, consentJSON(b).do("POST", p.path("/grants"), map[string]any{"user_code": "BADBAD"}), 429, "general_rate_limit_exceeded")
+		})
+	}
+}
+
+// Browser apps (public clients) reach the token side cross-origin: the
+// preflight allows Authorization, the answers any origin, no cookies.
+func TestOAuth2CORS(t *testing.T) {
+	eachOAuth2Engine(t, func(t *testing.T, e *oauthEnv) {
+		p := e.project(t)
+		req, _ := http.NewRequest("OPTIONS", p.issuer+"/userinfo", nil)
+		req.Header.Set("Origin", "https://spa.example")
+		req.Header.Set("Access-Control-Request-Method", "GET")
+		req.Header.Set("Access-Control-Request-Headers", "authorization")
+		r := send(t, req)
+		if r.status != 204 || !strings.Contains(r.header.Get("Access-Control-Allow-Headers"), "Authorization") {
+			t.Fatalf("preflight %d %v", r.status, r.header)
+		}
+		r = p.post(t, "/token", url.Values{"grant_type": {"authorization_code"}, "code": {"x"}, "client_id": {"pub"}}, "", "")
+		if r.header.Get("Access-Control-Allow-Origin") != "*" || r.header.Get("Access-Control-Allow-Credentials") != "" ||
+			r.header.Get("Cache-Control") != "no-store" {
+			t.Fatalf("token answer headers %v", r.header)
+		}
+	})
+}
+
+// prompt=select_account with several accounts on one device: the consent
+// page lists them and asks again as the one the user picks.
+func TestOAuth2SelectAccount(t *testing.T) {
+	eachOAuth2Engine(t, func(t *testing.T, e *oauthEnv) {
+		p := e.project(t)
+		p.c.setAuth("multi-accounts", map[string]any{"enabled": true})
+		a, bm := email(), email()
+		aid := e.s.client(t, p.id).signUp(a, "correct horse")
+		bid := e.s.client(t, p.id).signUp(bm, "battery staple")
+		browser := e.s.client(t, p.id)
+		browser.signIn(a, "correct horse")
+		browser.signIn(bm, "battery staple") // B is current
+		q := authorizeQuery(map[string]string{"prompt": "select_account"})
+		_, got := p.authorize(t, browser, q)
+		r := consentJSON(browser).do("GET", p.path("/grants/"+got.Get("grant_id")), nil)
+		expect(t, r, 200, "")
+		if r.str(t, "userId") != bid || r.str(t, "prompt") != "select_account" {
+			t.Fatalf("grant %s", r.body)
+		}
+		if acc := deviceAccounts(t, browser); len(acc) != 2 || acc[aid] || !acc[bid] {
+			t.Fatalf("device accounts %v", acc)
+		}
+		// The user picks A: the page asks again as A.
+		asA := consentJSON(browser).withJar("X-Gatehouse-Account", aid)
+		r = asA.do("GET", p.path("/authorize?"+q.Encode()), nil)
+		expect(t, r, 200, "")
+		grant := r.str(t, "grantId")
+		r = asA.do("POST", p.path("/approve"), map[string]any{"grant_id": grant})
+		expect(t, r, 200, "")
+		back, _ := url.Parse(r.str(t, "redirectUrl"))
+		tk := tokensOf(t, p.exchange(t, back.Query().Get("code")))
+		expect(t, p.userinfo(t, tk.AccessToken), 200, "")
+		if sub := p.userinfo(t, tk.AccessToken).str(t, "sub"); sub != aid {
+			t.Fatalf("sub %s, want the picked account %s", sub, aid)
+		}
+		// B's session cannot answer A's grant.
+		_, got = p.authorize(t, browser, q)
+		expect(t, consentJSON(browser).do("GET", p.path("/grants/"+got.Get("grant_id")), nil), 200, "")
+		r = asA.do("GET", p.path("/authorize?"+q.Encode()), nil)
+		expect(t, consentJSON(browser).do("POST", p.path("/approve"), map[string]any{"grant_id": r.str(t, "grantId")}), 404, "oauth2_grant_not_found")
 	})
 }

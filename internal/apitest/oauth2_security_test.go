@@ -57,7 +57,7 @@ func TestOAuth2GrantOwner(t *testing.T) {
 		guest := e.s.client(t, p.id)
 		expect(t, consentJSON(guest).do("POST", p.path("/approve"), map[string]any{"grant_id": g}), 401, "user_unauthorized")
 		// A consent call from a foreign origin is refused (CSRF).
-		expect(t, consentJSON(owner).sameJar("Origin", "https://evil.example").do("POST", p.path("/approve"), map[string]any{"grant_id": g}), 403, "general_unknown_origin")
+		expect(t, consentJSON(owner).withJar("Origin", "https://evil.example").do("POST", p.path("/approve"), map[string]any{"grant_id": g}), 403, "general_unknown_origin")
 		// Narrowing only: a scope that was not asked is refused.
 		expect(t, consentJSON(owner).do("POST", p.path("/approve"), map[string]any{"grant_id": g, "scope": "notes.write"}), 400, "oauth2_invalid_scope")
 		// The owner rejects: access_denied with the state.

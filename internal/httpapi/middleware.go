@@ -125,6 +125,10 @@ func preflight(w http.ResponseWriter, r *http.Request) {
 	h.Set("Access-Control-Allow-Credentials", "true")
 	h.Set("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE")
 	h.Set("Access-Control-Allow-Headers", allowHeaders)
+	if strings.HasPrefix(r.URL.Path, "/v1/oauth2/") {
+		// The OAuth2 issuer: client_secret_basic and Bearer tokens.
+		h.Set("Access-Control-Allow-Headers", allowHeaders+", Authorization")
+	}
 	h.Set("Access-Control-Expose-Headers", exposeHeaders)
 	h.Set("Access-Control-Max-Age", "86400")
 	w.WriteHeader(http.StatusNoContent)

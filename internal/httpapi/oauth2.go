@@ -33,7 +33,12 @@ func (s *Server) oauth2Routes() {
 	s.issuerHandle("POST "+iss+"/authorize", browse, s.oauth2Authorize)
 	s.issuerHandle("POST "+iss+"/par", issuerRoute{limits: perURLIP}, s.oauth2PAR)
 	s.issuerHandle("GET "+iss+"/grants/{grantId}", consent(60), s.oauth2GetGrant)
-	s.issuerHandle("POST "+iss+"/grants", consent(10), s.oauth2CreateGrant)
+	// User codes are short: besides Appwrite's limit per address and
+	// user, one per user alone, so guesses spread over addresses do not
+	// add up.
+	userCodes := consent(10)
+	userCodes.limits = append(userCodes.limits, oneMinute(20, "url:{url},userId:{userId}"))
+	s.issuerHandle("POST "+iss+"/grants", userCodes, s.oauth2CreateGrant)
 	s.issuerHandle("POST "+iss+"/approve", consent(10), s.oauth2Approve)
 	s.issuerHandle("POST "+iss+"/reject", consent(10), s.oauth2Reject)
 	s.issuerHandle("POST "+iss+"/token", token, s.oauth2Token)

@@ -51,16 +51,6 @@ func (s *Server) issuerHandle(pattern string, rt issuerRoute, h handlerFunc) {
 			s.writeError(w, r, err)
 		}
 	})
-	_, path, _ := strings.Cut(pattern, " ")
-	if rt.rfc && !strings.HasSuffix(path, "/userinfo") || strings.HasPrefix(pattern, "GET ") && strings.HasSuffix(path, "/userinfo") {
-		// One preflight per path (userinfo takes GET and POST).
-		s.mux.HandleFunc("OPTIONS "+path, func(w http.ResponseWriter, r *http.Request) {
-			openCORS(w)
-			w.Header().Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
-			w.Header().Set("Access-Control-Allow-Headers", "Authorization, Content-Type, Accept")
-			w.WriteHeader(http.StatusNoContent)
-		})
-	}
 }
 
 // openCORS lets any origin read a token-side answer: none uses cookies.

@@ -156,13 +156,13 @@ func loginParams(req *AuthRequest) url.Values {
 // checkRequest checks a parsed request against the project and client;
 // a problem is an RFC 6749 error for the client's redirect URI.
 func checkRequest(set storage.OAuth2ServerSettings, client *Client, req *AuthRequest) *Outcome {
-	switch strings.Join(sortedFields(req.ResponseType), " ") {
-	case "code":
-		req.ResponseType = "code"
-	case "id_token":
-		req.ResponseType = "id_token"
-	case "code id_token":
-		req.ResponseType = "code id_token"
+	// The order of the values does not matter (OAuth 2.0 Multiple
+	// Response Types); the answer's mode follows from them.
+	types := strings.Fields(req.ResponseType)
+	slices.Sort(types)
+	switch rt := strings.Join(types, " "); rt {
+	case "code", "id_token", "code id_token":
+		req.ResponseType = rt
 	default:
 		return redirectError(req, "unsupported_response_type", "response_type must be code, id_token or code id_token.")
 	}
@@ -200,15 +200,6 @@ func checkRequest(set storage.OAuth2ServerSettings, client *Client, req *AuthReq
 		req.AuthorizationDetails = norm
 	}
 	return nil
-}
-
-func sortedFields(v string) []string {
-	f := strings.Fields(v)
-	slices.Sort(f)
-	if len(f) == 2 && f[0] == "code" {
-		return f
-	}
-	return f
 }
 
 // validChallenge: RFC 7636 S256 challenges are 43 base64url characters.

@@ -156,6 +156,21 @@ func (s *Service) DeviceGrant(ctx context.Context, p *storage.Project, sub *Subj
 	if err != nil {
 		return nil, apperr.New(apperr.OAuth2InvalidUserCode)
 	}
+	// The first user to enter the code holds it: nobody else can answer
+	// for the device afterwards.
+	_, err = s.store.UpdateOAuth2Device(ctx, p.ID, d.ID, s.now(), func(d *storage.OAuth2Device) error {
+		if d.Status != storage.OAuth2DevicePending || d.UserID != "" && d.UserID != sub.User.ID {
+			return apperr.New(apperr.OAuth2InvalidUserCode)
+		}
+		d.UserID = sub.User.ID
+		return nil
+	})
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil, apperr.New(apperr.OAuth2InvalidUserCode)
+	}
+	if err != nil {
+		return nil, err
+	}
 	req := &AuthRequest{ClientID: d.ClientID, Scopes: d.Scopes, ScopeSent: true, Resources: d.Resources,
 		AuthorizationDetails: d.AuthorizationDetails, MaxAge: -1}
 	return s.newGrant(ctx, p.ID, client, req, sub, d.ID)
@@ -163,7 +178,7 @@ func (s *Service) DeviceGrant(ctx context.Context, p *storage.Project, sub *Subj
 
 func (s *Service) approveDevice(ctx context.Context, projectID string, g *storage.OAuth2Grant, sub *Subject, consent *storage.OAuth2Consent, scopes []string, details string) error {
 	_, err := s.store.UpdateOAuth2Device(ctx, projectID, g.DeviceID, s.now(), func(d *storage.OAuth2Device) error {
-		if d.Status != storage.OAuth2DevicePending {
+		if d.Status != storage.OAuth2DevicePending || d.UserID != sub.User.ID {
 			return apperr.New(apperr.OAuth2InvalidUserCode)
 		}
 		d.Status, d.UserID, d.ConsentID, d.SessionID = storage.OAuth2DeviceApproved, sub.User.ID, consent.ID, g.SessionID

@@ -42,10 +42,23 @@ type keyring struct {
 
 	mu     sync.Mutex
 	parsed map[string]*rsa.PrivateKey // by project id + kid
+	lists  map[string]keyList         // by project id
 }
 
+// keyList is a project's keys as last read. Reading them once a
+// keyCacheTTL keeps the database off the path of every token check; it
+// is safe because a key is published PublishAhead before it signs, far
+// longer than the cache lives, and one node's rotation seen late by
+// another only makes that one try again and find it.
+type keyList struct {
+	keys []*storage.OAuth2Key
+	read time.Time
+}
+
+const keyCacheTTL = time.Minute
+
 func newKeyring(store storage.OAuth2Store, box *seal.Box, now func() time.Time) *keyring {
-	return &keyring{store: store, box: box, now: now, parsed: map[string]*rsa.PrivateKey{}}
+	return &keyring{store: store, box: box, now: now, parsed: map[string]*rsa.PrivateKey{}, lists: map[string]keyList{}}
 }
 
 // signingKey is the key that signs now.
@@ -57,6 +70,34 @@ type signingKey struct {
 // keys returns the project's keys, creating the first or rotating the
 // current one as their ages demand.
 func (k *keyring) keys(ctx context.Context, projectID string, set storage.OAuth2ServerSettings) ([]*storage.OAuth2Key, error) {
+	now := k.now()
+	k.mu.Lock()
+	cached, ok := k.lists[projectID]
+	k.mu.Unlock()
+	if ok && now.Sub(cached.read) >= 0 && now.Sub(cached.read) < keyCacheTTL && !rotationDue(cached.keys, now) {
+		return cached.keys, nil
+	}
+	list, err := k.load(ctx, projectID, set)
+	if err != nil {
+		return nil, err
+	}
+	k.mu.Lock()
+	k.lists[projectID] = keyList{keys: list, read: now}
+	k.mu.Unlock()
+	return list, nil
+}
+
+// rotationDue: no key yet, or the newest has signed for RotateAfter.
+func rotationDue(list []*storage.OAuth2Key, now time.Time) bool {
+	if len(list) == 0 {
+		return true
+	}
+	newest := list[len(list)-1]
+	return !newest.ActivatesAt.After(now) && now.Sub(newest.ActivatesAt) >= RotateAfter
+}
+
+// load reads the keys from the database, creating or rotating as due.
+func (k *keyring) load(ctx context.Context, projectID string, set storage.OAuth2ServerSettings) ([]*storage.OAuth2Key, error) {
 	for attempt := 0; attempt < 3; attempt++ {
 		list, err := k.store.ListOAuth2Keys(ctx, projectID)
 		if err != nil {
@@ -68,11 +109,10 @@ func (k *keyring) keys(ctx context.Context, projectID string, set storage.OAuth2
 		switch {
 		case len(list) == 0:
 			next = &storage.OAuth2Key{Generation: 1, ActivatesAt: now}
+		case !rotationDue(list, now):
+			return list, nil
 		default:
 			newest := list[len(list)-1]
-			if newest.ActivatesAt.After(now) || now.Sub(newest.ActivatesAt) < RotateAfter {
-				return list, nil
-			}
 			act := now.Add(PublishAhead)
 			next = &storage.OAuth2Key{Generation: newest.Generation + 1, ActivatesAt: act}
 			// The current key signs until act; its last token dies at
@@ -217,7 +257,7 @@ func (k *keyring) sign(ctx context.Context, projectID string, set storage.OAuth2
 // verify checks a JWT's signature against the project's published keys
 // and returns its payload.
 func (k *keyring) verify(ctx context.Context, projectID string, set storage.OAuth2ServerSettings, token string) ([]byte, string, error) {
-	obj, err := jose.ParseSigned(token, []jose.SignatureAlgorithm{jose.RS256})
+	obj, err := jose.ParseSignedCompact(token, []jose.SignatureAlgorithm{jose.RS256})
 	if err != nil || len(obj.Signatures) != 1 {
 		return nil, "", errors.New("oauth2: malformed token")
 	}

@@ -314,9 +314,8 @@ func (s *Service) respond(ctx context.Context, p *storage.Project, client *Clien
 	if err != nil {
 		return nil, err
 	}
-	out := &TokenResponse{AccessToken: at, TokenType: "Bearer", ExpiresIn: int64(time.Until(f.AccessExpiresAt).Seconds()),
-		RefreshToken: refresh, Scope: strings.Join(f.Scopes, " ")}
-	out.ExpiresIn = int64(f.AccessExpiresAt.Sub(s.now()).Round(time.Second).Seconds())
+	out := &TokenResponse{AccessToken: at, TokenType: "Bearer", RefreshToken: refresh, Scope: strings.Join(f.Scopes, " "),
+		ExpiresIn: int64(f.AccessExpiresAt.Sub(s.now()).Round(time.Second).Seconds())}
 	if f.AuthorizationDetails != "" {
 		out.AuthorizationDetails = json.RawMessage(f.AuthorizationDetails)
 	}

@@ -125,7 +125,7 @@ func (s *Service) UserInfo(ctx context.Context, p *storage.Project, token string
 
 // family finds the family a token belongs to, an access token (by its
 // signature and jti, expired or not) or a refresh token (by hash).
-func (s *Service) family(ctx context.Context, p *storage.Project, token, hint string) (*storage.OAuth2Family, bool, error) {
+func (s *Service) family(ctx context.Context, p *storage.Project, token, hint string) (*storage.OAuth2Family, error) {
 	tryAccess := func() (*storage.OAuth2Family, error) {
 		if strings.Count(token, ".") != 2 {
 			return nil, storage.ErrNotFound
@@ -147,17 +147,13 @@ func (s *Service) family(ctx context.Context, p *storage.Project, token, hint st
 	if hint == "refresh_token" {
 		order = []func() (*storage.OAuth2Family, error){tryRefresh, tryAccess}
 	}
-	for i, try := range order {
+	for _, try := range order {
 		f, err := try()
-		if err == nil {
-			isRefresh := (hint == "refresh_token") == (i == 0)
-			return f, isRefresh, nil
-		}
 		if !errors.Is(err, storage.ErrNotFound) {
-			return nil, false, err
+			return f, err
 		}
 	}
-	return nil, false, storage.ErrNotFound
+	return nil, storage.ErrNotFound
 }
 
 // Revoke is RFC 7009: the token's family dies, whichever of its tokens
@@ -174,7 +170,7 @@ func (s *Service) Revoke(ctx context.Context, p *storage.Project, cr Credentials
 	if token == "" {
 		return invalidRequest("token is required.")
 	}
-	f, _, err := s.family(ctx, p, token, hint)
+	f, err := s.family(ctx, p, token, hint)
 	if errors.Is(err, storage.ErrNotFound) || err == nil && f.ClientID != client.ID {
 		return nil
 	}

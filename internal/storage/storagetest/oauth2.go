@@ -290,3 +290,30 @@ func oauth2SweepRows(t *testing.T, s storage.Store, pid string, old, live time.T
 	noErr(t, s.AddOAuth2Key(ctx, &storage.OAuth2Key{ProjectID: pid, Generation: 3, KID: "k3", PrivateKey: "x", CreatedAt: t0,
 		ActivatesAt: t0}, time.Time{}), "AddOAuth2Key")
 }
+
+// oauth2MergeTests: an account merged into another takes its consents
+// and tokens with it; the survivor's stay.
+var oauth2MergeTests = []test{
+	{"MergedAccountTokensDie", func(t *testing.T, s storage.Store) {
+		ctx := t.Context()
+		pid := linkPair(t, s)
+		for _, u := range []string{"prim", "sec"} {
+			mustConsent(t, s, pid, "c-"+u, u)
+			code := &storage.OAuth2Code{ProjectID: pid, CodeHash: "code-" + u, ClientID: "app", UserID: u, ConsentID: "c-" + u,
+				RedirectURI: "https://app/cb", CreatedAt: t0.UTC(), ExpiresAt: at(time.Minute).UTC()}
+			noErr(t, s.CreateOAuth2Code(ctx, code), "CreateOAuth2Code")
+			_, err := s.RedeemOAuth2Code(ctx, pid, code.CodeHash, t0, func(*storage.OAuth2Code) (*storage.OAuth2Family, error) {
+				return newFamily(pid, "f-"+u, "c-"+u, u, "r-"+u, "j-"+u), nil
+			})
+			noErr(t, err, "RedeemOAuth2Code")
+		}
+		w := &storage.LinkWork{Now: t0}
+		noErr(t, s.MergeUser(ctx, pid, "prim", "sec", []byte(`{"userId":"sec"}`), []*storage.Identity{wayIn("i-way", "prim", "sec@example.com")}, w), "MergeUser")
+		_, err := s.OAuth2FamilyByAccess(ctx, pid, "j-sec", t0)
+		isErr(t, err, storage.ErrNotFound, "merged-away user's access token")
+		_, err = s.GetOAuth2Consent(ctx, pid, "sec", "c-sec")
+		isErr(t, err, storage.ErrNotFound, "merged-away user's consent")
+		_, err = s.OAuth2FamilyByAccess(ctx, pid, "j-prim", t0)
+		noErr(t, err, "survivor's access token")
+	}},
+}

@@ -39,6 +39,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"Variables", variableTests},
 		{"OAuth2", oauth2Tests},
 		{"Apps", appTests},
+		{"OAuth2Merge", oauth2MergeTests},
 		{"Users", userTests},
 		{"UsersByPhone", userPhoneTests},
 		{"ListUsers", listUserTests},
