@@ -29,6 +29,7 @@ type docServer struct {
 // startDocServer serves, for any host it is reached by:
 //
 //	/good.json      a valid document for its own URL
+//	/nostore.json   the same, not to be cached
 //	/mismatch.json  a document naming another client_id
 //	/big.json       a valid document larger than 5 kB
 //	/slow.json      nothing until the request is given up
@@ -48,6 +49,8 @@ func startDocServer(t *testing.T, tls bool) *docServer {
 			"token_endpoint_auth_method": "none", "logo_uri": "https://cli.example/logo.png"}
 		switch r.URL.Path {
 		case "/good.json":
+		case "/nostore.json":
+			w.Header().Set("Cache-Control", "no-store")
 		case "/mismatch.json":
 			doc["client_id"] = "https://someone-else.example/good.json"
 		case "/big.json":
@@ -145,6 +148,13 @@ func TestAppsClientMetadataDocument(t *testing.T) {
 		expect(t, getDoc(k, good), 200, "")
 		if plain.hits.Load() != before {
 			t.Fatal("the document was fetched again")
+		}
+		nostore := plain.at("localhost", "/nostore.json")
+		expect(t, getDoc(k, nostore), 200, "")
+		before = plain.hits.Load()
+		expect(t, getDoc(k, nostore), 200, "")
+		if plain.hits.Load() != before+1 {
+			t.Fatal("a no-store document was cached")
 		}
 		// The allowance is the project's: another project still refuses.
 		expect(t, getDoc(appsKey(s.newProject(t)), good), 400, "app_client_metadata_invalid")

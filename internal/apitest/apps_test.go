@@ -271,6 +271,14 @@ func TestAppSecrets(t *testing.T) {
 		if err := cl.VerifySecret(ctx, c.project, "conf", second); !errors.Is(err, oauth2server.ErrClientAuth) {
 			t.Fatalf("a deleted secret: %v", err)
 		}
+		expect(t, ann.do("PUT", "/apps/conf", map[string]any{"name": "Notes", "type": "public"}), 200, "")
+		if err := cl.VerifySecret(ctx, c.project, "conf", value); !errors.Is(err, oauth2server.ErrClientAuth) {
+			t.Fatalf("a public app's old secret: %v", err)
+		}
+		expect(t, ann.do("PUT", "/apps/conf", map[string]any{"name": "Notes", "type": "confidential"}), 200, "")
+		if err := cl.VerifySecret(ctx, c.project, "conf", value); err != nil {
+			t.Fatalf("confidential again: %v", err)
+		}
 		expect(t, ann.do("PUT", "/apps/conf", map[string]any{"name": "Notes", "enabled": false}), 200, "")
 		if err := cl.VerifySecret(ctx, c.project, "conf", value); !errors.Is(err, oauth2server.ErrUnknownClient) {
 			t.Fatalf("a disabled app's secret: %v", err)

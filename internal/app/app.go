@@ -171,6 +171,9 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, store stora
 		}
 		log.Info("geoip database loaded", "path", cfg.GeoIPDB)
 	}
+	// The registered OAuth2 clients; the same service is the OAuth2
+	// server's oauth2server.Clients.
+	apps := oauthapps.New(store, projects, now)
 	deps := httpapi.Deps{
 		Store:          store,
 		Projects:       projects,
@@ -185,7 +188,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, store stora
 		OAuthClient:    &http.Client{Timeout: 15 * time.Second},
 		PublicURL:      cfg.PublicURL,
 		TrustedProxies: cfg.TrustedProxies,
-		Apps:           oauthapps.New(store, projects, now),
+		Apps:           apps,
 	}
 	if s.geo != nil {
 		deps.GeoIP = s.geo

@@ -39,13 +39,24 @@ type fetcher struct {
 	strict *http.Client
 	dev    *http.Client
 
-	mu    sync.Mutex
-	cache map[cacheKey]cached
+	mu       sync.Mutex
+	cache    map[cacheKey]cached
+	inflight map[cacheKey]*flight
+}
+
+// flight is a fetch under way; others asking for the same document wait
+// for it instead of fetching again, so a burst of requests naming one
+// client_id makes one request to its host.
+type flight struct {
+	done chan struct{}
+	doc  *Document
+	err  error
 }
 
 type cacheKey struct {
-	project string
-	url     string
+	project  string
+	url      string
+	loopback bool
 }
 
 type cached struct {
@@ -54,7 +65,8 @@ type cached struct {
 }
 
 func newFetcher(now func() time.Time) *fetcher {
-	return &fetcher{now: now, strict: docClient(false), dev: docClient(true), cache: map[cacheKey]cached{}}
+	return &fetcher{now: now, strict: docClient(false), dev: docClient(true), cache: map[cacheKey]cached{},
+		inflight: map[cacheKey]*flight{}}
 }
 
 // docClient is the HTTP client of document fetches: no proxy (a proxy
@@ -135,22 +147,42 @@ func (f *fetcher) get(ctx context.Context, projectID, raw string, loopback bool)
 	if err != nil {
 		return nil, err
 	}
-	// The project is part of the key: projects differ in what they
-	// allow, and a document one may use must not reach another from
-	// the cache.
-	key := cacheKey{project: projectID, url: raw}
+	// The project and its allowance are part of the key: projects
+	// differ in what they allow, and a document fetched under an
+	// allowance must not be served from the cache once it is withdrawn,
+	// nor to another project.
+	key := cacheKey{project: projectID, url: raw, loopback: loopback}
 	now := f.now()
 	f.mu.Lock()
 	if c, ok := f.cache[key]; ok && now.Before(c.expire) {
 		f.mu.Unlock()
 		return c.doc, nil
 	}
+	if fl, ok := f.inflight[key]; ok {
+		f.mu.Unlock()
+		select {
+		case <-fl.done:
+			return fl.doc, fl.err
+		case <-ctx.Done():
+			return nil, fetchError(ctx.Err())
+		}
+	}
+	fl := &flight{done: make(chan struct{})}
+	f.inflight[key] = fl
 	f.mu.Unlock()
+
 	hc := f.strict
 	if loopback {
 		hc = f.dev
 	}
-	doc, life, err := fetch(ctx, hc, u, raw)
+	// The fetch is not the first asker's alone: its own time limit
+	// bounds it, not that request's end.
+	doc, life, err := fetch(context.WithoutCancel(ctx), hc, u, raw)
+	fl.doc, fl.err = doc, err
+	f.mu.Lock()
+	delete(f.inflight, key)
+	f.mu.Unlock()
+	close(fl.done)
 	if err != nil {
 		return nil, err
 	}

@@ -22,8 +22,11 @@ var _ oauth2server.Clients = (*Service)(nil)
 func (s *Service) Client(ctx context.Context, projectID, clientID string) (*oauth2server.Client, error) {
 	if IsURL(clientID) {
 		d, err := s.Document(ctx, projectID, clientID)
-		if err != nil {
+		if apperr.Is(err, apperr.AppMetadataInvalid) || apperr.Is(err, apperr.ProjectNotFound) {
 			return nil, fmt.Errorf("%w: %w", oauth2server.ErrUnknownClient, err)
+		}
+		if err != nil {
+			return nil, err
 		}
 		return &oauth2server.Client{ID: clientID, ProjectID: projectID, Name: d.ClientName, CIMD: true, Public: true,
 			RedirectURIs: slices.Clone(d.RedirectURIs), PostLogoutRedirectURIs: slices.Clone(d.PostLogoutRedirectURIs),
@@ -55,8 +58,8 @@ func (s *Service) enabledApp(ctx context.Context, projectID, id string) (*storag
 }
 
 // VerifySecret checks a confidential app's secret against the hashes of
-// all its secrets in constant time and notes the use. A client of a
-// metadata document has no secret.
+// all its secrets in constant time and notes the use. Public apps and
+// clients of metadata documents have no secret: ErrClientAuth.
 func (s *Service) VerifySecret(ctx context.Context, projectID, clientID, presented string) error {
 	if IsURL(clientID) {
 		return oauth2server.ErrClientAuth
@@ -65,7 +68,9 @@ func (s *Service) VerifySecret(ctx context.Context, projectID, clientID, present
 	if err != nil {
 		return err
 	}
-	if presented == "" {
+	// A public app authenticates with nothing, even when it kept secrets
+	// from when it was confidential.
+	if a.Type == TypePublic || presented == "" {
 		return oauth2server.ErrClientAuth
 	}
 	c, err := s.matchCredential(ctx, projectID, a.ID, storage.AppSecretKind, presented)

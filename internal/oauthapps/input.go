@@ -13,17 +13,17 @@ import (
 
 // Limits of an app's fields.
 const (
-	MaxListItems  = 100 // contacts, tags, images, redirect URIs, installation scopes
-	MaxLabels     = 1000
-	maxName       = 128
-	maxText       = 1024 // description
-	maxTagline    = 256
-	maxTag        = 64
-	maxContact    = 256
-	maxLabel      = 36
-	maxScope      = 128
-	TypePublic    = "public"
-	TypeConfident = "confidential"
+	MaxListItems     = 100 // contacts, tags, images, redirect URIs, installation scopes
+	MaxLabels        = 1000
+	maxName          = 128
+	maxText          = 1024 // description
+	maxTagline       = 256
+	maxTag           = 64
+	maxContact       = 256
+	maxLabel         = 36
+	maxScope         = 128
+	TypePublic       = "public"
+	TypeConfidential = "confidential"
 )
 
 // Input is what a create or update of an app sends: nil fields were not
@@ -111,7 +111,7 @@ func (in *Input) check() error {
 			return err
 		}
 	}
-	if in.Type != nil && *in.Type != TypePublic && *in.Type != TypeConfident {
+	if in.Type != nil && *in.Type != TypePublic && *in.Type != TypeConfidential {
 		return apperr.Invalid("type", "Value must be one of (public, confidential)")
 	}
 	if in.TeamID != nil && *in.TeamID != "" {

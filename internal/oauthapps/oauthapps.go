@@ -86,7 +86,7 @@ func (s *Service) Create(ctx context.Context, projectID string, by Actor, id str
 		id = secret.ID()
 	}
 	now := s.now().UTC()
-	a := &storage.App{ProjectID: projectID, ID: id, Enabled: true, Type: TypeConfident, UserID: by.UserID,
+	a := &storage.App{ProjectID: projectID, ID: id, Enabled: true, Type: TypeConfidential, UserID: by.UserID,
 		CreatedAt: now, UpdatedAt: now}
 	in.apply(a)
 	if err := s.create(ctx, a, by.All()); err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"slices"
 
 	"github.com/gatehouse-auth/gatehouse/internal/apperr"
@@ -54,7 +55,7 @@ func ParseRegistration(body []byte) (*Metadata, error) {
 	if err := dec.Decode(&m); err != nil {
 		return nil, apperr.Newf(apperr.RegistrationInvalid, "The registration request is not a JSON object of client metadata.")
 	}
-	if dec.More() {
+	if _, err := dec.Token(); err != io.EOF {
 		return nil, apperr.Newf(apperr.RegistrationInvalid, "The registration request has data after its JSON object.")
 	}
 	if m.TokenEndpointAuth == "" {
