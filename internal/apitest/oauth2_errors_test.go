@@ -189,6 +189,14 @@ func TestOAuth2TokenErrors(t *testing.T) {
 		oauthErr(t, redeem(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {tk.RefreshToken},
 			"resource": {"https://other.example.test"}}, "conf", p.confSecret), 400, "invalid_target")
 
+		// A code outliving its consent gives nothing (not a server error).
+		late := p.code(t, b, authorizeQuery(nil))
+		r := b.do("GET", "/account/consents", nil)
+		for _, c := range r.obj(t)["consents"].([]any) {
+			expect(t, b.do("DELETE", "/account/consents/"+c.(map[string]any)["$id"].(string), nil), 204, "")
+		}
+		oauthErr(t, p.exchange(t, late), 400, "invalid_grant")
+
 		// userinfo needs a token with openid, and a token at all.
 		oauthErr(t, p.userinfo(t, "garbage"), 401, "invalid_token")
 		req, _ := http.NewRequest("GET", p.issuer+"/userinfo", nil)

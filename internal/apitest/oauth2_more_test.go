@@ -56,6 +56,10 @@ func TestOAuth2Settings(t *testing.T) {
 			m["oAuth2ServerDiscoveryUrl"] != e.s.base+"/v1/oauth2/"+c.project+"/.well-known/openid-configuration" {
 			t.Fatalf("project model %s", r.body)
 		}
+		// Formats before 1.9.5 (the flat Project) do not carry them.
+		if old := e.s.admin(t).do("GET", "/projects/"+c.project, nil); strings.Contains(string(old.body), "oAuth2Server") {
+			t.Fatalf("1.8.0 project model shows the OAuth2 server: %s", old.body)
+		}
 		// Discovery: both documents, the same JSON.
 		a := e.s.client(t, "").do("GET", "/oauth2/"+c.project+"/.well-known/openid-configuration", nil)
 		b := e.s.client(t, "").do("GET", "/oauth2/"+c.project+"/.well-known/oauth-authorization-server", nil)
@@ -318,5 +322,45 @@ func TestOAuth2SelectAccount(t *testing.T) {
 		expect(t, consentJSON(browser).do("GET", p.path("/grants/"+got.Get("grant_id")), nil), 200, "")
 		r = asA.do("GET", p.path("/authorize?"+q.Encode()), nil)
 		expect(t, consentJSON(browser).do("POST", p.path("/approve"), map[string]any{"grant_id": r.str(t, "grantId")}), 404, "oauth2_grant_not_found")
+	})
+}
+
+// A session owing its second factor is not signed in at the issuer; once
+// completed, acr and amr say MFA was used.
+func TestOAuth2MFAClaims(t *testing.T) {
+	eachOAuth2Engine(t, func(t *testing.T, e *oauthEnv) {
+		p := e.project(t)
+		k := p.c.with("X-Appwrite-Key", p.c.key("users.write"))
+		mail := email()
+		uid := p.c.signUp(mail, "correct horse")
+		expect(t, k.do("PATCH", "/users/"+uid+"/verification", map[string]any{"emailVerification": true}), 200, "")
+		first := e.s.client(t, p.id)
+		first.signIn(mail, "correct horse")
+		expect(t, first.do("PATCH", "/account/mfa", map[string]any{"mfa": true}), 200, "")
+
+		b := e.s.client(t, p.id)
+		b.signIn(mail, "correct horse")
+		u, got := p.authorize(t, b, authorizeQuery(nil))
+		if !strings.HasPrefix(u.String(), consentPage) || got.Get("grant_id") != "" {
+			t.Fatalf("half signed-in session went to %s", u)
+		}
+		id, code := emailChallenge(t, e.s, b, mail)
+		expect(t, b.do("PUT", "/account/mfa/challenges", map[string]any{"challengeId": id, "otp": code}), 200, "")
+		tk := p.tokens(t, b)
+		idt, err := p.verifier(t, &oidc.Config{ClientID: "conf"}).Verify(t.Context(), tk.IDToken)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c struct {
+			ACR string   `json:"acr"`
+			AMR []string `json:"amr"`
+		}
+		idt.Claims(&c)
+		if c.ACR != oauth2server.ACRMulti || !slices.Contains(c.AMR, "mfa") || !slices.Contains(c.AMR, "pwd") || !slices.Contains(c.AMR, "otp") {
+			t.Fatalf("acr %q amr %v", c.ACR, c.AMR)
+		}
+		if at := p.accessClaims(t, tk.AccessToken, "conf"); at["acr"] != oauth2server.ACRMulti {
+			t.Fatalf("access token acr %v", at["acr"])
+		}
 	})
 }

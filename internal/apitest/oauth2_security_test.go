@@ -56,6 +56,12 @@ func TestOAuth2GrantOwner(t *testing.T) {
 		expect(t, consentJSON(other).do("POST", p.path("/reject"), map[string]any{"grant_id": g}), 404, "oauth2_grant_not_found")
 		guest := e.s.client(t, p.id)
 		expect(t, consentJSON(guest).do("POST", p.path("/approve"), map[string]any{"grant_id": g}), 401, "user_unauthorized")
+		expect(t, consentJSON(guest).do("GET", p.path("/grants/"+g), nil), 401, "user_unauthorized")
+		// A server key reads grants with oauth2.read, and cannot answer them.
+		reader := p.c.with("X-Appwrite-Key", p.c.key("oauth2.read", "oauth2.write"))
+		expect(t, reader.do("GET", p.path("/grants/"+g), nil), 200, "")
+		expect(t, reader.do("POST", p.path("/approve"), map[string]any{"grant_id": g}), 401, "general_unauthorized_scope")
+		expect(t, p.c.with("X-Appwrite-Key", p.c.key("users.read")).do("GET", p.path("/grants/"+g), nil), 401, "general_unauthorized_scope")
 		// A consent call from a foreign origin is refused (CSRF).
 		expect(t, consentJSON(owner).withJar("Origin", "https://evil.example").do("POST", p.path("/approve"), map[string]any{"grant_id": g}), 403, "general_unknown_origin")
 		// Narrowing only: a scope that was not asked is refused.

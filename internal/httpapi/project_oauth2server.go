@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/gatehouse-auth/gatehouse/internal/oauth2server"
 	"github.com/gatehouse-auth/gatehouse/internal/storage"
@@ -142,7 +143,7 @@ func (s *Server) oauth2ServerFields(o *jsonObject, p *storage.Project) {
 // listen address.
 func (s *Server) oauth2Base() string {
 	if s.PublicURL != "" {
-		return s.PublicURL
+		return strings.TrimSuffix(s.PublicURL, "/")
 	}
-	return s.ListenURL
+	return strings.TrimSuffix(s.ListenURL, "/")
 }

@@ -17,6 +17,7 @@ import (
 type Store interface {
 	storage.OAuth2Store
 	GetUser(ctx context.Context, projectID, id string) (*storage.User, error)
+	GetProject(ctx context.Context, id string) (*storage.Project, error)
 }
 
 // Service is a project's OAuth2 and OpenID provider. It holds policy

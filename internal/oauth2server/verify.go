@@ -53,7 +53,20 @@ var errBadToken = errors.New("oauth2: invalid access token")
 // indexed lookup): a revoked consent or family, a rotated-away token, a
 // blocked or deleted user, all fail here at once, on every node. It
 // returns apperr OAuth2InvalidToken for anything that does not verify.
-func (s *Service) Verify(ctx context.Context, p *storage.Project, token string) (*AccessToken, error) {
+// This is the check for Bearer tokens on Gatehouse's own API.
+func (s *Service) Verify(ctx context.Context, projectID, token string) (*AccessToken, error) {
+	p, err := s.store.GetProject(ctx, projectID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil, apperr.New(apperr.OAuth2InvalidToken)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.VerifyIn(ctx, p, token)
+}
+
+// VerifyIn is Verify for a project already at hand.
+func (s *Service) VerifyIn(ctx context.Context, p *storage.Project, token string) (*AccessToken, error) {
 	if err := enabled(p); err != nil {
 		return nil, err
 	}
@@ -104,7 +117,7 @@ func (s *Service) verify(ctx context.Context, p *storage.Project, token string) 
 
 // UserInfo returns the claims an access token's scopes release.
 func (s *Service) UserInfo(ctx context.Context, p *storage.Project, token string) (map[string]any, error) {
-	at, err := s.Verify(ctx, p, token)
+	at, err := s.VerifyIn(ctx, p, token)
 	if err != nil {
 		return nil, err
 	}

@@ -344,8 +344,17 @@ func scanFamily(sc scanner) (*storage.OAuth2Family, error) {
 	return &f, nil
 }
 
+// insertFamily adds a family under its consent; ErrNotFound when the
+// consent was withdrawn meanwhile (a code or device request outliving
+// it gives nothing).
 func insertFamily(ctx context.Context, q querier, f *storage.OAuth2Family) error {
-	_, err := q.ExecContext(ctx, `INSERT INTO oauth2_families (`+familyCols+`)
+	var one int
+	err := q.QueryRowContext(ctx, `SELECT 1 FROM oauth2_consents WHERE project_id = $1 AND id = $2 AND user_id = $3`,
+		f.ProjectID, f.ConsentID, f.UserID).Scan(&one)
+	if err != nil {
+		return notFound(err)
+	}
+	_, err = q.ExecContext(ctx, `INSERT INTO oauth2_families (`+familyCols+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
 		f.ProjectID, f.ID, f.ConsentID, f.UserID, f.ClientID, f.PublicClient, f.SessionID, listJSON(f.Scopes), listJSON(f.Resources),
 		f.AuthorizationDetails, micros(f.AuthTime), listJSON(f.AMR), f.RefreshHash, micros(f.RefreshExpiresAt), f.AccessJTI,

@@ -152,6 +152,14 @@ var oauth2Tests = []test{
 		isErr(t, err, storage.ErrNotFound, "access token in another project")
 		_, err = s.RedeemOAuth2Code(ctx, "p1", "code", t0, mint)
 		isErr(t, err, storage.ErrReused, "replayed code")
+		// A code whose consent was withdrawn gives nothing.
+		noErr(t, s.CreateOAuth2Code(ctx, &storage.OAuth2Code{ProjectID: "p1", CodeHash: "late", ClientID: "app", UserID: "u1",
+			ConsentID: "c1", RedirectURI: "https://app/cb", CreatedAt: t0.UTC(), ExpiresAt: at(time.Minute).UTC()}), "CreateOAuth2Code")
+		noErr(t, s.DeleteOAuth2Consent(ctx, "p1", "u1", "c1"), "DeleteOAuth2Consent")
+		_, err = s.RedeemOAuth2Code(ctx, "p1", "late", t0, func(c *storage.OAuth2Code) (*storage.OAuth2Family, error) {
+			return newFamily("p1", "f2", c.ConsentID, c.UserID, "r2", "j2"), nil
+		})
+		isErr(t, err, storage.ErrNotFound, "code of a withdrawn consent")
 		_, err = s.GetOAuth2Family(ctx, "p1", "f1")
 		isErr(t, err, storage.ErrNotFound, "family of a replayed code")
 	}},
