@@ -10,6 +10,7 @@ const { startServer, geoipDatabase } = require('../lib/server');
 const { startMailServer } = require('../lib/mail');
 const { startTextServer } = require('../appwrite/sms');
 const { sdkWarnings } = require('../lib/sdk');
+const { loopbackTLS } = require('../lib/tls');
 const fs = require('node:fs');
 
 // expectedErrors are the ERROR lines a suite provokes on purpose, each
@@ -45,6 +46,7 @@ const allSuites = {
   projectsettings: require('../suites/projectsettings'),
   account19: require('../suites/account19'),
   sdkmatrix: require('../suites/sdkmatrix'),
+  oauth2server: require('../suites/oauth2server'),
   apps: require('../suites/apps'),
   appwrite: require('../appwrite'),
 };
@@ -69,7 +71,15 @@ for (const engine of engines()) {
       env.server = await startServer({
         database: env.db.url,
         name: engine.name,
-        env: { GATEHOUSE_SMTP_URL: env.mail.url, GATEHOUSE_SMS_URL: env.sms.url, GATEHOUSE_GEOIP_DB: await geoipDatabase() },
+        env: {
+          GATEHOUSE_SMTP_URL: env.mail.url,
+          GATEHOUSE_SMS_URL: env.sms.url,
+          GATEHOUSE_GEOIP_DB: await geoipDatabase(),
+          // The server's CA file (Go reads SSL_CERT_FILE instead of the
+          // system's): the loopback certificate of the test process, for
+          // client ID metadata documents (suites/oauth2server.js).
+          SSL_CERT_FILE: loopbackTLS().certFile,
+        },
       });
     }, { timeout: 180000 });
 
