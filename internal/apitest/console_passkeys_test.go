@@ -3,6 +3,7 @@ package apitest
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 // Console administrators sign in with a passkey (docs/console.md): the
@@ -132,5 +133,29 @@ func TestConsolePasskeyNeedsDomain(t *testing.T) {
 		a := newConsoleAdmin(t, s)
 		expect(t, a.c.do("POST", "/account/passkeys/registration", nil), 400, "project_passkey_rp_missing")
 		expect(t, s.client(t, "console").do("POST", "/account/sessions/passkey/options", nil), 400, "project_passkey_rp_missing")
+	})
+}
+
+// TestConsolePasskeyMFA: with TOTP on, an administrator's new session
+// adds a passkey only after its second factor, and the passkey (user
+// verified) then signs in without the TOTP step.
+func TestConsolePasskeyMFA(t *testing.T) {
+	eachConsoleEngine(t, func(t *testing.T, s *server) {
+		a := newConsoleAdmin(t, s)
+		e := a.c.do("POST", "/account/mfa/authenticators/totp", nil)
+		expect(t, e, 200, "")
+		sec := e.str(t, "secret")
+		expect(t, a.c.do("PUT", "/account/mfa/authenticators/totp", map[string]any{"otp": totpCode(t, sec, time.Now())}), 200, "")
+		expect(t, a.c.do("PATCH", "/account/mfa", map[string]any{"mfa": true}), 200, "")
+
+		b := signInAdmin(t, s, a.id, a.email)
+		expect(t, b.c.do("POST", "/account/passkeys/registration", nil), 401, "user_more_factors_required")
+		totpChallenge(t, b.c, sec, time.Now().Add(30*time.Second))
+		auth := newSoftAuthenticator(t, consolePublic)
+		addPasskey(t, b.c, auth, "Key")
+
+		g := s.client(t, "console")
+		expect(t, passkeySignIn(t, g, auth, nil), 201, "")
+		expect(t, g.do("GET", "/projects", nil), 200, "")
 	})
 }
