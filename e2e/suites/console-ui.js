@@ -387,5 +387,93 @@ module.exports = function consoleUISuite(env) {
       assert.equal((await api('GET', '/projects', { session: decodeURIComponent(second.value) })).status, 401);
       t.diagnostic(`screenshots: ${shots.join(', ')}`);
     });
+
+    // A passkey for an administrator: added on the account page, then
+    // the only thing it signs in with. WebAuthn needs a secure context
+    // and a domain, so the console is opened on http://localhost:<port>
+    // (its relying party is then "localhost").
+    test('add a passkey on the account page, sign out, sign in with it', { timeout: 120000 }, async (t) => {
+      const headers = { 'X-Appwrite-Project': 'console', 'content-type': 'application/json' };
+      const mail = email('pkadmin');
+      const made = await api('POST', '/console/admins', { key: server.adminKey, body: { email: mail, name: 'Passkey Admin' } });
+      assert.equal(made.status, 201, JSON.stringify(made.body));
+      const q = new URLSearchParams(made.body.url.split('?')[1]);
+      const set = await fetch(`${server.endpoint}/account/recovery`, { method: 'PUT', headers,
+        body: JSON.stringify({ userId: q.get('userId'), secret: q.get('secret'), password: PASSWORD, passwordAgain: PASSWORD }) });
+      assert.equal(set.status, 200, await set.text());
+      const local = `http://localhost:${new URL(server.url).port}`;
+
+      const browser = await chromium.launch();
+      t.after(() => browser.close());
+      const page = await browser.newPage();
+      page.setDefaultTimeout(WAIT);
+      const problems = [];
+      page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`); });
+      page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+      await page.addInitScript(() => {
+        document.addEventListener('securitypolicyviolation', (e) => {
+          window.__csp = (window.__csp || []).concat(`${e.violatedDirective} ${e.blockedURI}`);
+        });
+      });
+      const check = async (what) => {
+        assert.deepEqual(await page.evaluate(() => window.__csp || []), [], `${what}: CSP violations`);
+        const unlabelled = await page.evaluate(() => [...document.querySelectorAll('input, select, textarea')]
+          .filter((el) => el.type !== 'hidden' && !(el.labels && el.labels.length) && !el.getAttribute('aria-label'))
+          .map((el) => el.outerHTML));
+        assert.deepEqual(unlabelled, [], `${what}: form controls without a label`);
+        assert.deepEqual(problems, [], `${what}: browser console`);
+        fs.mkdirSync(chromium.outputDir, { recursive: true });
+        await page.screenshot({ path: path.join(chromium.outputDir, `console-${what}-${env.engine || 'db'}.png`), fullPage: true });
+      };
+
+      // A platform authenticator that keeps discoverable credentials and
+      // verifies its user.
+      const cdp = await browser.newCDPSession(page);
+      await cdp.send('WebAuthn.enable', { enableUI: false });
+      const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+        options: {
+          protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true,
+          isUserVerified: true, automaticPresenceSimulation: true,
+        },
+      });
+
+      await page.goto(`${local}/console/#/signin`);
+      await page.waitForSelector('h1:text("Sign in to the console")');
+      await page.getByLabel('Email').fill(mail);
+      await page.getByLabel('Password').fill(PASSWORD);
+      await page.click('main form button[type=submit]');
+      await page.waitForSelector('h1:text("Projects")');
+
+      // Add one with a name, rename it.
+      await page.goto(`${local}/console/#/account`);
+      await page.waitForSelector('h1:text("Your account")');
+      await page.getByLabel('Name of the new passkey').fill('Laptop');
+      await page.click('#passkey-add button[type=submit]');
+      await page.waitForSelector('#status:text("Passkey added.")');
+      await page.getByLabel('New name of passkey Laptop').fill('Work laptop');
+      await page.click('#passkeys form.inline button[type=submit]');
+      await page.waitForSelector('#status:text("Passkey renamed.")');
+      await page.waitForSelector('#passkeys td:text-is("Work laptop")');
+      await check('passkeys');
+      const creds = (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials;
+      assert.equal(creds.length, 1);
+      assert.equal(creds[0].rpId, 'localhost');
+      assert.ok(creds[0].isResidentCredential, 'a discoverable credential');
+
+      // Sign out; the passkey button alone signs in again.
+      await page.click('#signout');
+      await page.waitForSelector('h1:text("Sign in to the console")');
+      await check('signin-passkey');
+      await page.focus('#passkey-signin');
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('h1:text("Projects")');
+      const cookie = (await browser.cookies(local)).find((c) => c.name === 'a_session_console');
+      assert.ok(cookie, 'a console session cookie');
+      const me = await api('GET', '/account/sessions/current', { session: decodeURIComponent(cookie.value) });
+      assert.equal(me.status, 200, JSON.stringify(me.body));
+      assert.equal(me.body.provider, 'passkey');
+      assert.equal((await api('GET', '/projects', { session: decodeURIComponent(cookie.value) })).status, 200);
+      assert.deepEqual(problems, [], 'browser console');
+    });
   });
 };

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gatehouse-auth/gatehouse/internal/account"
 	"github.com/gatehouse-auth/gatehouse/internal/apperr"
+	"github.com/gatehouse-auth/gatehouse/internal/passkey"
 	"github.com/gatehouse-auth/gatehouse/internal/project"
 	"github.com/gatehouse-auth/gatehouse/internal/storage"
 )
@@ -18,9 +19,10 @@ import (
 // the way Appwrite's console SDK does.
 
 // consoleAccountRoutes are the only Account API routes the console
-// project serves: signing in and out, the account itself, its second
-// factors and the one-time link that sets a password. Every other route
-// (sign-up, magic links, OAuth2, anonymous, JWTs, ...) answers
+// project serves: signing in and out (with a password or a passkey), the
+// account itself, its passkeys and second factors and the one-time link
+// that sets a password. Every other route (sign-up, passkey sign-up
+// included, magic links, OAuth2, anonymous, JWTs, ...) answers
 // project_not_found on the console, as before it had users.
 var consoleAccountRoutes = map[string]bool{
 	"GET /v1/account":                              true,
@@ -47,6 +49,13 @@ var consoleAccountRoutes = map[string]bool{
 	"POST /v1/account/mfa/challenges":              true,
 	"PUT /v1/account/mfa/challenge":                true,
 	"PUT /v1/account/mfa/challenges":               true,
+	"POST /v1/account/passkeys/registration":       true,
+	"PUT /v1/account/passkeys/registration":        true,
+	"GET /v1/account/passkeys":                     true,
+	"PATCH /v1/account/passkeys/{passkeyId}":       true,
+	"DELETE /v1/account/passkeys/{passkeyId}":      true,
+	"POST /v1/account/sessions/passkey/options":    true,
+	"POST /v1/account/sessions/passkey":            true,
 }
 
 // consoleScopes are what a console administrator holds on a project's
@@ -159,6 +168,25 @@ func (s *Server) consoleOrigin(r *http.Request) bool {
 	}
 	pub, err := url.Parse(s.PublicURL)
 	return err == nil && pub.Host != "" && strings.EqualFold(o.Scheme, pub.Scheme) && strings.EqualFold(o.Host, pub.Host)
+}
+
+// withConsolePasskeys gives a request on the console project the
+// console's relying party for its passkey ceremonies: the host the
+// console is served from (GATEHOUSE_PUBLIC_URL's, else the request's,
+// as consoleOrigin decides), and as the only origins those consoleOrigin
+// lets write: the request's host and port, and the public URL's origin.
+// The passkey package still requires a secure context and an origin
+// within the relying party's domain.
+func (s *Server) withConsolePasskeys(r *http.Request) *http.Request {
+	rpID := hostOnly(r.Host)
+	origins := []string{"https://" + r.Host, "http://" + r.Host}
+	if s.PublicURL != "" {
+		if pub, err := url.Parse(s.PublicURL); err == nil && pub.Host != "" {
+			rpID = pub.Hostname()
+			origins = append(origins, strings.ToLower(pub.Scheme)+"://"+pub.Host)
+		}
+	}
+	return r.WithContext(passkey.WithConsole(r.Context(), rpID, origins))
 }
 
 // auditConsole records a console administrator's change, made through

@@ -208,6 +208,9 @@ func (s *Server) pipeline(c *call, rt route) error {
 		return err
 	}
 	c.project = snap
+	if pid == project.Console {
+		c.r = s.withConsolePasskeys(r)
+	}
 	keyHeader := r.Header.Get("X-Appwrite-Key")
 	if keyHeader == "" && adminMode(c, pid) {
 		return s.adminModeAuth(c)

@@ -23,6 +23,10 @@ type RP struct {
 	UserVerification string // "required" or "preferred"
 	Attestation      string // "none", "indirect" or "direct"
 	snap             *project.Snapshot
+	// console: the console project's relying party, whose only sites
+	// are origins (console.go), not the project's platforms.
+	console bool
+	origins []string
 }
 
 // DefaultRPID is the relying-party id a project without its own gets:
@@ -49,6 +53,19 @@ func (s *Service) rp(ctx context.Context, projectID string) (*RP, error) {
 	}
 	set := snap.Settings.Auth.Passkeys
 	rp := &RP{ID: set.RPID, Name: snap.Name, UserVerification: set.UserVerification, Attestation: set.Attestation, snap: snap}
+	if projectID == project.Console {
+		// Fixed in code, whatever the row says (project.ConsoleSettings).
+		site, ok := consoleSiteOf(ctx)
+		if !ok {
+			return nil, apperr.New(apperr.PasskeyRPMissing)
+		}
+		if net.ParseIP(site.rpID) != nil {
+			// WebAuthn's relying party is a domain; browsers refuse an IP.
+			return nil, apperr.Newf(apperr.PasskeyRPMissing, "Passkeys on the console need it served from a domain name (localhost, or GATEHOUSE_PUBLIC_URL's host), not an IP address.")
+		}
+		rp.ID, rp.UserVerification, rp.Attestation = site.rpID, "required", "none"
+		rp.console, rp.origins = true, site.origins
+	}
 	if rp.ID == "" {
 		rp.ID = DefaultRPID(snap.Platforms)
 	}
@@ -69,8 +86,9 @@ func (s *Service) rp(ctx context.Context, projectID string) (*RP, error) {
 
 // checkOrigin accepts the origin the browser put in the client data only
 // when it is a secure context (https, or http on a loopback name), its
-// hostname is one of the project's web platforms, and it lies within
-// the relying party's domain (the id itself or a subdomain of it). It
+// hostname is one of the project's web platforms (on the console: it is
+// one of the console's own origins), and it lies within the relying
+// party's domain (the id itself or a subdomain of it). It
 // returns the origin for the library to compare exactly.
 func (rp *RP) checkOrigin(origin string) (string, error) {
 	bad := apperr.New(apperr.PasskeyOriginInvalid)
@@ -90,6 +108,12 @@ func (rp *RP) checkOrigin(origin string) (string, error) {
 	}
 	if host != rp.ID && !strings.HasSuffix(host, "."+rp.ID) {
 		return "", bad
+	}
+	if rp.console {
+		if !rp.consoleOrigin(origin) {
+			return "", bad
+		}
+		return origin, nil
 	}
 	if rp.snap == nil || !rp.snap.HostAllowed(host) {
 		return "", bad

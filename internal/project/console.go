@@ -13,9 +13,10 @@ import (
 const ConsoleSessionSeconds = 12 * 3600
 
 // consoleMethodsOff are the sign-in methods the console project refuses:
-// administrators sign in with email and password only (and a second
-// factor where they enabled one). Sign-up is not a method: the console
-// serves no sign-up route at all (see httpapi's consoleAccountRoutes).
+// administrators sign in with email and password or a passkey (and a
+// second factor where they enabled one). Sign-up is not a method: the
+// console serves no sign-up route at all, passkey sign-up included (see
+// httpapi's consoleAccountRoutes).
 var consoleMethodsOff = []string{"usersAuthMagicURL", "anonymous", "phone", "invites", "JWT", "emailOtp"}
 
 // ConsoleSettings are the console project's fixed auth settings. They are
@@ -33,6 +34,11 @@ func ConsoleSettings() storage.ProjectSettings {
 	for _, m := range consoleMethodsOff {
 		a.Methods[m] = false
 	}
+	// Passkeys are on, with the user verified on every use: a passkey
+	// alone signs an administrator in. The relying party is no setting:
+	// it is the host the console is served from (passkey.WithConsole).
+	a.Methods["passkey"] = true
+	a.Passkeys = storage.PasskeySettings{UserVerification: "required", Attestation: "none"}
 	return storage.ProjectSettings{Auth: a}
 }
 

@@ -1,11 +1,13 @@
 // The signed-in administrator's own account: password, second factor,
-// sessions and security log (the Account API on project console).
+// passkeys, sessions and security log (the Account API on project console).
 import { get, post, patch, put, del, q } from './api.js';
 import { h, field, form, button, mount, say, table, when } from './dom.js';
+import { passkeysSection } from './passkeys.js';
 
 export async function accountView() {
   const [me, sessions, logs] = await Promise.all([get('/account'), get('/account/sessions'),
     get('/account/logs' + q([{ method: 'limit', values: [50] }]))]);
+  const passkeys = await passkeysSection(accountView);
   const totpBox = h('div', { 'aria-live': 'polite' });
   mount(
     h('h1', {}, 'Your account'),
@@ -24,6 +26,7 @@ export async function accountView() {
           ? button('Turn off', async () => { await patch('/account/mfa', { mfa: false }); await accountView(); })
           : button('Set up an authenticator app', async () => enrol(totpBox)),
         totpBox)),
+    passkeys,
     table('Your sessions', ['Client', 'IP', 'Country', 'Created', ''], sessions.sessions.map((s) => [
       [s.clientName, s.clientVersion, s.osName].filter(Boolean).join(' '), s.ip, s.countryName, when(s.$createdAt),
       s.current ? 'this one' : button('End', async () => { await del('/account/sessions/' + s.$id); await accountView(); },

@@ -6,6 +6,7 @@ import { projectsView, projectView } from './projects.js';
 import { usersView, userView } from './users.js';
 import { adminsView, jobsView } from './admin.js';
 import { accountView } from './account.js';
+import { supported, signInWithPasskey } from './passkeys.js';
 
 let me = null; // the signed-in administrator
 
@@ -95,7 +96,12 @@ function signIn() {
       await post('/account/sessions/email', { email: v.email, password: v.password });
       me = null;
       if (await signedIn()) go('#/projects');
-    })));
+    }),
+    supported() && h('p', { class: 'or' }, button('Sign in with a passkey', async () => {
+      await signInWithPasskey();
+      me = null;
+      if (await signedIn()) go('#/projects');
+    }, { id: 'passkey-signin' }))));
 }
 
 async function mfa() {
