@@ -20,6 +20,8 @@ const chromium = require('../lib/chromium');
 
 const PASSWORD = 'console passphrase 42';
 const WAIT = 15000;
+// Users made around the one the console must find.
+const CROWD = 150;
 
 // refusingSMTP is an SMTP server that answers 550 to every recipient
 // while refuse is set, and then takes mail, keeping the recipients.
@@ -230,10 +232,22 @@ module.exports = function consoleUISuite(env) {
       const userSession = JSON.parse(signIn.headers.get('x-fallback-cookies'))[`a_session_${projectId}`];
       assert.equal((await api('GET', '/account', { project: projectId, session: userSession })).status, 200);
 
+      // A crowd, so the user is found among many (more than a page).
+      for (let i = 0; i < CROWD; i += 25) {
+        const made = await Promise.all(Array.from({ length: 25 }, (_, j) => api('POST', '/users', { project: projectId, key: secret,
+          body: { userId: 'unique()', email: email(`crowd${i + j}`), name: `Crowd ${i + j}` } })));
+        for (const r of made) assert.equal(r.status, 201, JSON.stringify(r.body));
+      }
+
       // 6. Find the user and open its page.
       await page.click('nav.tabs a:text("Users")');
+      await page.waitForSelector('button:text("Next page")');
       await page.getByLabel('Search (name, email, phone, id)').fill(userMail);
       await submit('form.filters');
+      await page.waitForFunction(() => {
+        const rows = document.querySelectorAll('table:has(caption) tbody tr');
+        return rows.length === 1 && rows[0].textContent.includes('Mo Member');
+      });
       await page.click(`a:text("Mo Member")`);
       await page.waitForSelector('h1:text("Mo Member")');
       assert.equal(await page.locator('#sessions tbody tr').count(), 1, 'the user holds one session');
@@ -299,7 +313,7 @@ module.exports = function consoleUISuite(env) {
       // 10. The other screens load clean.
       await page.goto(`${server.url}/console/#/p/${projectId}/dashboard`);
       await page.waitForSelector('svg.chart');
-      assert.equal(await page.locator('#users-total').textContent(), '3');
+      assert.equal(await page.locator('#users-total').textContent(), String(3 + CROWD));
       await check('dashboard');
       await page.goto(`${server.url}/console/#/p/${projectId}/templates`);
       await page.waitForSelector('h3:text("Choose a template")');

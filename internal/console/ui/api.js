@@ -10,9 +10,22 @@ export class ApiError extends Error {
   }
 }
 
+// Stale is thrown by a read answered after the console moved on to another
+// screen (a visit to a route), so a slow screen never covers the one the
+// administrator went to. Whoever renders drops it silently.
+export class Stale extends Error {}
+
+let screen = 0;
+
+// nextScreen starts a new screen: reads begun before it become stale.
+export function nextScreen() {
+  screen++;
+}
+
 // call sends a request; project, when given, is a project whose Users API
 // the console uses in admin mode.
 export async function call(method, path, body, project) {
+  const at = screen;
   const headers = { 'X-Appwrite-Project': project || 'console', 'X-Appwrite-Response-Format': '1.8.0' };
   if (project) headers['X-Appwrite-Mode'] = 'admin';
   const init = { method, headers, credentials: 'include' };
@@ -23,6 +36,7 @@ export async function call(method, path, body, project) {
   const res = await fetch('/v1' + path, init);
   if (res.status === 204) return null;
   const data = await res.json().catch(() => ({}));
+  if (method === 'GET' && at !== screen) throw new Stale('answered after the console moved on');
   if (!res.ok) throw new ApiError(data, res.status);
   return data;
 }

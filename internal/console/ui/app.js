@@ -1,6 +1,6 @@
 // The console's router and its sign-in screens. Every screen is a
 // function of the route's parameters that fills the main region.
-import { call, get, post, put, del } from './api.js';
+import { call, get, post, put, del, nextScreen, Stale } from './api.js';
 import { h, field, form, button, mount, say } from './dom.js';
 import { projectsView, projectView } from './projects.js';
 import { usersView, userView } from './users.js';
@@ -35,7 +35,18 @@ function params() {
   return new URLSearchParams(i < 0 ? '' : location.hash.slice(i + 1));
 }
 
+// route shows the screen of the current hash. A screen still loading when
+// the next one starts is dropped (see Stale).
 async function route() {
+  nextScreen();
+  try {
+    await show();
+  } catch (x) {
+    if (!(x instanceof Stale)) throw x;
+  }
+}
+
+async function show() {
   const path = (location.hash || '#/projects').split('?')[0];
   document.getElementById('status').textContent = '';
   for (const [re, view, needsMe] of routes) {
@@ -46,6 +57,7 @@ async function route() {
     try {
       await view(...m.slice(1).map((x) => (x === undefined ? undefined : decodeURIComponent(x))));
     } catch (x) {
+      if (x instanceof Stale) throw x;
       if (x.code === 401) return go('#/signin');
       mount(h('h1', {}, 'Something went wrong'), h('p', { class: 'error', role: 'alert' }, x.message));
     }
@@ -64,6 +76,7 @@ async function signedIn() {
     await get('/projects?queries[]=' + encodeURIComponent(JSON.stringify({ method: 'limit', values: [1] })));
     return true;
   } catch (x) {
+    if (x instanceof Stale) throw x;
     me = null;
     go(x.type === 'user_more_factors_required' ? '#/mfa' : '#/signin');
     return false;

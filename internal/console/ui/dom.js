@@ -1,5 +1,6 @@
 // Small DOM helpers. Text always goes in as text (never as HTML), so
 // nothing a user or a provider chose can run as script.
+import { Stale } from './api.js';
 
 let seq = 0;
 
@@ -52,6 +53,7 @@ export function form(title, fields, submit, onsubmit, attrs = {}) {
     try {
       await onsubmit(values(f), f);
     } catch (x) {
+      if (x instanceof Stale) return;
       err.textContent = x.message || String(x);
     } finally {
       btn.disabled = false;
@@ -79,6 +81,7 @@ export function button(text, onclick, attrs = {}) {
     try {
       await onclick();
     } catch (x) {
+      if (x instanceof Stale) return;
       say(x.message || String(x), true);
     } finally {
       b.disabled = false;
