@@ -205,6 +205,16 @@ module.exports = function consoleUISuite(env) {
       await submit('#create-project');
       await page.waitForSelector('h1:text("Console e2e")');
       await check('project');
+      // Passkeys: an auth method, on by default, and the relying party's
+      // settings saved through the console.
+      assert.equal(await page.getByLabel('Passkeys', { exact: true }).isChecked(), true);
+      await page.selectOption('#passkey-settings [name=userVerification]', 'required');
+      await submit('#passkey-settings');
+      await waitFor(async () => {
+        const shown = await api('GET', `/projects/${projectId}`, { key: server.adminKey });
+        assert.equal(shown.status, 200, JSON.stringify(shown.body));
+        return shown.body.authPasskeys.userVerification === 'required';
+      }, 'the passkey settings saved');
 
       // 5. A web platform and an API key.
       await page.click('nav.tabs a:text("Platforms")');

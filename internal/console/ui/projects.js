@@ -39,11 +39,27 @@ const path = (p, rest) => '/projects/' + encodeURIComponent(p.$id) + rest;
 
 const methods = [['email-password', 'authEmailPassword', 'Email and password'], ['magic-url', 'authUsersAuthMagicURL', 'Magic URL'],
   ['email-otp', 'authEmailOtp', 'Email one-time code'], ['anonymous', 'authAnonymous', 'Anonymous'], ['phone', 'authPhone', 'Phone'],
-  ['jwt', 'authJWT', 'JWT'], ['invites', 'authInvites', 'Invites']];
+  ['jwt', 'authJWT', 'JWT'], ['invites', 'authInvites', 'Invites'], ['passkey', 'authPasskey', 'Passkeys']];
 
 const emailPolicies = [['deny-disposable-email', 'authDisposableEmails', 'Refuse disposable addresses'],
   ['deny-aliased-email', 'authCanonicalEmails', 'Refuse aliased addresses (plus tags, dots)'],
   ['deny-free-email', 'authFreeEmails', 'Refuse free mail providers'], ['deny-corporate-email', 'authCorporateEmails', 'Accept company addresses only (refuse non-corporate)']];
+
+// passkeyForm sets the project's relying party (docs/passkeys.md): an
+// empty id stands for the one derived from the web platforms.
+function passkeyForm(p, saved) {
+  const pk = p.authPasskeys || {};
+  return form('Passkeys', [
+    field('Relying-party id (empty: ' + (pk.defaultRpId || 'from the web platforms') + ')', { name: 'rpId', value: pk.rpId || '' }),
+    field('User verification', { name: 'userVerification', value: pk.userVerification || 'preferred' }, 'select',
+      [['preferred', 'Preferred'], ['required', 'Required']]),
+    field('Attestation', { name: 'attestation', value: pk.attestation || 'none' }, 'select',
+      [['none', 'None'], ['indirect', 'Indirect'], ['direct', 'Direct']]),
+  ], 'Save passkeys', async (v) => {
+    await patch(path(p, '/auth/passkeys'), { rpId: v.rpId.trim(), userVerification: v.userVerification, attestation: v.attestation });
+    saved();
+  }, { id: 'passkey-settings' });
+}
 
 function settings(p) {
   const saved = () => say('Saved.');
@@ -53,6 +69,7 @@ function settings(p) {
         for (const [m, key] of methods) if (v[key] !== p[key]) await patch(path(p, '/auth/' + m), { status: v[key] });
         saved();
       }),
+    passkeyForm(p, saved),
     form('Limits and sessions', [
       field('Maximum users (0: no limit)', { name: 'limit', type: 'number', min: 0, max: 10000, value: p.authLimit }),
       field('Session length, seconds', { name: 'duration', type: 'number', min: 0, max: 31536000, value: p.authDuration }),
