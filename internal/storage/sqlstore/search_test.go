@@ -202,6 +202,38 @@ func TestUsersSearchSameAsScan(t *testing.T) {
 			if indexed < len(searches)/4 {
 				t.Errorf("only %d of %d searches had a term the index serves", indexed, len(searches))
 			}
+
+			// Other orders (one of a nullable column), cursors both ways
+			// and pages past the end: on PostgreSQL the page is then chosen
+			// among the gathered matches (trgmPage), and must be the one
+			// the list's order gives.
+			orders := [][]query.Query{
+				nil,
+				{{Method: "orderDesc", Attribute: "$createdAt"}},
+				{{Method: "orderAsc", Attribute: "email"}},
+				{{Method: "orderDesc", Attribute: "email"}, {Method: "orderAsc", Attribute: "name"}},
+			}
+			for i, search := range append([]string{"common", "mon bulk"}, searches[8:20]...) {
+				ord := orders[i%len(orders)]
+				all := scanSearchAll(t, s, "p1", search, ord)
+				pages := []query.Page{{Limit: 25}, {Limit: 5, Offset: len(all)}, {Limit: 5, Offset: len(all) + 3}}
+				if len(all) > 2 {
+					mid := all[len(all)/2]
+					pages = append(pages, query.Page{Limit: 4, CursorAfter: mid}, query.Page{Limit: 4, Offset: 1, CursorBefore: mid},
+						query.Page{Limit: 4, CursorAfter: all[len(all)-1]}, query.Page{Limit: 4, CursorBefore: all[0]})
+				}
+				for _, page := range pages {
+					got, total, err := s.ListUsers(ctx, "p1", storage.UserQuery{Search: search, Orders: ord, Page: page})
+					if err != nil {
+						t.Fatalf("search %q %v %+v: %v", search, ord, page, err)
+					}
+					want := pageOf(all, page)
+					if gotIDs := userIDs(got); !slices.Equal(gotIDs, want) || total != min(len(all), storage.MaxTotal) {
+						t.Errorf("search %q %v %+v: got %v (total %d), want %v (total %d)", search, ord, page, gotIDs, total,
+							want, min(len(all), storage.MaxTotal))
+					}
+				}
+			}
 		})
 	}
 }
@@ -233,6 +265,65 @@ func scanSearch(t *testing.T, s *Store, projectID, search string, page query.Pag
 		ids = append(ids, id)
 	}
 	return ids, total
+}
+
+// scanSearchAll is every user a search finds, in the order ord gives
+// (then the id), as the four-column condition alone answers it: NULLs
+// first ascending and last descending, as the lists sort them.
+func scanSearchAll(t *testing.T, s *Store, projectID, search string, ord []query.Query) []string {
+	t.Helper()
+	w := &where{spec: userList}
+	conds := []string{"project_id = " + w.arg(projectID), "deleted_at = 0"}
+	for _, term := range searchTerms(search) {
+		conds = append(conds, userList.search(w.arg("%"+like(term)+"%")))
+	}
+	var ob []string
+	last := " ASC NULLS FIRST"
+	for _, o := range ord {
+		last = " ASC NULLS FIRST"
+		if o.Method == "orderDesc" {
+			last = " DESC NULLS LAST"
+		}
+		ob = append(ob, userList.columns[o.Attribute]+last)
+	}
+	if ord == nil {
+		ob = append(ob, "created_at ASC")
+	}
+	ob = append(ob, "id"+strings.TrimSuffix(strings.TrimSuffix(last, " NULLS FIRST"), " NULLS LAST"))
+	rows, err := s.r.Query(s.rebind(`SELECT id FROM users WHERE `+strings.Join(conds, " AND ")+` ORDER BY `+strings.Join(ob, ", ")), w.args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	return ids
+}
+
+// pageOf is the page p of the ordered ids all: after or before a cursor,
+// skipping p.Offset rows away from it.
+func pageOf(all []string, p query.Page) []string {
+	var out []string
+	switch {
+	case p.CursorAfter != "":
+		rest := all[slices.Index(all, p.CursorAfter)+1:]
+		out = rest[min(p.Offset, len(rest)):min(p.Offset+p.Limit, len(rest))]
+	case p.CursorBefore != "":
+		end := max(0, slices.Index(all, p.CursorBefore)-p.Offset)
+		out = all[max(0, end-p.Limit):end]
+	default:
+		out = all[min(p.Offset, len(all)):min(p.Offset+p.Limit, len(all))]
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
 }
 
 func userIDs(users []*storage.User) []string {
