@@ -7,10 +7,13 @@
 // the CLDR data in golang.org/x/text (language/display); the EU members
 // and currencies from a newer CLDR release, generated into cldr_gen.go by
 // ./gencldr; calling codes from the metadata of
-// github.com/nyaruka/phonenumbers (Google's libphonenumber).
+// github.com/nyaruka/phonenumbers (Google's libphonenumber), generated
+// into callingcodes_gen.go by ./gencodes (the library itself is not
+// linked in: its initialisation decodes all of its metadata).
 package locale
 
 //go:generate go run ./gencldr -core $CLDR/core -numbers $CLDR/numbers -o cldr_gen.go
+//go:generate go run ./gencodes -o callingcodes_gen.go
 
 import (
 	"sort"
@@ -18,7 +21,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/nyaruka/phonenumbers"
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
 )
@@ -213,6 +215,21 @@ type Phone struct {
 	CountryName string
 }
 
+// callingCode is one region's international calling code.
+type callingCode struct {
+	region string
+	code   int
+}
+
+// callingCodeOf is region's calling code, 0 for none.
+func callingCodeOf(region string) int {
+	i := sort.Search(len(callingCodes), func(i int) bool { return callingCodes[i].region >= region })
+	if i < len(callingCodes) && callingCodes[i].region == region {
+		return callingCodes[i].code
+	}
+	return 0
+}
+
 // Phones lists the calling code of every country that has one, ordered
 // by code as Appwrite orders them.
 func (n Names) Phones() []Phone {
@@ -222,7 +239,7 @@ func (n Names) Phones() []Phone {
 	}
 	var list []coded
 	for _, r := range countries() {
-		num := phonenumbers.GetCountryCodeForRegion(r.String())
+		num := callingCodeOf(r.String())
 		if num == 0 {
 			continue
 		}
