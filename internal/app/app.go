@@ -22,6 +22,7 @@ import (
 	"github.com/gatehouse-auth/gatehouse/internal/httpapi"
 	"github.com/gatehouse-auth/gatehouse/internal/jobs"
 	"github.com/gatehouse-auth/gatehouse/internal/maintenance"
+	"github.com/gatehouse-auth/gatehouse/internal/memtrim"
 	"github.com/gatehouse-auth/gatehouse/internal/oauthapps"
 	"github.com/gatehouse-auth/gatehouse/internal/outbox"
 	"github.com/gatehouse-auth/gatehouse/internal/passkey"
@@ -86,6 +87,8 @@ type Server struct {
 	timeout time.Duration
 	hasher  *password.Hasher
 	geo     *geoip.DB
+	// stopTrim ends the memtrim watcher.
+	stopTrim context.CancelFunc
 }
 
 // Start opens storage, builds the services and starts listening. It
@@ -246,6 +249,11 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, store stora
 		s.jobs.Start(ctx)
 		s.sweeper.Start(ctx)
 	}
+	// A quiet server hands back what a burst left on the heap (the
+	// hashing child, the other half, retires itself).
+	trimCtx, stopTrim := context.WithCancel(context.WithoutCancel(ctx))
+	s.stopTrim = stopTrim
+	go memtrim.Run(trimCtx, memtrim.Options{})
 	go func() {
 		err := s.http.Serve(ln)
 		if errors.Is(err, http.ErrServerClosed) {
@@ -265,6 +273,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
 	err := s.http.Shutdown(ctx)
+	s.stopTrim()
 	s.sweeper.Stop()
 	err = errors.Join(err, s.jobs.Stop(ctx))
 	if s.metrics != nil {

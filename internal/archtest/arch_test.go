@@ -63,7 +63,7 @@ var capability = []string{
 	"internal/account", "internal/project", "internal/password", "internal/session", "internal/secret",
 	"internal/ratelimit", "internal/validate", "internal/query", "internal/apperr", "internal/clientinfo",
 	"internal/storage", "internal/jobs", "internal/outbox", "internal/seal", "internal/geoip", "internal/locale",
-	"internal/maintenance", "internal/emailpolicy", "internal/oauthapps", "internal/oauth2server",
+	"internal/maintenance", "internal/emailpolicy", "internal/oauthapps", "internal/oauth2server", "internal/memtrim",
 }
 
 var forbidden = []string{

@@ -96,6 +96,9 @@ func Open(ctx context.Context, engine, dsn string) (*Store, error) {
 	return s, nil
 }
 
+// readIdle is how long an idle SQLite read connection stays open.
+const readIdle = 30 * time.Second
+
 func (s *Store) openSQLite(path string) error {
 	if path == ":memory:" || strings.HasPrefix(path, "file:") {
 		// Every connection of the pools would open a database of its own.
@@ -131,6 +134,11 @@ func (s *Store) openSQLite(path string) error {
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	r.SetConnMaxLifetime(0)
+	// A connection keeps its page cache and parsed schema while it is
+	// open; one idle this long is closed, so a server at rest holds only
+	// the writer and the session lookups' connections. The next burst
+	// opens them again (well under a millisecond each).
+	r.SetConnMaxIdleTime(readIdle)
 	s.w, s.r = w, r
 	return nil
 }
