@@ -241,56 +241,29 @@ func TestUsersSearchSameAsScan(t *testing.T) {
 // scanSearch is a search as the four-column condition alone answers it.
 func scanSearch(t *testing.T, s *Store, projectID, search string, page query.Page) ([]string, int) {
 	t.Helper()
-	w := &where{spec: userList}
-	conds := []string{"project_id = " + w.arg(projectID), "deleted_at = 0"}
-	for _, term := range searchTerms(search) {
-		conds = append(conds, userList.search(w.arg("%"+like(term)+"%")))
-	}
-	base := `FROM users WHERE ` + strings.Join(conds, " AND ")
+	w, cond := scanCond(projectID, search)
+	base := `FROM users WHERE ` + cond
 	var total int
 	if err := s.r.QueryRow(s.rebind(`SELECT COUNT(*) FROM (SELECT 1 `+base+` LIMIT `+strconv.Itoa(storage.MaxTotal)+`) t`), w.args...).Scan(&total); err != nil {
 		t.Fatal(err)
 	}
-	rows, err := s.r.Query(s.rebind(`SELECT id `+base+` ORDER BY created_at, id LIMIT `+w.arg(page.Limit)+` OFFSET `+w.arg(page.Offset)), w.args...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, id)
-	}
-	return ids, total
+	return queryIDs(t, s, `SELECT id `+base+` ORDER BY created_at, id LIMIT `+w.arg(page.Limit)+` OFFSET `+w.arg(page.Offset), w.args), total
 }
 
-// scanSearchAll is every user a search finds, in the order ord gives
-// (then the id), as the four-column condition alone answers it: NULLs
-// first ascending and last descending, as the lists sort them.
-func scanSearchAll(t *testing.T, s *Store, projectID, search string, ord []query.Query) []string {
-	t.Helper()
+// scanCond is the four-column condition of a search in a project.
+func scanCond(projectID, search string) (*where, string) {
 	w := &where{spec: userList}
 	conds := []string{"project_id = " + w.arg(projectID), "deleted_at = 0"}
 	for _, term := range searchTerms(search) {
 		conds = append(conds, userList.search(w.arg("%"+like(term)+"%")))
 	}
-	var ob []string
-	last := " ASC NULLS FIRST"
-	for _, o := range ord {
-		last = " ASC NULLS FIRST"
-		if o.Method == "orderDesc" {
-			last = " DESC NULLS LAST"
-		}
-		ob = append(ob, userList.columns[o.Attribute]+last)
-	}
-	if ord == nil {
-		ob = append(ob, "created_at ASC")
-	}
-	ob = append(ob, "id"+strings.TrimSuffix(strings.TrimSuffix(last, " NULLS FIRST"), " NULLS LAST"))
-	rows, err := s.r.Query(s.rebind(`SELECT id FROM users WHERE `+strings.Join(conds, " AND ")+` ORDER BY `+strings.Join(ob, ", ")), w.args...)
+	return w, strings.Join(conds, " AND ")
+}
+
+// queryIDs runs q and returns the ids it selects.
+func queryIDs(t *testing.T, s *Store, q string, args []any) []string {
+	t.Helper()
+	rows, err := s.r.Query(s.rebind(q), args...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -304,6 +277,28 @@ func scanSearchAll(t *testing.T, s *Store, projectID, search string, ord []query
 		ids = append(ids, id)
 	}
 	return ids
+}
+
+// scanSearchAll is every user a search finds, in the order ord gives
+// (then the id), as the four-column condition alone answers it: NULLs
+// first ascending and last descending, as the lists sort them.
+func scanSearchAll(t *testing.T, s *Store, projectID, search string, ord []query.Query) []string {
+	t.Helper()
+	w, cond := scanCond(projectID, search)
+	var ob []string
+	last := " ASC NULLS FIRST"
+	for _, o := range ord {
+		last = " ASC NULLS FIRST"
+		if o.Method == "orderDesc" {
+			last = " DESC NULLS LAST"
+		}
+		ob = append(ob, userList.columns[o.Attribute]+last)
+	}
+	if ord == nil {
+		ob = append(ob, "created_at ASC")
+	}
+	ob = append(ob, "id"+strings.TrimSuffix(strings.TrimSuffix(last, " NULLS FIRST"), " NULLS LAST"))
+	return queryIDs(t, s, `SELECT id FROM users WHERE `+cond+` ORDER BY `+strings.Join(ob, ", "), w.args)
 }
 
 // pageOf is the page p of the ordered ids all: after or before a cursor,
